@@ -1,0 +1,30 @@
+package dev.genfleet.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Map;
+
+import dev.genfleet.testkit.KafkaBrokerResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.admin.Admin;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/** The Quarkus test resource hands the app a real broker (embedded here, Testcontainers with Docker). */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
+class BrokerWiringIT {
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    @Test
+    void shouldRunAgainstARealBrokerOnLoopback() throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+            assertEquals(1, admin.describeCluster().nodes().get().size());
+        }
+        given().when().get("/q/health/live").then().statusCode(200);
+    }
+}

@@ -1,0 +1,182 @@
+package dev.genfleet.testkit;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.common.utils.Time;
+
+/**
+ * A real single-node Kafka broker (KRaft, combined broker and controller) inside this JVM, bound to
+ * 127.0.0.1. No Docker: the broker is {@code kafka_2.13} at the release of the clients that the
+ * Quarkus BOM manages (a newer broker beside older clients fails with {@code NoSuchMethodError}).
+ *
+ * <p>Settings are the ones measured in {@code shared/field-notes/kafka.md}: replication factor 1 for
+ * the internal topics, no initial rebalance delay, a 2 MiB log-cleaner buffer (heap 192 → 68 MB).
+ * Ports are picked free and the start is retried, since another process may take a port between
+ * the probe and the bind.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+    private static final int START_ATTEMPTS = 5;
+
+    private final Path dataDir;
+    private final boolean ownsDataDir;
+    private final Map<String, String> overrides;
+    private KafkaRaftServer server;
+    private String bootstrapServers;
+
+    private EmbeddedKafkaBroker(Path dataDir, boolean ownsDataDir, Map<String, String> overrides) {
+        this.dataDir = dataDir;
+        this.ownsDataDir = ownsDataDir;
+        this.overrides = Map.copyOf(overrides);
+    }
+
+    /** A broker whose data lives in a fresh temporary folder, deleted on {@link #close()}. */
+    public static EmbeddedKafkaBroker create() {
+        return create(Map.of());
+    }
+
+    /** As {@link #create()}, with broker settings that override the defaults. */
+    public static EmbeddedKafkaBroker create(Map<String, String> overrides) {
+        try {
+            return new EmbeddedKafkaBroker(Files.createTempDirectory("genfleet-kafka-"), true, overrides);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts the broker; returns {@code this}. */
+    public synchronized EmbeddedKafkaBroker start() {
+        if (server != null) {
+            return this;
+        }
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            int brokerPort = freePort();
+            int controllerPort = freePort();
+            Path logDir = dataDir.resolve("attempt-" + attempt);
+            try {
+                Properties props = config(logDir, brokerPort, controllerPort);
+                format(props, logDir);
+                KafkaRaftServer candidate = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
+                candidate.startup();
+                server = candidate;
+                bootstrapServers = "127.0.0.1:" + brokerPort;
+                return this;
+            } catch (RuntimeException e) {
+                last = e; // most likely a port taken between probe and bind: try other ports
+            }
+        }
+        throw new IllegalStateException("embedded Kafka broker did not start in " + START_ATTEMPTS + " attempts", last);
+    }
+
+    /** {@code host:port} of the PLAINTEXT listener. */
+    public String bootstrapServers() {
+        if (bootstrapServers == null) {
+            throw new IllegalStateException("broker not started");
+        }
+        return bootstrapServers;
+    }
+
+    public synchronized boolean isRunning() {
+        return server != null;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
+        if (ownsDataDir) {
+            deleteRecursively(dataDir);
+        }
+    }
+
+    private Properties config(Path logDir, int brokerPort, int controllerPort) {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("log.dirs", logDir.toString());
+        p.put("num.partitions", "1");
+        p.put("auto.create.topics.enable", "true");
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "5");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "5");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("log.cleaner.dedupe.buffer.size", "2097152");
+        p.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
+        p.putAll(overrides);
+        return p;
+    }
+
+    private static void format(Properties props, Path logDir) {
+        try {
+            Files.createDirectories(logDir);
+            Path cfg = logDir.resolveSibling(logDir.getFileName() + ".properties");
+            try (var out = Files.newOutputStream(cfg)) {
+                props.store(out, "genfleet embedded broker");
+            }
+            String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
+            ByteArrayOutputStream captured = new ByteArrayOutputStream();
+            int rc = StorageTool.execute(
+                    new String[] {"format", "--standalone", "-t", clusterId, "-c", cfg.toString()},
+                    new PrintStream(captured, true, StandardCharsets.UTF_8));
+            if (rc != 0) {
+                throw new IllegalStateException("kafka storage format failed: " + captured.toString(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedKafkaBroker[" + (bootstrapServers == null ? "stopped" : bootstrapServers) + "]";
+    }
+}

@@ -1,0 +1,7 @@
+package dev.genfleet.worker.model;
+
+/** What a model produces. */
+public enum Modality {
+    TEXT,
+    IMAGE
+}
