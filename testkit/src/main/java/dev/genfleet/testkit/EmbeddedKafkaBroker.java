@@ -36,6 +36,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Path dataDir;
     private final boolean ownsDataDir;
     private final Map<String, String> overrides;
+    private int fixedBrokerPort;
+    private int fixedControllerPort;
     private KafkaRaftServer server;
     private String bootstrapServers;
 
@@ -59,9 +61,32 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * A broker whose data lives in {@code dataDir} and survives restarts (formatted on first use
+     * only), listening on fixed ports: the local mode's broker.
+     */
+    public static EmbeddedKafkaBroker persistent(Path dataDir, int brokerPort, int controllerPort, Map<String, String> overrides) {
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, false, overrides);
+        broker.fixedBrokerPort = brokerPort;
+        broker.fixedControllerPort = controllerPort;
+        return broker;
+    }
+
     /** Starts the broker; returns {@code this}. */
     public synchronized EmbeddedKafkaBroker start() {
         if (server != null) {
+            return this;
+        }
+        if (fixedBrokerPort > 0) {
+            Path logDir = dataDir.resolve("kraft");
+            Properties props = config(logDir, fixedBrokerPort, fixedControllerPort);
+            if (!Files.exists(logDir.resolve("meta.properties"))) {
+                format(props, logDir);
+            }
+            KafkaRaftServer candidate = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
+            candidate.startup();
+            server = candidate;
+            bootstrapServers = "127.0.0.1:" + fixedBrokerPort;
             return this;
         }
         RuntimeException last = null;

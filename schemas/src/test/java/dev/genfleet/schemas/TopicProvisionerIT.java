@@ -1,0 +1,38 @@
+package dev.genfleet.schemas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.genfleet.testkit.KafkaBrokers;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.Test;
+
+class TopicProvisionerIT {
+
+    @Test
+    void shouldCreateTheDocumentsTopicsWithTheirPartitionsAndCompactionOnce() throws Exception {
+        String pool = "prov-" + UUID.randomUUID().toString().substring(0, 8);
+        List<TopicCatalog.TopicSpec> specs = TopicCatalog.load().topics(List.of(pool)).stream()
+                .filter(t -> t.name().contains(pool) || t.name().equals(Topics.DEFAULT_RESULTS))
+                .toList();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KafkaBrokers.bootstrapServers()))) {
+            List<String> created = TopicProvisioner.ensure(admin, specs);
+            assertTrue(created.containsAll(List.of("genfleet.jobs." + pool + ".interactive", "genfleet.jobs." + pool + ".bulk")));
+            for (TopicCatalog.TopicSpec spec : specs.stream().filter(t -> created.contains(t.name())).toList()) {
+                assertEquals(spec.partitions(), admin.describeTopics(List.of(spec.name())).allTopicNames().get()
+                        .get(spec.name()).partitions().size(), spec.name());
+            }
+            ConfigResource results = new ConfigResource(ConfigResource.Type.TOPIC, Topics.DEFAULT_RESULTS);
+            Config config = admin.describeConfigs(List.of(results)).all().get().get(results);
+            assertEquals("compact", config.get("cleanup.policy").value());
+
+            assertEquals(List.of(), TopicProvisioner.ensure(admin, specs), "a second run creates nothing");
+        }
+    }
+}
