@@ -1,0 +1,208 @@
+package dev.genfleet.gateway.api;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.genfleet.gateway.GatewayConfig;
+import dev.genfleet.gateway.submit.JobDraft;
+import dev.genfleet.gateway.submit.ModelRoutes;
+import dev.genfleet.schemas.ImageInput;
+import dev.genfleet.schemas.JobInput;
+import dev.genfleet.schemas.Priority;
+import dev.genfleet.schemas.TextInput;
+
+/**
+ * Validates a job request body and fills its defaults. Every offending field is reported at once;
+ * unknown fields are refused so a typo ({@code max_token}) does not silently fall back to a default.
+ */
+@ApplicationScoped
+public class JobParser {
+
+    public static final int DEFAULT_MAX_TOKENS = 256;
+    public static final long MAX_TTL_SECONDS = 7 * 24 * 3600;
+    /** Seeds drawn by the gateway stay below 2^53 so JavaScript clients read them exactly. */
+    public static final long MAX_DRAWN_SEED = 1L << 53;
+
+    static final Set<String> JOB_FIELDS = Set.of("model", "input", "priority", "ttl_seconds", "webhook", "metadata");
+    static final Set<String> TEXT_FIELDS = Set.of("prompt", "max_tokens", "temperature", "top_k", "top_p", "stop", "seed");
+    static final Set<String> IMAGE_FIELDS = Set.of("seed", "count", "style", "best_of", "size");
+
+    private final GatewayConfig config;
+    private final ModelRoutes routes;
+
+    public JobParser(GatewayConfig config, ModelRoutes routes) {
+        this.config = config;
+        this.routes = routes;
+    }
+
+    public JobDraft parse(JsonNode body) {
+        Fields f = new Fields();
+        f.onlyKnown(body, "", JOB_FIELDS);
+        Common common = common(body, f, "");
+        JsonNode input = f.object(body, "input", "", true);
+        JobInput parsed = null;
+        String prompt = null;
+        if (common.route() != null && input != null) {
+            if ("image".equals(common.route().modality())) {
+                f.onlyKnown(input, "input.", IMAGE_FIELDS);
+                parsed = image(input, f);
+            } else {
+                f.onlyKnown(input, "input.", TEXT_FIELDS);
+                prompt = f.string(input, "prompt", "input.", true, 1, config.limits().maxPromptChars());
+                parsed = text(prompt == null ? "" : prompt, input, f, "input.");
+            }
+        }
+        f.throwIfAny();
+        return new JobDraft(common.model(), common.route(), parsed, common.priority(), common.deadline(),
+                common.webhookUrl(), common.metadata(), prompt, null, null);
+    }
+
+    /** The fields a job and a campaign share. */
+    public record Common(String model, ModelRoutes.Route route, Priority priority, Instant deadline, String webhookUrl,
+            Map<String, String> metadata) {}
+
+    public Common common(JsonNode body, Fields f, String path) {
+        String model = f.string(body, "model", path, true, 1, 200);
+        ModelRoutes.Route route = null;
+        if (model != null) {
+            route = routes.route(model).orElse(null);
+            if (route == null) {
+                f.error(path + "model", "unknown model '" + model + "'; GET /v1/models lists the models");
+            }
+        }
+        Priority priority = Priority.INTERACTIVE;
+        JsonNode p = body.get("priority");
+        if (p != null && !p.isNull()) {
+            if (p.isTextual() && (p.textValue().equals("interactive") || p.textValue().equals("bulk"))) {
+                priority = Priority.valueOf(p.textValue().toUpperCase(Locale.ROOT));
+            } else {
+                f.error(path + "priority", "must be \"interactive\" or \"bulk\"");
+            }
+        }
+        Long ttl = f.integer(body, "ttl_seconds", path, 1, MAX_TTL_SECONDS);
+        Instant deadline = ttl == null ? null : Instant.now().plusSeconds(ttl);
+        String webhookUrl = null;
+        JsonNode webhook = f.object(body, "webhook", path, false);
+        if (webhook != null) {
+            f.onlyKnown(webhook, path + "webhook.", Set.of("url"));
+            String url = f.string(webhook, "url", path + "webhook.", true, 1, 2000);
+            if (url != null) {
+                String problem = webhookProblem(url, config.webhooksAllowPrivate());
+                if (problem != null) {
+                    f.error(path + "webhook.url", problem);
+                } else {
+                    webhookUrl = url;
+                }
+            }
+        }
+        Map<String, String> metadata = f.stringMap(body, "metadata", path, 32, 64, 512);
+        return new Common(model, route, priority, deadline, webhookUrl, metadata);
+    }
+
+    /** Text input from {@code node} (prompt given separately: a campaign renders it). */
+    public static TextInput text(String prompt, JsonNode node, Fields f, String path) {
+        Long maxTokens = f.integer(node, "max_tokens", path, 1, TextInput.MAX_TOKENS_LIMIT);
+        Double temperature = f.number(node, "temperature", path, 0.0, 5.0);
+        Long topK = f.integer(node, "top_k", path, 0, 100_000);
+        Double topP = f.number(node, "top_p", path, 0.0, 1.0);
+        List<String> stop = f.strings(node, "stop", path, TextInput.MAX_STOP_SEQUENCES, 200);
+        Long seed = f.integer(node, "seed", path, Long.MIN_VALUE, Long.MAX_VALUE);
+        if (!f.errors().isEmpty()) {
+            return null;
+        }
+        return new TextInput(prompt, maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens.intValue(),
+                temperature == null ? 1.0 : temperature, topK == null ? 0 : topK.intValue(),
+                topP == null ? 1.0 : topP, stop, seed == null ? drawSeed() : seed);
+    }
+
+    static ImageInput image(JsonNode node, Fields f) {
+        Long seed = f.integer(node, "seed", "input.", Long.MIN_VALUE, Long.MAX_VALUE);
+        Long count = f.integer(node, "count", "input.", 1, ImageInput.MAX_COUNT);
+        String style = f.string(node, "style", "input.", false, 1, 100);
+        Long bestOf = f.integer(node, "best_of", "input.", 1, ImageInput.MAX_BEST_OF);
+        Long size = f.integer(node, "size", "input.", 8, 1024);
+        int c = count == null ? 1 : count.intValue();
+        if (bestOf != null && bestOf < c) {
+            f.error("input.best_of", "must be at least count (" + c + ")");
+        }
+        if (!f.errors().isEmpty()) {
+            return null;
+        }
+        return new ImageInput(seed == null ? drawSeed() : seed, c, style, bestOf == null ? c : bestOf.intValue(),
+                size == null ? null : size.intValue());
+    }
+
+    public static long drawSeed() {
+        return ThreadLocalRandom.current().nextLong(MAX_DRAWN_SEED);
+    }
+
+    /**
+     * Why a webhook URL is refused, or null: it must be absolute http(s), and must not name loopback,
+     * link-local or private addresses (literal or well-known local names) unless allowed. Hosts are not
+     * resolved here; delivery re-checks the resolved address.
+     */
+    public static String webhookProblem(String url, boolean allowPrivate) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (Exception e) {
+            return "not a valid URL";
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            return "must be an http or https URL";
+        }
+        String host = uri.getHost();
+        if (host == null || host.isEmpty()) {
+            return "must name a host";
+        }
+        if (uri.getUserInfo() != null) {
+            return "must not carry credentials";
+        }
+        if (allowPrivate) {
+            return null;
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        if (h.equals("localhost") || h.endsWith(".localhost") || h.endsWith(".local") || h.endsWith(".internal")) {
+            return "must not point to a loopback or private address";
+        }
+        if (h.matches("[0-9.]+") || h.contains(":")) {
+            try {
+                InetAddress a = InetAddress.getByName(h); // a literal: no DNS lookup
+                if (isPrivate(a)) {
+                    return "must not point to a loopback or private address";
+                }
+            } catch (Exception e) {
+                return "not a valid address";
+            }
+        }
+        return null;
+    }
+
+    public static boolean isPrivate(InetAddress a) {
+        if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
+                || a.isMulticastAddress()) {
+            return true;
+        }
+        byte[] b = a.getAddress();
+        if (b.length == 4) {
+            int first = b[0] & 0xff;
+            int second = b[1] & 0xff;
+            return first == 0 || (first == 100 && second >= 64 && second < 128) || (first == 198 && (second == 18 || second == 19));
+        }
+        return (b[0] & 0xfe) == 0xfc; // IPv6 unique local fc00::/7
+    }
+}

@@ -1,0 +1,215 @@
+package dev.genfleet.gateway.api;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.genfleet.gateway.GatewayConfig;
+import dev.genfleet.gateway.status.JobView;
+import dev.genfleet.gateway.status.StatusView;
+import dev.genfleet.gateway.submit.EventPublisher;
+import dev.genfleet.gateway.submit.JobDraft;
+import dev.genfleet.gateway.submit.JobSubmitter;
+import dev.genfleet.gateway.submit.Traces;
+import dev.genfleet.gateway.tenant.ApiKeys;
+import dev.genfleet.gateway.tenant.CurrentTenant;
+import dev.genfleet.schemas.AuditEvent;
+import dev.genfleet.schemas.AuditType;
+import dev.genfleet.schemas.ControlAction;
+import dev.genfleet.schemas.ControlCommand;
+import dev.genfleet.schemas.ImageArtifact;
+import dev.genfleet.schemas.ImageOutput;
+import dev.genfleet.schemas.Reason;
+import dev.genfleet.schemas.TextOutput;
+import io.smallrye.mutiny.Multi;
+
+/** Single jobs: submit, status, output, cancel, lifecycle events. */
+@Path("/v1/jobs")
+@Tag(name = "jobs")
+@SecurityRequirement(name = "apiKey")
+public class JobsResource {
+
+    @Inject
+    CurrentTenant tenant;
+    @Inject
+    JobParser parser;
+    @Inject
+    JobSubmitter submitter;
+    @Inject
+    StatusView view;
+    @Inject
+    EventPublisher publisher;
+    @Inject
+    GatewayConfig config;
+    @Inject
+    Sse sse;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit a job", description = "202 only after Kafka acknowledged the job (acks=all).")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobSubmission.class)))
+    @APIResponse(responseCode = "202", description = "accepted; the body is the job")
+    @APIResponse(responseCode = "422", description = "invalid request, unknown model or refused by content policy",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response submit(InputStream body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        if (idempotencyKey != null && !idempotencyKey.matches("[\\x21-\\x7e]{1,255}")) {
+            throw new ProblemException(400, "Bad Request", "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                    List.of(new Problem.FieldError("Idempotency-Key", "invalid")), null, null);
+        }
+        byte[] bytes = JsonBodies.read(body, config.limits().maxBodyBytes());
+        JobDraft draft = parser.parse(JsonBodies.object(bytes));
+        JobSubmitter.Submitted submitted = submitter.submit(tenant.id(), draft, idempotencyKey,
+                ApiKeys.sha256Hex(bytes));
+        Response.ResponseBuilder r = Response.accepted(JobJson.of(submitted.view()))
+                .location(URI.create("/v1/jobs/" + submitted.view().jobId()));
+        if (submitted.replay()) {
+            r.header("Idempotent-Replayed", "true");
+        }
+        return r.build();
+    }
+
+    @GET
+    @Path("/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Status of a job: timestamps, attempts, model, output or error, provenance")
+    public Map<String, Object> get(@PathParam("id") String id) {
+        return JobJson.of(owned(id));
+    }
+
+    @GET
+    @Path("/{id}/output")
+    @Produces({MediaType.TEXT_PLAIN, "image/png", MediaType.APPLICATION_JSON})
+    @Operation(summary = "The output itself: text/plain, or image/png (?index= for several images)")
+    public Response output(@PathParam("id") String id, @QueryParam("index") String index) {
+        JobView v = owned(id);
+        if (v.output() == null) {
+            String why = v.error() != null ? " (" + v.error().code() + ": " + v.error().message() + ")" : "";
+            throw ProblemException.conflict("job " + id + " has no output; status " + v.status() + why);
+        }
+        if (v.output() instanceof TextOutput t) {
+            return Response.ok(t.text(), MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build();
+        }
+        ImageOutput images = (ImageOutput) v.output();
+        int i;
+        try {
+            i = index == null ? 0 : Integer.parseInt(index);
+        } catch (NumberFormatException e) {
+            throw ProblemException.invalid("index", "must be an integer");
+        }
+        if (i < 0 || i >= images.images().size()) {
+            throw ProblemException.notFound("job " + id + " has " + images.images().size() + " images; no index " + i);
+        }
+        ImageArtifact a = images.images().get(i);
+        if (a.data() == null) {
+            return Response.seeOther(URI.create(a.ref())).build();
+        }
+        return Response.ok(a.data(), a.mediaType()).header("Digest", "sha-256=" + a.sha256())
+                .header("ETag", "\"" + a.sha256() + "\"").build();
+    }
+
+    @POST
+    @Path("/{id}/cancel")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Cancel a job; 409 once it finished")
+    public Response cancel(@PathParam("id") String id) {
+        JobView v = owned(id);
+        if (v.terminal()) {
+            throw ProblemException.conflict("job " + id + " already finished with status " + v.status());
+        }
+        String who = "tenant:" + tenant.id();
+        Instant now = Instant.now();
+        ControlCommand command = new ControlCommand(UUID.randomUUID().toString(), ControlAction.CANCEL_JOB, tenant.id(),
+                id, null, who, now, "cancelled by client");
+        AuditEvent cancelled = new AuditEvent(UUID.randomUUID().toString(), AuditType.CANCELLED, id, v.campaignId(),
+                v.customId(), tenant.id(), who, now, v.model(), null, v.seed(), null, null, v.attempts(),
+                Reason.of("CANCELLED_BY_CLIENT", "cancelled by client"), null, null, Map.of());
+        var trace = Traces.current();
+        publisher.sendAllAndWait(List.of(new EventPublisher.Outgoing(publisher.topics().control(), command, trace),
+                new EventPublisher.Outgoing(publisher.topics().audit(), cancelled, trace)));
+        Map<String, Object> body = JobJson.of(v);
+        body.put("status", "CANCELLED");
+        body.put("terminal", true);
+        return Response.accepted(body).build();
+    }
+
+    @GET
+    @Path("/{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(summary = "Server-Sent Events of the job's lifecycle; the stream ends after the final state")
+    public Multi<OutboundSseEvent> events(@PathParam("id") String id) {
+        owned(id);
+        AtomicInteger sent = new AtomicInteger();
+        AtomicBoolean finished = new AtomicBoolean();
+        return Multi.createFrom().ticks().every(Duration.ofMillis(200))
+                .select().first(Duration.ofHours(1))
+                .select().first(t -> !finished.get())
+                .onItem().transformToIterable(t -> {
+                    JobView v = view.job(id).orElse(null);
+                    List<OutboundSseEvent> out = new ArrayList<>();
+                    if (v == null) {
+                        return out;
+                    }
+                    List<JobView.Event> events = v.events();
+                    for (int i = sent.get(); i < events.size(); i++) {
+                        JobView.Event e = events.get(i);
+                        out.add(sse.newEventBuilder().id(e.eventId()).name(e.type())
+                                .mediaType(MediaType.APPLICATION_JSON_TYPE).data(JobJson.event(e)).build());
+                    }
+                    sent.set(events.size());
+                    if (v.terminal()) {
+                        finished.set(true);
+                        out.add(sse.newEventBuilder().name("end").mediaType(MediaType.APPLICATION_JSON_TYPE)
+                                .data(JobJson.of(v)).build());
+                    }
+                    return out;
+                });
+    }
+
+    private JobView owned(String id) {
+        if (id == null || id.length() > 200) {
+            throw ProblemException.notFound("no job " + id);
+        }
+        return view.job(id, tenant.id()).orElseThrow(() -> ProblemException.notFound("no job " + id));
+    }
+
+    /** The request body of {@code POST /v1/jobs}, for the OpenAPI document. */
+    @Schema(name = "JobSubmission")
+    public record JobSubmission(
+            @Schema(required = true, examples = "copy-gpt") String model,
+            @Schema(required = true, description = "text: {prompt, max_tokens, temperature, top_k, top_p, stop, seed};"
+                    + " image: {seed, count, style, best_of, size}") Map<String, Object> input,
+            @Schema(enumeration = {"interactive", "bulk"}, defaultValue = "interactive") String priority,
+            @Schema(description = "seconds until the job expires unless started") Long ttlSeconds,
+            @Schema(description = "{url}: where the outcome is delivered") Map<String, String> webhook,
+            Map<String, String> metadata) {}
+}

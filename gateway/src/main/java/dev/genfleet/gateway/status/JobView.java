@@ -1,0 +1,53 @@
+package dev.genfleet.gateway.status;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.genfleet.schemas.JobOutput;
+import dev.genfleet.schemas.Reason;
+
+/**
+ * What the gateway knows about one job, folded from {@code genfleet.audit} and
+ * {@code genfleet.results} by {@link ViewReducer}. Stored as JSON in the view's RocksDB store.
+ *
+ * @param status an {@link dev.genfleet.schemas.AuditType} name: SUBMITTED, STARTED, FAILED (may be
+ *        retried), RETRIED, SUCCEEDED, REJECTED, CANCELLED, EXPIRED, DEAD_LETTERED
+ * @param requestSha256 hash of the client's request body (idempotency), or null
+ * @param events the lifecycle in order of arrival, deduplicated by event id, at most {@link #MAX_EVENTS}
+ */
+public record JobView(
+        String jobId,
+        String tenant,
+        String campaignId,
+        String customId,
+        String model,
+        String modelVersion,
+        String pool,
+        String priority,
+        String status,
+        boolean terminal,
+        Instant statusTime,
+        Instant submittedAt,
+        Instant startedAt,
+        Instant finishedAt,
+        int attempts,
+        Long seed,
+        String inputSha256,
+        String outputSha256,
+        String requestSha256,
+        Reason error,
+        JobOutput output,
+        String workerId,
+        List<Event> events) {
+
+    public static final int MAX_EVENTS = 64;
+
+    public JobView {
+        events = events == null ? List.of() : List.copyOf(events);
+    }
+
+    /** One lifecycle step as shown to clients and streamed over SSE. */
+    public record Event(String eventId, String type, Instant time, int attempt, String actor, Reason reason,
+            Map<String, String> details) {}
+}

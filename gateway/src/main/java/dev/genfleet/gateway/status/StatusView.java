@@ -1,0 +1,131 @@
+package dev.genfleet.gateway.status;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import dev.genfleet.gateway.api.ProblemException;
+import dev.genfleet.schemas.ModelAnnouncement;
+
+/**
+ * Reads the status view. Every replica materializes the whole view (see DESIGN.md), so every read is
+ * local. Jobs accepted by this replica but not yet read back from Kafka are answered from
+ * {@link RecentSubmissions}, so a client can GET right after its POST.
+ */
+@ApplicationScoped
+public class StatusView {
+
+    private final KafkaStreams streams;
+    private final RecentSubmissions recent;
+
+    @Inject
+    public StatusView(KafkaStreams streams, RecentSubmissions recent) {
+        this.streams = streams;
+        this.recent = recent;
+    }
+
+    /** The job as the view knows it (any tenant; callers check ownership). */
+    public Optional<JobView> job(String jobId) {
+        JobView v = ViewTopology.read(store(ViewTopology.JOBS).get(jobId), JobView.class);
+        if (v != null) {
+            return Optional.of(v);
+        }
+        return recent.get(jobId);
+    }
+
+    /** The job if it belongs to {@code tenant}, else empty (so another tenant's job is a 404). */
+    public Optional<JobView> job(String jobId, String tenant) {
+        return job(jobId).filter(v -> v.tenant().equals(tenant));
+    }
+
+    /** Counts of a campaign summed over partitions, if any of its jobs is known and it is the tenant's. */
+    public Optional<CampaignCounts> campaign(String campaignId, String tenant) {
+        CampaignCounts sum = null;
+        try (KeyValueIterator<String, byte[]> it = store(ViewTopology.CAMPAIGN_COUNTS)
+                .prefixScan(campaignId + "|", new StringSerializer())) {
+            while (it.hasNext()) {
+                CampaignCounts c = ViewTopology.read(it.next().value, CampaignCounts.class);
+                if (!c.tenant().equals(tenant)) {
+                    return Optional.empty();
+                }
+                if (sum == null) {
+                    sum = c;
+                } else {
+                    for (Map.Entry<String, Long> e : c.counts().entrySet()) {
+                        sum = sum.plus(e.getKey(), e.getValue());
+                    }
+                }
+            }
+        }
+        return Optional.ofNullable(sum);
+    }
+
+    /** Visits the jobs of a campaign without holding them all: (job id, custom id) pairs. */
+    public void campaignJobs(String campaignId, Consumer<KeyValue<String, String>> visitor) {
+        String prefix = campaignId + "|";
+        try (KeyValueIterator<String, byte[]> it = store(ViewTopology.CAMPAIGN_JOBS)
+                .prefixScan(prefix, new StringSerializer())) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                String custom = new String(kv.value, StandardCharsets.UTF_8);
+                visitor.accept(KeyValue.pair(kv.key.substring(prefix.length()), custom.isEmpty() ? null : custom));
+            }
+        }
+    }
+
+    /** Every announcement known, latest per worker and model. */
+    public List<ModelAnnouncement> announcements() {
+        List<ModelAnnouncement> out = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store(ViewTopology.MODELS).all()) {
+            while (it.hasNext()) {
+                out.add(ViewTopology.read(it.next().value, ModelAnnouncement.class));
+            }
+        }
+        return out;
+    }
+
+    /** Announcements grouped by model id. */
+    public Map<String, List<ModelAnnouncement>> announcementsByModel() {
+        Map<String, List<ModelAnnouncement>> byModel = new LinkedHashMap<>();
+        for (ModelAnnouncement a : announcements()) {
+            byModel.computeIfAbsent(a.model(), k -> new ArrayList<>()).add(a);
+        }
+        return byModel;
+    }
+
+    private ReadOnlyKeyValueStore<String, byte[]> store(String name) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (true) {
+            try {
+                return streams.store(StoreQueryParameters.fromNameAndType(name,
+                        QueryableStoreTypes.<String, byte[]>keyValueStore()));
+            } catch (InvalidStateStoreException e) {
+                if (System.nanoTime() > deadline) {
+                    throw ProblemException.unavailable("the status view is rebuilding; retry shortly");
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw ProblemException.unavailable("interrupted while the status view is rebuilding");
+                }
+            }
+        }
+    }
+}

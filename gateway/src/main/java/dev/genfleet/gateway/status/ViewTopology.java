@@ -1,0 +1,190 @@
+package dev.genfleet.gateway.status;
+
+import java.io.IOException;
+import java.util.Objects;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.jboss.logging.Logger;
+
+import dev.genfleet.gateway.GatewayConfig;
+import dev.genfleet.schemas.AuditEvent;
+import dev.genfleet.schemas.Decoded;
+import dev.genfleet.schemas.EventCodec;
+import dev.genfleet.schemas.JobResult;
+import dev.genfleet.schemas.Json;
+import dev.genfleet.schemas.ModelAnnouncement;
+import dev.genfleet.schemas.Topics;
+
+/**
+ * The status view's Kafka Streams topology (see DESIGN.md in this package). Three RocksDB stores fed
+ * from {@code genfleet.audit} + {@code genfleet.results}: {@value #JOBS} (job id → {@link JobView}),
+ * {@value #CAMPAIGN_JOBS} ({@code campaignId|jobId} → custom id), {@value #CAMPAIGN_COUNTS}
+ * ({@code campaignId|partition} → {@link CampaignCounts}); and {@value #MODELS} from
+ * {@code genfleet.models}. A record that cannot be decoded is skipped, never fatal.
+ */
+@ApplicationScoped
+public class ViewTopology {
+
+    public static final String JOBS = "jobs";
+    public static final String CAMPAIGN_JOBS = "campaign-jobs";
+    public static final String CAMPAIGN_COUNTS = "campaign-counts";
+    public static final String MODELS = "models";
+
+    private static final Logger LOG = Logger.getLogger(ViewTopology.class);
+
+    @Produces
+    public Topology topology(GatewayConfig config) {
+        return build(config.toTopics());
+    }
+
+    /** The topology, also used directly by tests that run a second replica. */
+    public static Topology build(Topics topics) {
+        StreamsBuilder builder = new StreamsBuilder();
+        for (String store : new String[] {JOBS, CAMPAIGN_JOBS, CAMPAIGN_COUNTS, MODELS}) {
+            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.String(),
+                    Serdes.ByteArray()).withLoggingDisabled());
+        }
+        builder.stream(java.util.List.of(topics.audit(), topics.results()),
+                Consumed.with(Serdes.String(), Serdes.ByteArray()))
+                .process(() -> new JobProcessor(topics), JOBS, CAMPAIGN_JOBS, CAMPAIGN_COUNTS);
+        builder.stream(topics.models(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
+                .process(ModelProcessor::new, MODELS);
+        return builder.build();
+    }
+
+    static byte[] write(Object value) {
+        try {
+            return Json.mapper().writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static <T> T read(byte[] bytes, Class<T> type) {
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            return Json.mapper().readValue(bytes, type);
+        } catch (IOException e) {
+            throw new IllegalStateException("corrupt view entry: " + e.getMessage(), e);
+        }
+    }
+
+    static final class JobProcessor implements Processor<String, byte[], Void, Void> {
+        private final Topics topics;
+        private final EventCodec codec = EventCodec.forComponent("gateway");
+        private ProcessorContext<Void, Void> context;
+        private KeyValueStore<String, byte[]> jobs;
+        private KeyValueStore<String, byte[]> campaignJobs;
+        private KeyValueStore<String, byte[]> counts;
+
+        JobProcessor(Topics topics) {
+            this.topics = topics;
+        }
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            this.context = context;
+            this.jobs = context.getStateStore(JOBS);
+            this.campaignJobs = context.getStateStore(CAMPAIGN_JOBS);
+            this.counts = context.getStateStore(CAMPAIGN_COUNTS);
+        }
+
+        @Override
+        public void process(Record<String, byte[]> record) {
+            String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
+            if (record.value() == null) {
+                return; // a compaction tombstone: the view keeps what it knew
+            }
+            String jobId;
+            JobView prev;
+            JobView next;
+            if (topic.equals(topics.results())) {
+                Decoded<JobResult> decoded = codec.decode(record.headers(), record.value(), JobResult.class);
+                if (!(decoded instanceof Decoded.Ok<JobResult> ok)) {
+                    skip(topic, record, (Decoded.Failed<?>) decoded);
+                    return;
+                }
+                jobId = ok.payload().jobId();
+                prev = read(jobs.get(jobId), JobView.class);
+                next = ViewReducer.apply(prev, ok.payload());
+            } else {
+                Decoded<AuditEvent> decoded = codec.decode(record.headers(), record.value(), AuditEvent.class);
+                if (!(decoded instanceof Decoded.Ok<AuditEvent> ok)) {
+                    skip(topic, record, (Decoded.Failed<?>) decoded);
+                    return;
+                }
+                jobId = ok.payload().jobId();
+                prev = read(jobs.get(jobId), JobView.class);
+                next = ViewReducer.apply(prev, ok.payload());
+            }
+            if (Objects.equals(prev, next)) {
+                return;
+            }
+            jobs.put(jobId, write(next));
+            if (next.campaignId() != null) {
+                int partition = context.recordMetadata().map(m -> m.partition()).orElse(0);
+                String countsKey = next.campaignId() + "|" + partition;
+                boolean known = prev != null && prev.campaignId() != null;
+                if (!known) {
+                    campaignJobs.put(next.campaignId() + "|" + jobId,
+                            (next.customId() == null ? "" : next.customId()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+                String before = known ? ViewReducer.bucket(prev) : null;
+                String after = ViewReducer.bucket(next);
+                if (!after.equals(before)) {
+                    CampaignCounts c = read(counts.get(countsKey), CampaignCounts.class);
+                    if (c == null) {
+                        c = new CampaignCounts(next.tenant(), null);
+                    }
+                    if (before != null) {
+                        c = c.plus(before, -1);
+                    }
+                    counts.put(countsKey, write(c.plus(after, 1)));
+                }
+            }
+        }
+
+        private static void skip(String topic, Record<String, byte[]> record, Decoded.Failed<?> failed) {
+            LOG.debugf("status view skips a record of %s (key %s): %s %s", topic, record.key(),
+                    failed.reason().code(), failed.reason().message());
+        }
+    }
+
+    static final class ModelProcessor implements Processor<String, byte[], Void, Void> {
+        private final EventCodec codec = EventCodec.forComponent("gateway");
+        private KeyValueStore<String, byte[]> models;
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            this.models = context.getStateStore(MODELS);
+        }
+
+        @Override
+        public void process(Record<String, byte[]> record) {
+            if (record.value() == null) {
+                if (record.key() != null) {
+                    models.delete(record.key());
+                }
+                return;
+            }
+            Decoded<ModelAnnouncement> decoded = codec.decode(record.headers(), record.value(), ModelAnnouncement.class);
+            if (decoded instanceof Decoded.Ok<ModelAnnouncement> ok) {
+                ModelAnnouncement a = ok.payload();
+                models.put(a.workerId() + "/" + a.model(), write(a));
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package dev.genfleet.gateway.submit;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import dev.genfleet.gateway.api.ProblemException;
+import dev.genfleet.gateway.policy.ContentPolicy;
+import dev.genfleet.gateway.status.JobView;
+import dev.genfleet.gateway.status.RecentSubmissions;
+import dev.genfleet.gateway.status.StatusView;
+import dev.genfleet.gateway.tenant.ApiKeys;
+import dev.genfleet.schemas.AuditEvent;
+import dev.genfleet.schemas.AuditType;
+import dev.genfleet.schemas.JobRequest;
+import dev.genfleet.schemas.Json;
+import dev.genfleet.schemas.Reason;
+import dev.genfleet.schemas.TraceContext;
+
+/**
+ * Turns drafts into Kafka records: the {@link JobRequest} on {@code genfleet.jobs.<pool>.<priority>}
+ * and its SUBMITTED {@link AuditEvent}, or, when the content policy refuses the prompt, only a
+ * REJECTED audit event carrying the rule id.
+ *
+ * <p>Idempotency: the job id of a request with an {@code Idempotency-Key} is a name-based UUID of
+ * (tenant, key), so every replica and every restart derives the same id; the request body's hash
+ * travels in the SUBMITTED event ({@code details.request_sha256}) and a replay is compared against
+ * it. Two replicas racing on the same key publish the same job id twice; workers and the view
+ * deduplicate by job id.
+ */
+@ApplicationScoped
+public class JobSubmitter {
+
+    /** Outcome of a submission: the job as now known, and whether it was a replay. */
+    public record Submitted(JobView view, boolean replay) {}
+
+    private final EventPublisher publisher;
+    private final StatusView view;
+    private final RecentSubmissions recent;
+    private final ContentPolicy policy;
+    private final Clock clock;
+    private final Object[] locks = new Object[64];
+
+    @Inject
+    public JobSubmitter(EventPublisher publisher, StatusView view, RecentSubmissions recent, ContentPolicy policy) {
+        this.publisher = publisher;
+        this.view = view;
+        this.recent = recent;
+        this.policy = policy;
+        this.clock = Clock.systemUTC();
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new Object();
+        }
+    }
+
+    /** Derives the job id of an idempotent request. */
+    public static String idempotentJobId(String tenant, String key) {
+        return UUID.nameUUIDFromBytes(("genfleet-idempotency\n" + tenant + "\n" + key).getBytes(StandardCharsets.UTF_8))
+                .toString();
+    }
+
+    /** A single job: 202 material, or a problem (422 policy, 422/409 idempotency conflict, 503 Kafka). */
+    public Submitted submit(String tenant, JobDraft draft, String idempotencyKey, String requestSha256) {
+        if (idempotencyKey == null) {
+            return new Submitted(publish(tenant, UUID.randomUUID().toString(), draft, requestSha256, Traces.current(),
+                    true), false);
+        }
+        String jobId = idempotentJobId(tenant, idempotencyKey);
+        synchronized (locks[Math.floorMod(jobId.hashCode(), locks.length)]) {
+            Optional<JobView> existing = view.job(jobId);
+            if (existing.isPresent()) {
+                JobView v = existing.get();
+                if (!v.tenant().equals(tenant) || v.requestSha256() == null || !v.requestSha256().equals(requestSha256)) {
+                    throw new ProblemException(422, "Idempotency-Key reused",
+                            "this Idempotency-Key was already used with a different request body", null, null, null);
+                }
+                if ("REJECTED".equals(v.status()) && v.error() != null) {
+                    throw policyProblem(jobId, v.error());
+                }
+                return new Submitted(v, true);
+            }
+            return new Submitted(publish(tenant, jobId, draft, requestSha256, Traces.current(), true), false);
+        }
+    }
+
+    /**
+     * Publishes one job (or its rejection) without waiting; campaign fan-out collects the futures.
+     * A policy hit yields a REJECTED audit event; {@code rejected} tells which happened.
+     */
+    public Pending publishAsync(String tenant, String jobId, JobDraft draft, String requestSha256, TraceContext trace) {
+        Instant now = clock.instant();
+        Optional<Reason> violation = draft.policyText() == null ? Optional.empty() : policy.check(draft.policyText());
+        if (violation.isPresent()) {
+            Map<String, String> details = new HashMap<>();
+            details.put("rule", violation.get().code());
+            if (requestSha256 != null) {
+                details.put("request_sha256", requestSha256);
+            }
+            AuditEvent rejected = audit(AuditType.REJECTED, tenant, jobId, draft, now, violation.get(), details,
+                    inputSha(draft));
+            return new Pending(jobId, violation.get(), publisher.send(publisher.topics().audit(), rejected, trace)
+                    .thenApply(m -> null));
+        }
+        return publishAccepted(tenant, jobId, draft, requestSha256, trace, now);
+    }
+
+    /** Publishes a refusal decided before rendering (missing template variable, bad line). */
+    public Pending publishRejection(String tenant, String jobId, JobDraft draft, Reason reason, TraceContext trace) {
+        AuditEvent rejected = audit(AuditType.REJECTED, tenant, jobId, draft, clock.instant(), reason,
+                Map.of("rule", reason.code()), null);
+        return new Pending(jobId, reason, publisher.send(publisher.topics().audit(), rejected, trace).thenApply(m -> null));
+    }
+
+    private Pending publishAccepted(String tenant, String jobId, JobDraft draft, String requestSha256, TraceContext trace,
+            Instant now) {
+        JobRequest request = new JobRequest(jobId, tenant, draft.campaignId(), draft.customId(), draft.model(),
+                draft.priority(), draft.input(), now, draft.deadline(), 1, draft.webhookUrl(), draft.metadata());
+        Map<String, String> details = new HashMap<>();
+        details.put("pool", draft.route().pool());
+        details.put("priority", draft.priority().wireName());
+        if (requestSha256 != null) {
+            details.put("request_sha256", requestSha256);
+        }
+        if (draft.webhookUrl() != null) {
+            details.put("webhook_url", draft.webhookUrl());
+        }
+        AuditEvent submitted = audit(AuditType.SUBMITTED, tenant, jobId, draft, now, null, details, inputSha(draft));
+        CompletableFuture<Void> both = CompletableFuture.allOf(
+                publisher.send(publisher.topics().jobs(draft.route().pool(), draft.priority()), request, trace),
+                publisher.send(publisher.topics().audit(), submitted, trace));
+        return new Pending(jobId, null, both);
+    }
+
+    private JobView publish(String tenant, String jobId, JobDraft draft, String requestSha256, TraceContext trace,
+            boolean single) {
+        Pending pending = publishAsync(tenant, jobId, draft, requestSha256, trace);
+        publisher.await(pending.acked());
+        Instant now = clock.instant();
+        if (pending.rejection() != null) {
+            if (single) {
+                recent.put(new JobView(jobId, tenant, null, null, draft.model(), null, draft.route().pool(),
+                        draft.priority().wireName(), AuditType.REJECTED.name(), true, now, null, null, now, 0,
+                        draft.input().seed(), inputSha(draft), null, requestSha256, pending.rejection(), null, null,
+                        List.of()));
+            }
+            throw policyProblem(jobId, pending.rejection());
+        }
+        JobView v = new JobView(jobId, tenant, draft.campaignId(), draft.customId(), draft.model(), null,
+                draft.route().pool(), draft.priority().wireName(), AuditType.SUBMITTED.name(), false, now, now, null,
+                null, 1, draft.input().seed(), inputSha(draft), null, requestSha256, null, null, null, List.of());
+        recent.put(v);
+        return v;
+    }
+
+    private static ProblemException policyProblem(String jobId, Reason reason) {
+        return new ProblemException(422, "Refused by content policy",
+                reason.message() + " (rule " + reason.code() + "); job " + jobId + " is recorded as REJECTED",
+                List.of(new dev.genfleet.gateway.api.Problem.FieldError("input.prompt", reason.message())),
+                reason.code(), null);
+    }
+
+    private AuditEvent audit(AuditType type, String tenant, String jobId, JobDraft draft, Instant now, Reason reason,
+            Map<String, String> details, String inputSha) {
+        return new AuditEvent(UUID.randomUUID().toString(), type, jobId, draft.campaignId(), draft.customId(), tenant,
+                "gateway", now, draft.model(), null, draft.input() == null ? null : draft.input().seed(), inputSha, null,
+                type == AuditType.REJECTED ? 0 : 1, reason, null, null, details);
+    }
+
+    static String inputSha(JobDraft draft) {
+        if (draft.input() == null) {
+            return null;
+        }
+        try {
+            return ApiKeys.sha256Hex(Json.mapper().writeValueAsBytes(draft.input()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A publication in flight. {@code rejection} is set when the job was refused rather than queued. */
+    public record Pending(String jobId, Reason rejection, CompletableFuture<Void> acked) {}
+}

@@ -1,0 +1,21 @@
+package dev.genfleet.gateway.tenant;
+
+import jakarta.enterprise.context.RequestScoped;
+
+/** The tenant the request authenticated as; set by {@link AuthFilter} before any {@code /v1} resource runs. */
+@RequestScoped
+public class CurrentTenant {
+
+    private String id;
+
+    public String id() {
+        if (id == null) {
+            throw new IllegalStateException("no authenticated tenant on this request");
+        }
+        return id;
+    }
+
+    void set(String id) {
+        this.id = id;
+    }
+}
