@@ -7,6 +7,12 @@ public interface ImageModel extends AutoCloseable {
 
     ModelInfo info();
 
+    /** Width and height of the images it draws, in pixels. */
+    int imageSize();
+
+    /** Style labels it was trained on; an empty list when it takes none. */
+    List<String> styles();
+
     /** Generates the images of each request, in order. */
     List<ImageGeneration> generate(List<ImageRequest> batch);
 

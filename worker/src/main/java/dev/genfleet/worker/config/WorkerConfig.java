@@ -1,0 +1,102 @@
+package dev.genfleet.worker.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Every worker setting, with its default; see the worker README for the full table. */
+@ConfigMapping(prefix = "genfleet.worker")
+public interface WorkerConfig {
+
+    /** Unique per running worker: names its transactional producers and appears in results and audit. */
+    String id();
+
+    /** The pool this worker serves: it consumes {@code genfleet.jobs.<pool>.interactive} and {@code .bulk}. */
+    @WithDefault("text")
+    String pool();
+
+    /** Models hosted, as {@code id} (latest version) or {@code id:version}. */
+    @WithDefault("copy-gpt")
+    List<String> models();
+
+    /** Model directories, laid out {@code <id>/<version>/}; the first holding a model wins. */
+    @WithDefault("models")
+    List<String> modelDir();
+
+    /** {@code auto}: the GPU when DJL sees one, else the CPU; or {@code cpu}, {@code gpu}, {@code gpu:1}. */
+    @WithDefault("auto")
+    String device();
+
+    Batch batch();
+
+    Retry retry();
+
+    TopicNames topics();
+
+    /** How long a SIGTERM waits for batches in flight to finish, publish and commit. */
+    @WithDefault("30s")
+    Duration drainTimeout();
+
+    /** Most cancelled job and campaign ids remembered. */
+    @WithDefault("100000")
+    int cancellationMemory();
+
+    /**
+     * Fault injection for the crash tests, never set in production: {@code after-generation} halts
+     * the JVM when a batch has been generated, {@code in-transaction} after its records were sent
+     * inside the open transaction, before the commit.
+     */
+    Optional<String> haltAt();
+
+    interface Batch {
+        /** A batch closes when this many jobs wait. */
+        @WithDefault("16")
+        int maxSize();
+
+        /** ... or when the oldest waiting job has waited this long. */
+        @WithDefault("5ms")
+        Duration maxWait();
+
+        /** At most this many jobs wait per model (the consumers pause beyond it). */
+        @WithDefault("256")
+        int capacity();
+    }
+
+    interface Retry {
+        /** Attempts in all before a failing job is dead-lettered. */
+        @WithDefault("3")
+        int maxAttempts();
+
+        @WithDefault("200ms")
+        Duration initialBackoff();
+
+        @WithDefault("2")
+        double multiplier();
+
+        @WithDefault("5s")
+        Duration maxBackoff();
+    }
+
+    interface TopicNames {
+        @WithDefault("genfleet.jobs.")
+        String jobsPrefix();
+
+        @WithDefault("genfleet.results")
+        String results();
+
+        @WithDefault("genfleet.audit")
+        String audit();
+
+        @WithDefault("genfleet.jobs.dlq")
+        String deadLetters();
+
+        @WithDefault("genfleet.control")
+        String control();
+
+        @WithDefault("genfleet.models")
+        String models();
+    }
+}

@@ -1,0 +1,230 @@
+package dev.genfleet.worker.consume;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.genfleet.schemas.Decoded;
+import dev.genfleet.schemas.EventCodec;
+import dev.genfleet.schemas.ImageOutput;
+import dev.genfleet.schemas.JobOutput;
+import dev.genfleet.schemas.JobRequest;
+import dev.genfleet.schemas.TextOutput;
+import dev.genfleet.schemas.Reason;
+import dev.genfleet.schemas.TraceContext;
+import dev.genfleet.worker.config.WorkerConfig;
+import dev.genfleet.worker.publish.Publisher;
+import dev.genfleet.worker.run.Outcome;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
+import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Consumes a pool's two jobs topics and turns each polled batch of records into results, audit
+ * events and DLQ records written in one Kafka transaction together with the batch's offsets
+ * (exactly-once processing). See {@code DESIGN.md} in this package.
+ */
+@ApplicationScoped
+public class JobConsumer {
+
+    private static final Logger LOG = Logger.getLogger(JobConsumer.class);
+    static final String INTERACTIVE = "jobs-interactive";
+    static final String BULK = "jobs-bulk";
+
+    @Inject
+    ModelHost host;
+
+    @Inject
+    Publisher publisher;
+
+    @Inject
+    WorkerConfig config;
+
+    @Inject
+    MeterRegistry meters;
+
+    @Inject
+    KafkaClientService clients;
+
+    @Inject
+    @Channel("tx-interactive")
+    KafkaTransactions<byte[]> txInteractive;
+
+    @Inject
+    @Channel("tx-bulk")
+    KafkaTransactions<byte[]> txBulk;
+
+    private final EventCodec codec = EventCodec.forComponent("worker");
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean draining;
+
+    @Incoming(INTERACTIVE)
+    public Uni<Void> interactive(Message<List<byte[]>> batch) {
+        return handle(batch, true, txInteractive);
+    }
+
+    @Incoming(BULK)
+    public Uni<Void> bulk(Message<List<byte[]>> batch) {
+        return handle(batch, false, txBulk);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Uni<Void> handle(Message<List<byte[]>> message, boolean interactive, KafkaTransactions<byte[]> tx) {
+        if (draining) {
+            // never acknowledged: not committed, so the group hands these records to another worker
+            return Uni.createFrom().nothing();
+        }
+        ConsumerRecords<String, byte[]> records = message.getMetadata(IncomingKafkaRecordBatchMetadata.class)
+                .map(m -> (ConsumerRecords<String, byte[]>) m.getRecords())
+                .orElseThrow(() -> new IllegalStateException("channel is not in batch mode"));
+        inFlight.incrementAndGet();
+        Context context = Vertx.currentContext();
+        Executor back = context == null ? Runnable::run : task -> context.runOnContext(v -> task.run());
+        return Uni.createFrom().completionStage(host.ready())
+                .onItem().transformToUni(ready -> Uni.createFrom().completionStage(process(records, interactive)))
+                .emitOn(back)
+                .onItem().transformToUni(out -> tx.withTransactionAndAck(message, emitter -> {
+                    out.forEach(record -> emitter.send(Publisher.message(record)));
+                    haltIf("in-transaction", Duration.ofMillis(1500));
+                    return Uni.createFrom().voidItem();
+                }))
+                .onFailure().invoke(e -> LOG.warnf(e, "batch of %d records rolled back; the consumer rewinds to the last commit",
+                        records.count()))
+                .onFailure().recoverWithNull()
+                .eventually(inFlight::decrementAndGet)
+                .replaceWithVoid();
+    }
+
+    /** The records to write for a polled batch, in record order; completes when every job has an outcome. */
+    private CompletableFuture<List<ProducerRecord<String, byte[]>>> process(ConsumerRecords<String, byte[]> records,
+            boolean interactive) {
+        List<CompletableFuture<List<ProducerRecord<String, byte[]>>>> parts = new ArrayList<>(records.count());
+        for (ConsumerRecord<String, byte[]> record : records) {
+            parts.add(processOne(record, interactive));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
+            parts.forEach(p -> out.addAll(p.join()));
+            haltIf("after-generation", Duration.ZERO);
+            return out;
+        });
+    }
+
+    private CompletableFuture<List<ProducerRecord<String, byte[]>>> processOne(ConsumerRecord<String, byte[]> record,
+            boolean interactive) {
+        Decoded<JobRequest> decoded = codec.decode(record, JobRequest.class);
+        if (decoded instanceof Decoded.Failed<JobRequest> failed) {
+            count("unknown", "malformed");
+            LOG.warnf("dead-lettering malformed record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
+                    failed.reason().message());
+            return CompletableFuture.completedFuture(
+                    List.of(publisher.records().deadLetter(record, null, failed.reason(), 0, TraceContext.NONE)));
+        }
+        Decoded.Ok<JobRequest> ok = (Decoded.Ok<JobRequest>) decoded;
+        JobRequest job = ok.payload();
+        TraceContext trace = ok.trace();
+        ModelHost.Slot slot = host.slot(job.model());
+        if (slot == null) {
+            count(job.model(), "dead_lettered");
+            Outcome unknown = new Outcome.DeadLettered(Reason.of("UNKNOWN_MODEL",
+                    "pool " + config.pool() + " does not host model '" + job.model() + "'"), job.attempt(), List.of());
+            return CompletableFuture.completedFuture(publisher.records().forOutcome(job, unknown, null, record, trace));
+        }
+        return slot.batcher()
+                .submit(new PipelineRow(job, record, trace, interactive, System.nanoTime()), interactive)
+                .thenApply(outcome -> {
+                    count(job.model(), outcomeName(outcome));
+                    if (outcome instanceof Outcome.Succeeded succeeded) {
+                        countProduced(job.model(), succeeded.output());
+                    }
+                    return publisher.records().forOutcome(job, outcome, slot.model().info(), record, trace);
+                });
+    }
+
+    private void count(String model, String outcome) {
+        meters.counter("genfleet.jobs", "model", model, "outcome", outcome).increment();
+    }
+
+    private void countProduced(String model, JobOutput output) {
+        if (output instanceof TextOutput text) {
+            meters.counter("genfleet.tokens.generated", "model", model).increment(text.completionTokens());
+        } else if (output instanceof ImageOutput images) {
+            meters.counter("genfleet.images.generated", "model", model).increment(images.images().size());
+        }
+    }
+
+    private static String outcomeName(Outcome outcome) {
+        if (outcome instanceof Outcome.Succeeded) {
+            return "succeeded";
+        } else if (outcome instanceof Outcome.Expired) {
+            return "expired";
+        } else if (outcome instanceof Outcome.Cancelled) {
+            return "cancelled";
+        }
+        return "dead_lettered";
+    }
+
+    private void haltIf(String point, Duration after) {
+        if (config.haltAt().filter(point::equals).isPresent()) {
+            LOG.errorf("fault injection: halting at %s", point);
+            try {
+                Thread.sleep(after.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Runtime.getRuntime().halt(137);
+        }
+    }
+
+    /**
+     * SIGTERM: stop fetching, let the batches in flight finish, publish and commit, then let Quarkus
+     * close the consumers (which leaves the group).
+     */
+    void onStop(@Observes ShutdownEvent event) {
+        draining = true;
+        for (String channel : List.of(INTERACTIVE, BULK)) {
+            try {
+                var consumer = clients.getConsumer(channel);
+                if (consumer != null) {
+                    consumer.pause().await().atMost(Duration.ofSeconds(5));
+                }
+            } catch (RuntimeException e) {
+                LOG.debugf("pausing %s: %s", channel, e.getMessage());
+            }
+        }
+        long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        LOG.infof("drained: %d batch(es) still in flight", inFlight.get());
+        publisher.announce(host.models(), false);
+    }
+
+    /** Batches being processed or committed now. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+}

@@ -1,0 +1,134 @@
+package dev.genfleet.worker.consume;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import ai.djl.Device;
+import dev.genfleet.schemas.ImageInput;
+import dev.genfleet.schemas.JobInput;
+import dev.genfleet.schemas.TextInput;
+import dev.genfleet.worker.batch.BatchSettings;
+import dev.genfleet.worker.batch.Batcher;
+import dev.genfleet.worker.config.WorkerConfig;
+import dev.genfleet.worker.model.HostedModel;
+import dev.genfleet.worker.model.ModelRegistry;
+import dev.genfleet.worker.publish.Publisher;
+import dev.genfleet.worker.run.CancellationRegistry;
+import dev.genfleet.worker.run.JobProcessor;
+import dev.genfleet.worker.run.Outcome;
+import dev.genfleet.worker.run.RetryPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+/**
+ * The models this worker hosts, each with its processor and batcher. Loads and warms them at start;
+ * {@link #ready()} completes when every model has generated once.
+ */
+@ApplicationScoped
+public class ModelHost {
+
+    private static final Logger LOG = Logger.getLogger(ModelHost.class);
+
+    /** A hosted model with the batcher that feeds it. */
+    public record Slot(HostedModel model, Batcher<PipelineRow, Outcome> batcher) {}
+
+    @Inject
+    WorkerConfig config;
+
+    @Inject
+    MeterRegistry meters;
+
+    @Inject
+    Publisher publisher;
+
+    private CancellationRegistry cancellations;
+    private final Map<String, Slot> slots = new LinkedHashMap<>();
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+
+    void onStart(@Observes StartupEvent event) {
+        cancellations = new CancellationRegistry(config.cancellationMemory());
+        try {
+            ModelRegistry registry = new ModelRegistry(
+                    config.modelDir().stream().map(dir -> Path.of(dir).toAbsolutePath()).toList(), device(config.device()));
+            RetryPolicy retry = new RetryPolicy(config.retry().maxAttempts(), config.retry().initialBackoff(),
+                    config.retry().multiplier(), config.retry().maxBackoff());
+            BatchSettings batching = new BatchSettings(config.batch().maxSize(), config.batch().maxWait(), config.batch().capacity());
+            for (String spec : config.models()) {
+                String[] idVersion = spec.split(":", 2);
+                long t0 = System.nanoTime();
+                HostedModel model = registry.load(idVersion[0], idVersion.length > 1 ? idVersion[1] : null);
+                warmUp(model);
+                JobProcessor processor = new JobProcessor(model, cancellations, retry, Clock.systemUTC(),
+                        d -> Thread.sleep(d.toMillis()));
+                Timer inference = meters.timer("genfleet.batch.duration", "model", model.info().id());
+                Batcher<PipelineRow, Outcome> batcher = new Batcher<>(model.info().id(), batching,
+                        rows -> inference.record(() -> processor.process(rows.stream().map(PipelineRow::job).toList(),
+                                (jobs, at) -> publisher.started(rows, jobs, model.info(), at))),
+                        size -> meters.summary("genfleet.batch.size", "model", model.info().id()).record(size));
+                slots.put(model.info().id(), new Slot(model, batcher));
+                LOG.infof("model %s/%s loaded and warmed on %s in %d ms (%d parameters)", model.info().id(),
+                        model.info().version(), model.info().device(), (System.nanoTime() - t0) / 1_000_000,
+                        model.info().parameters());
+            }
+            ready.complete(null);
+            publisher.announce(models(), true);
+        } catch (RuntimeException e) {
+            ready.completeExceptionally(e);
+            LOG.error("loading models failed; the worker stays unready", e);
+        }
+    }
+
+    private static void warmUp(HostedModel model) {
+        JobInput input = model.info().modality() == dev.genfleet.worker.model.Modality.TEXT
+                ? new TextInput("Hello", 4, 0.0, 0, 1.0, List.of(), 1L)
+                : new ImageInput(1L, 1, null, 1, null);
+        model.run(List.of(input));
+    }
+
+    static Device device(String name) {
+        return switch (name) {
+            case "auto" -> null;
+            case "cpu" -> Device.cpu();
+            case "gpu" -> Device.gpu();
+            default -> Device.fromName(name);
+        };
+    }
+
+    public CompletableFuture<Void> ready() {
+        return ready;
+    }
+
+    public boolean isReady() {
+        return ready.isDone() && !ready.isCompletedExceptionally();
+    }
+
+    /** The slot of a hosted model, or null. */
+    public Slot slot(String modelId) {
+        return slots.get(modelId);
+    }
+
+    public List<HostedModel> models() {
+        return slots.values().stream().map(Slot::model).toList();
+    }
+
+    public CancellationRegistry cancellations() {
+        return cancellations;
+    }
+
+    /** Runs what waits in every batcher, then stops them. */
+    public void drain(long timeout, TimeUnit unit) throws InterruptedException {
+        for (Slot slot : slots.values()) {
+            slot.batcher().drain(timeout, unit);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.genfleet.worker.health;
+
+import dev.genfleet.worker.consume.ModelHost;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Ready when every hosted model is loaded and has generated once (Kafka's own checks come from SmallRye). */
+@Readiness
+@ApplicationScoped
+public class ModelsReadiness implements HealthCheck {
+
+    @Inject
+    ModelHost host;
+
+    @Override
+    public HealthCheckResponse call() {
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("models").status(host.isReady());
+        host.models().forEach(m -> response.withData(m.info().id(), m.info().version() + " on " + m.info().device()));
+        if (host.ready().isCompletedExceptionally()) {
+            host.ready().exceptionally(e -> {
+                response.withData("error", String.valueOf(e.getMessage()));
+                return null;
+            });
+        }
+        return response.build();
+    }
+}

@@ -1,0 +1,276 @@
+package dev.genfleet.worker.consume;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.imageio.ImageIO;
+
+import dev.genfleet.schemas.AuditEvent;
+import dev.genfleet.schemas.AuditType;
+import dev.genfleet.schemas.ControlAction;
+import dev.genfleet.schemas.ControlCommand;
+import dev.genfleet.schemas.DeadLetter;
+import dev.genfleet.schemas.Decoded;
+import dev.genfleet.schemas.EventCodec;
+import dev.genfleet.schemas.GenfleetPayload;
+import dev.genfleet.schemas.Hashes;
+import dev.genfleet.schemas.ImageArtifact;
+import dev.genfleet.schemas.ImageInput;
+import dev.genfleet.schemas.ImageOutput;
+import dev.genfleet.schemas.JobInput;
+import dev.genfleet.schemas.JobRequest;
+import dev.genfleet.schemas.JobResult;
+import dev.genfleet.schemas.JobStatus;
+import dev.genfleet.schemas.ModelAnnouncement;
+import dev.genfleet.schemas.Priority;
+import dev.genfleet.schemas.TextInput;
+import dev.genfleet.schemas.TextOutput;
+import dev.genfleet.schemas.Topics;
+import dev.genfleet.schemas.TraceContext;
+import dev.genfleet.testkit.KafkaBrokerResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The worker against the real broker and the real models: jobs in, results, audit and DLQ out. */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WorkerPipelineIT {
+
+    private static final Topics TOPICS = Topics.defaults();
+    private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Inject
+    ModelHost host;
+
+    private final EventCodec codec = EventCodec.forComponent("test-gateway");
+    private KafkaProducer<String, byte[]> producer;
+    private TopicCollector collector;
+
+    @BeforeAll
+    void connect() {
+        producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+        collector = new TopicCollector(bootstrap,
+                List.of(TOPICS.results(), TOPICS.audit(), TOPICS.deadLetters(), TOPICS.models()));
+    }
+
+    @AfterAll
+    void disconnect() throws Exception {
+        producer.close();
+        collector.close();
+    }
+
+    @Test
+    void shouldGenerateTextAndPublishOneResultWithStartedAndSucceededAudit() {
+        TextInput input = new TextInput("Hi Maria, ", 24, 0.8, 20, 0.95, List.of(), 42L);
+        JobRequest job = job("copy-gpt", input, Priority.INTERACTIVE, null);
+        submit(job, Priority.INTERACTIVE);
+
+        JobResult result = awaitResult(job.jobId());
+        assertEquals(JobStatus.SUCCEEDED, result.status());
+        TextOutput text = assertInstanceOf(TextOutput.class, result.output());
+        assertFalse(text.text().isEmpty());
+        assertEquals("copy-gpt", result.model());
+        assertEquals("1", result.modelVersion());
+        assertEquals("test-worker", result.workerId());
+
+        List<AuditEvent> audit = awaitAudit(job.jobId(), AuditType.SUCCEEDED);
+        assertEquals(List.of(AuditType.STARTED, AuditType.SUCCEEDED), audit.stream().map(AuditEvent::type).toList());
+        AuditEvent succeeded = audit.get(1);
+        assertEquals(Hashes.inputSha256(input), succeeded.inputSha256());
+        assertEquals(Hashes.outputSha256(text), succeeded.outputSha256());
+        assertEquals(42L, succeeded.seed());
+        assertEquals("1", succeeded.modelVersion());
+
+        ConsumerRecord<String, byte[]> raw = collector.records(TOPICS.results(), job.jobId()).get(0);
+        assertEquals(TRACEPARENT, new String(raw.headers().lastHeader("ce_traceparent").value(), StandardCharsets.UTF_8),
+                "the job's trace context travels into its result");
+    }
+
+    @Test
+    void shouldGiveTheSameTextForTheSameSeedAcrossJobs() {
+        TextInput input = new TextInput("Dear Lena, our ", 32, 0.9, 0, 1.0, List.of(), 2026L);
+        JobRequest first = job("copy-gpt", input, Priority.BULK, null);
+        JobRequest second = job("copy-gpt", input, Priority.BULK, null);
+        submit(first, Priority.BULK);
+        submit(second, Priority.BULK);
+        assertEquals(((TextOutput) awaitResult(first.jobId()).output()).text(),
+                ((TextOutput) awaitResult(second.jobId()).output()).text());
+    }
+
+    @Test
+    void shouldGeneratePngImagesKeepingTheBestOfN() throws Exception {
+        JobRequest job = job("banner-gan", new ImageInput(7L, 2, null, 6, null), Priority.INTERACTIVE, null);
+        submit(job, Priority.INTERACTIVE);
+
+        ImageOutput output = assertInstanceOf(ImageOutput.class, awaitResult(job.jobId()).output());
+        assertEquals(2, output.images().size());
+        for (ImageArtifact image : output.images()) {
+            assertEquals("image/png", image.mediaType());
+            assertEquals(Hashes.sha256Hex(image.data()), image.sha256());
+            BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(image.data()));
+            assertNotNull(decoded);
+            assertEquals(image.width(), decoded.getWidth());
+            assertEquals(image.height(), decoded.getHeight());
+        }
+        assertTrue(output.images().get(0).score() >= output.images().get(1).score(), "best score first");
+    }
+
+    @Test
+    void shouldDeadLetterAMalformedRecordAndKeepConsuming() throws Exception {
+        String key = "garbage-" + UUID.randomUUID();
+        byte[] garbage = "{this is not a job".getBytes(StandardCharsets.UTF_8);
+        producer.send(new ProducerRecord<>(TOPICS.jobs("text", Priority.BULK), key, garbage)).get();
+        JobRequest after = job("copy-gpt", new TextInput("Hello", 8, 0.0, 0, 1.0, List.of(), 1L), Priority.BULK, null);
+        submit(after, Priority.BULK);
+
+        DeadLetter letter = await().atMost(WAIT).until(
+                () -> payloads(TOPICS.deadLetters(), key, DeadLetter.class), l -> !l.isEmpty()).get(0);
+        assertEquals("NOT_A_CLOUDEVENT", letter.reason().code());
+        assertArrayEquals(garbage, letter.value());
+        assertEquals(TOPICS.jobs("text", Priority.BULK), letter.sourceTopic());
+        assertEquals(JobStatus.SUCCEEDED, awaitResult(after.jobId()).status(), "the consumer went on after the poison record");
+    }
+
+    @Test
+    void shouldRetryAFailingJobWithBackoffThenDeadLetterIt() {
+        JobRequest job = job("flaky", new TextInput("always-fail please", 8, 0.0, 0, 1.0, List.of(), 1L), Priority.BULK, null);
+        submit(job, Priority.BULK);
+
+        JobResult result = awaitResult(job.jobId());
+        assertEquals(JobStatus.DEAD_LETTERED, result.status());
+        assertEquals("MODEL_ERROR", result.error().code());
+        List<AuditType> types = awaitAudit(job.jobId(), AuditType.DEAD_LETTERED).stream().map(AuditEvent::type).toList();
+        assertEquals(List.of(AuditType.STARTED, AuditType.FAILED, AuditType.RETRIED, AuditType.FAILED, AuditType.RETRIED,
+                AuditType.FAILED, AuditType.DEAD_LETTERED), types);
+        DeadLetter letter = await().atMost(WAIT).until(
+                () -> payloads(TOPICS.deadLetters(), job.jobId(), DeadLetter.class), l -> !l.isEmpty()).get(0);
+        assertEquals(3, letter.attempts());
+        assertTrue(letter.reason().message().contains("flaky model refuses"), letter.reason().message());
+    }
+
+    @Test
+    void shouldExpireAJobWhoseDeadlinePassedWithoutRunningIt() {
+        JobRequest job = job("copy-gpt", new TextInput("late", 8, 0.0, 0, 1.0, List.of(), 1L), Priority.BULK,
+                Instant.now().minusSeconds(5));
+        submit(job, Priority.BULK);
+
+        assertEquals(JobStatus.EXPIRED, awaitResult(job.jobId()).status());
+        assertEquals(List.of(AuditType.EXPIRED),
+                awaitAudit(job.jobId(), AuditType.EXPIRED).stream().map(AuditEvent::type).toList(), "never STARTED");
+    }
+
+    @Test
+    void shouldCancelAJobNamedOnTheControlTopic() throws Exception {
+        JobRequest job = job("copy-gpt", new TextInput("cancel me", 8, 0.0, 0, 1.0, List.of(), 1L), Priority.BULK, null);
+        producer.send(codec.encode(TOPICS.control(), new ControlCommand(UUID.randomUUID().toString(),
+                ControlAction.CANCEL_JOB, job.tenant(), job.jobId(), null, "tenant:acme", Instant.now(), "changed my mind"),
+                TraceContext.NONE)).get();
+        await().atMost(WAIT).until(() -> host.cancellations() != null && host.cancellations().isCancelled(job));
+        submit(job, Priority.BULK);
+
+        assertEquals(JobStatus.CANCELLED, awaitResult(job.jobId()).status());
+    }
+
+    @Test
+    void shouldServeAnInteractiveJobBeforeABulkBacklog() {
+        List<JobRequest> backlog = new ArrayList<>();
+        for (int i = 0; i < 48; i++) {
+            JobRequest bulk = job("copy-gpt", new TextInput("Bulk " + i + " ", 24, 0.8, 0, 1.0, List.of(), i), Priority.BULK, null);
+            backlog.add(bulk);
+            submit(bulk, Priority.BULK);
+        }
+        await().atMost(WAIT).until(() -> !collector.records(TOPICS.audit(), backlog.get(0).jobId()).isEmpty());
+        JobRequest urgent = job("copy-gpt", new TextInput("Urgent ", 24, 0.8, 0, 1.0, List.of(), 1L), Priority.INTERACTIVE, null);
+        submit(urgent, Priority.INTERACTIVE);
+
+        awaitResult(urgent.jobId());
+        long bulkDoneBeforeUrgent = backlog.stream()
+                .filter(b -> !collector.records(TOPICS.results(), b.jobId()).isEmpty())
+                .count();
+        assertTrue(bulkDoneBeforeUrgent < backlog.size(),
+                "the interactive job waited for the whole bulk backlog (" + bulkDoneBeforeUrgent + " done first)");
+        backlog.forEach(b -> awaitResult(b.jobId()));
+    }
+
+    @Test
+    void shouldAnnounceHostedModelsAndReportReadiness() {
+        List<ModelAnnouncement> announcements = await().atMost(WAIT).until(
+                () -> payloads(TOPICS.models(), "test-worker/banner-gan", ModelAnnouncement.class), l -> !l.isEmpty());
+        ModelAnnouncement banner = announcements.get(announcements.size() - 1);
+        assertTrue(banner.ready());
+        assertEquals("text", banner.pool());
+        assertEquals("IMAGE", banner.modality());
+        RestAssured.given().get("/q/health/ready").then().statusCode(200);
+        RestAssured.given().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("genfleet_batch_size"));
+    }
+
+    private JobRequest job(String model, JobInput input, Priority priority, Instant deadline) {
+        return new JobRequest("job-" + UUID.randomUUID(), "acme", null, null, model, priority, input, Instant.now(), deadline,
+                1, null, null);
+    }
+
+    private void submit(JobRequest job, Priority priority) {
+        try {
+            producer.send(codec.encode(TOPICS.jobs("text", priority), job, TraceContext.of(TRACEPARENT))).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private JobResult awaitResult(String jobId) {
+        List<JobResult> results = await().atMost(WAIT).until(() -> payloads(TOPICS.results(), jobId, JobResult.class),
+                l -> !l.isEmpty());
+        assertEquals(1, results.size(), "exactly one result per job");
+        return results.get(0);
+    }
+
+    private List<AuditEvent> awaitAudit(String jobId, AuditType last) {
+        return await().atMost(WAIT).until(() -> payloads(TOPICS.audit(), jobId, AuditEvent.class),
+                l -> l.stream().anyMatch(e -> e.type() == last));
+    }
+
+    private <T extends GenfleetPayload> List<T> payloads(String topic, String key, Class<T> type) {
+        List<T> out = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : collector.records(topic, key)) {
+            if (codec.decode(r, type) instanceof Decoded.Ok<T> ok) {
+                out.add(ok.payload());
+            }
+        }
+        return out;
+    }
+}
