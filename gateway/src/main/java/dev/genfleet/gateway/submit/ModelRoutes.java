@@ -41,7 +41,7 @@ public class ModelRoutes {
             ModelAnnouncement latest = e.getValue().stream()
                     .max((a, b) -> a.announcedAt().compareTo(b.announcedAt())).orElseThrow();
             long ready = e.getValue().stream().filter(ModelAnnouncement::ready).count();
-            routes.put(e.getKey(), new Route(e.getKey(), latest.pool(), latest.modality(), latest.version(), ready > 0,
+            routes.put(e.getKey(), new Route(e.getKey(), latest.pool(), latest.modality().toLowerCase(java.util.Locale.ROOT), latest.version(), ready > 0,
                     (int) ready));
         }
         return routes;
