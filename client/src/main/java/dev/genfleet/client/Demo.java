@@ -117,12 +117,13 @@ public final class Demo {
         List<Double> latencies = new ArrayList<>();
         long succeeded = 0;
         out.println();
-        out.printf("%-10s | %-8s | %s%n", "custom_id", "status", "text (first words)");
-        out.println("-".repeat(10) + "-+-" + "-".repeat(8) + "-+-" + "-".repeat(60));
+        out.printf("%-10s | %-9s | %s%n", "custom_id", "status", "text (first words)");
+        out.println("-".repeat(10) + "-+-" + "-".repeat(9) + "-+-" + "-".repeat(60));
         for (JsonNode r : results) {
             String status = r.path("status").asText();
-            String text = r.path("output").path("text").asText("");
-            out.printf("%-10s | %-8s | %s%n", r.path("custom_id").asText(), status.length() > 8 ? status.substring(0, 8) : status,
+            JsonNode output = r.path("output");
+            String text = output.isTextual() ? output.asText() : output.path("text").asText("");
+            out.printf("%-10s | %-9s | %s%n", r.path("custom_id").asText(), status,
                     firstWords(text.isEmpty() ? r.path("error").path("message").asText("") : text, 12));
             if ("SUCCEEDED".equals(status)) {
                 succeeded++;
