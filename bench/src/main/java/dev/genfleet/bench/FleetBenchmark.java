@@ -1,0 +1,364 @@
+package dev.genfleet.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.genfleet.client.GenfleetClient;
+import dev.genfleet.schemas.EventCodec;
+import dev.genfleet.schemas.JobInput;
+import dev.genfleet.schemas.JobRequest;
+import dev.genfleet.schemas.Priority;
+import dev.genfleet.schemas.TextInput;
+import dev.genfleet.schemas.TraceContext;
+import dev.genfleet.worker.model.HostedModel;
+import dev.genfleet.worker.model.ModelRegistry;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The fleet measured against what it is built from, in one run on one machine: the raw text model in
+ * this JVM (batch 1 and the worker's batch size) against the same jobs through gateway → Kafka →
+ * worker → status view; the gateway's campaign fan-out against the raw Kafka producer; queueing
+ * latency on an idle and on a loaded fleet; peak RSS of gateway and worker. Prints a Markdown table
+ * and the summary line, and saves both under {@code bench/results/}.
+ *
+ * <pre>FleetBenchmark &lt;repo&gt; &lt;gateway url&gt; &lt;api key&gt; &lt;kafka&gt; &lt;run dir&gt; [tiny|full]</pre>
+ */
+public final class FleetBenchmark {
+
+    /** Same parameters for raw and fleet: 48 tokens, no stop sequence, so every job does the same work. */
+    static final int MAX_TOKENS = 48;
+    static final String PROMPT = "Hi Maria, ";
+
+    private final Path repo;
+    private final GenfleetClient client;
+    private final URI gateway;
+    private final String apiKey;
+    private final String kafka;
+    private final Path runDir;
+    private final boolean tiny;
+    private final List<String[]> rows = new ArrayList<>();
+
+    FleetBenchmark(Path repo, URI gateway, String apiKey, String kafka, Path runDir, boolean tiny) {
+        this.repo = repo;
+        this.gateway = gateway;
+        this.apiKey = apiKey;
+        this.client = new GenfleetClient(gateway, apiKey);
+        this.kafka = kafka;
+        this.runDir = runDir;
+        this.tiny = tiny;
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 5) {
+            System.err.println("usage: FleetBenchmark <repo> <gateway url> <api key> <kafka> <run dir> [tiny|full]");
+            System.exit(2);
+        }
+        boolean tiny = args.length > 5 && args[5].equals("tiny");
+        new FleetBenchmark(Path.of(args[0]), URI.create(args[1]), args[2], args[3], Path.of(args[4]), tiny).run();
+    }
+
+    void run() throws Exception {
+        int batch = 16;
+        double seconds = tiny ? 2 : 20;
+        say("raw model in process (copy-gpt, " + MAX_TOKENS + " tokens per job) ...");
+        double raw1;
+        double rawBatched;
+        try (HostedModel model = new ModelRegistry(List.of(repo.resolve("models")), null).load("copy-gpt", null)) {
+            rawJobsPerSecond(model, batch, 1); // warm-up
+            raw1 = rawJobsPerSecond(model, 1, seconds);
+            rawBatched = rawJobsPerSecond(model, batch, seconds);
+        }
+        row("raw model, batch 1", fmt(raw1) + " jobs/s", fmt(raw1 * MAX_TOKENS) + " tokens/s", "in-process generate(), no Kafka");
+        row("raw model, batch " + batch, fmt(rawBatched) + " jobs/s", fmt(rawBatched * MAX_TOKENS) + " tokens/s",
+                "in-process generate(), no Kafka");
+
+        int fleetJobs = tiny ? 40 : 1200;
+        say("fleet at saturation: a campaign of " + fleetJobs + " identical jobs ...");
+        double fleet = fleetJobsPerSecond(fleetJobs);
+        row("fleet (gateway → Kafka → worker → status view)", fmt(fleet) + " jobs/s", fmt(fleet * MAX_TOKENS) + " tokens/s",
+                "HTTP submit to the last SUCCEEDED seen in the view; 1 text worker");
+        long workerRss = peakRssKb("worker-text-1");
+
+        int recipients = tiny ? 2_000 : 100_000;
+        say("fan-out: NDJSON campaign of " + recipients + " recipients vs the raw producer ...");
+        double fanout = fanoutJobsPerSecond(recipients);
+        long gatewayRss = peakRssKb("gateway");
+        double producer = producerRecordsPerSecond(recipients);
+        row("gateway fan-out (NDJSON upload)", fmt(fanout) + " jobs/s", "", recipients + " recipients, 202 after every record acked");
+        row("raw Kafka producer, same records", fmt(producer) + " records/s", "", "acks=all, idempotent, same size and headers");
+
+        int probes = tiny ? 20 : 200;
+        say("queueing latency: " + probes + " sequential interactive jobs on an idle fleet ...");
+        double[] idle = queueLatencies(probes);
+        row("queue latency, idle (accepted → STARTED)", "p50 " + fmt(pct(idle, 50)) + " ms", "p95 " + fmt(pct(idle, 95))
+                + " ms, p99 " + fmt(pct(idle, 99)) + " ms", probes + " jobs, max_tokens 1");
+        say("queueing latency under a bulk backlog ...");
+        String backlog = campaign(tiny ? 200 : 3000, "bench-backlog");
+        double[] loaded = queueLatencies(tiny ? 10 : 50);
+        row("queue latency, bulk backlog (interactive)", "p50 " + fmt(pct(loaded, 50)) + " ms", "p95 " + fmt(pct(loaded, 95))
+                + " ms, p99 " + fmt(pct(loaded, 99)) + " ms", "while a bulk campaign saturates the pool");
+        cancel(backlog);
+        row("peak RSS", "gateway " + gatewayRss / 1024 + " MB", "worker " + workerRss / 1024 + " MB", "VmHWM of the processes");
+        row("DJL Serving (peer)", "not measured", "", "not built yet: see the issue note");
+
+        String summary = String.format(Locale.ROOT,
+                "fleet_vs_raw=%.2f batching_gain=%.2f fanout_vs_producer=%.2f fleet_vs_djl_serving=NA queue_p99_ms=%.0f queue_p99_loaded_ms=%.0f",
+                fleet / rawBatched, rawBatched / raw1, fanout / producer, pct(idle, 99), pct(loaded, 99));
+        StringBuilder md = new StringBuilder();
+        md.append("# genfleet benchmark ").append(LocalDate.now()).append(" (").append(commit()).append(")\n\n");
+        md.append("Machine: ").append(machine()).append("\n\n");
+        md.append("| measure | figure | | what it includes |\n|---|---|---|---|\n");
+        rows.forEach(r -> md.append("| ").append(String.join(" | ", r)).append(" |\n"));
+        md.append("\nRatios: fleet / raw(batch ").append(batch).append(") = ").append(fmt2(fleet / rawBatched))
+                .append(", batched / batch-1 = ").append(fmt2(rawBatched / raw1))
+                .append(", fan-out / producer = ").append(fmt2(fanout / producer)).append("\n\n");
+        md.append(summary).append('\n');
+        System.out.println();
+        System.out.print(md);
+        Path results = repo.resolve("bench/results");
+        Files.createDirectories(results);
+        Path file = results.resolve(LocalDate.now() + "-" + commit() + (tiny ? "-tiny" : "") + ".md");
+        Files.writeString(file, md);
+        System.out.println("saved " + repo.relativize(file));
+    }
+
+    // -------------------------------------------------------------------------------------------- phases
+
+    static double rawJobsPerSecond(HostedModel model, int batch, double seconds) {
+        long start = System.nanoTime();
+        long jobs = 0;
+        int round = 0;
+        do {
+            List<JobInput> inputs = new ArrayList<>(batch);
+            for (int i = 0; i < batch; i++) {
+                inputs.add(new TextInput(PROMPT, MAX_TOKENS, 0.8, 0, 0.95, List.of(), round * 1000L + i));
+            }
+            jobs += model.run(inputs).size();
+            round++;
+        } while ((System.nanoTime() - start) / 1e9 < seconds);
+        return jobs / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private double fleetJobsPerSecond(int jobs) throws InterruptedException {
+        long start = System.nanoTime();
+        String id = campaign(jobs, "bench-fleet");
+        while (client.campaign(id).path("counts").path("succeeded").asLong() < jobs) {
+            Thread.sleep(100);
+        }
+        return jobs / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private String campaign(int recipients, String name) {
+        ObjectNode body = GenfleetClient.mapper().createObjectNode();
+        body.put("name", name).put("model", "copy-gpt");
+        body.putObject("template").put("prompt", "Hi {{first_name}}, ");
+        body.putObject("input").put("max_tokens", MAX_TOKENS).put("temperature", 0.8).put("top_p", 0.95);
+        ArrayNode list = body.putArray("recipients");
+        for (int i = 0; i < recipients; i++) {
+            list.addObject().put("custom_id", "b" + i).putObject("vars").put("first_name", "Maria");
+        }
+        return client.submitCampaign(body).path("id").asText();
+    }
+
+    private void cancel(String campaign) {
+        try {
+            HttpClient.newHttpClient().send(HttpRequest.newBuilder(gateway.resolve("/v1/campaigns/" + campaign + "/cancel"))
+                    .header("Authorization", "Bearer " + apiKey).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.discarding());
+        } catch (IOException | InterruptedException e) {
+            say("cancel failed: " + e.getMessage());
+        }
+    }
+
+    /** Recipients accepted per second for a streamed NDJSON upload; the jobs expire at once, unprocessed. */
+    private double fanoutJobsPerSecond(int recipients) throws Exception {
+        String header = "{\"name\":\"bench-fanout\",\"model\":\"copy-gpt\",\"ttl_seconds\":1,"
+                + "\"template\":{\"prompt\":\"Hi {{first_name}}, \"},\"input\":{\"max_tokens\":" + MAX_TOKENS + "}}\n";
+        InputStream body = new InputStream() {
+            private int line = -1;
+            private byte[] current = header.getBytes(StandardCharsets.UTF_8);
+            private int pos;
+
+            @Override
+            public int read() {
+                while (pos >= current.length) {
+                    if (++line >= recipients) {
+                        return -1;
+                    }
+                    current = ("{\"custom_id\":\"f" + line + "\",\"vars\":{\"first_name\":\"Maria\"}}\n").getBytes(StandardCharsets.UTF_8);
+                    pos = 0;
+                }
+                return current[pos++] & 0xff;
+            }
+        };
+        long start = System.nanoTime();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(gateway.resolve("/v1/campaigns"))
+                        .timeout(Duration.ofMinutes(10))
+                        .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/x-ndjson")
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.BufferedInputStream(body, 65536))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        double secs = (System.nanoTime() - start) / 1e9;
+        if (response.statusCode() != 202) {
+            throw new IllegalStateException("fan-out upload answered " + response.statusCode() + ": " + response.body());
+        }
+        JsonNode summary = GenfleetClient.mapper().readTree(response.body());
+        cancel(summary.path("id").asText());
+        return summary.path("queued").asLong() / secs;
+    }
+
+    /** The raw producer with records like the gateway's: an encoded JobRequest of the same size, same settings. */
+    private double producerRecordsPerSecond(int records) throws Exception {
+        EventCodec codec = EventCodec.forComponent("gateway");
+        String topic = "genfleet.bench.producer-" + UUID.randomUUID().toString().substring(0, 8);
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer())) {
+            try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", kafka))) {
+                admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 12, (short) 1))).all().get();
+            }
+            CountDownLatch acked = new CountDownLatch(records);
+            AtomicReference<Exception> failure = new AtomicReference<>();
+            long start = System.nanoTime();
+            for (int i = 0; i < records; i++) {
+                JobRequest job = new JobRequest(UUID.randomUUID().toString(), "tenant-a", "c-bench", "f" + i, "copy-gpt",
+                        Priority.BULK, new TextInput("Hi Maria, ", MAX_TOKENS, 1.0, 0, 1.0, List.of(), i), Instant.now(),
+                        Instant.now().plusSeconds(1), 1, null, null);
+                ProducerRecord<String, byte[]> record = codec.encode(topic, job, TraceContext.NONE);
+                producer.send(record, (m, e) -> {
+                    if (e != null) {
+                        failure.set(e);
+                    }
+                    acked.countDown();
+                });
+            }
+            acked.await();
+            if (failure.get() != null) {
+                throw failure.get();
+            }
+            double rate = records / ((System.nanoTime() - start) / 1e9);
+            try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", kafka))) {
+                admin.deleteTopics(List.of(topic)).all().get();
+            }
+            return rate;
+        }
+    }
+
+    /** Sequential interactive one-token jobs: milliseconds from the gateway's accept to the worker's STARTED. */
+    private double[] queueLatencies(int probes) throws InterruptedException {
+        double[] out = new double[probes];
+        for (int i = 0; i < probes; i++) {
+            ObjectNode job = GenfleetClient.mapper().createObjectNode().put("model", "copy-gpt").put("priority", "interactive");
+            job.putObject("input").put("prompt", PROMPT).put("max_tokens", 1).put("seed", i);
+            String id = client.submitJob(job).path("id").asText();
+            JsonNode view;
+            while (!(view = client.job(id)).path("terminal").asBoolean()) {
+                Thread.sleep(5);
+            }
+            out[i] = Duration.between(Instant.parse(view.path("submitted_at").asText()),
+                    Instant.parse(view.path("started_at").asText())).toNanos() / 1e6;
+        }
+        Arrays.sort(out);
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    private long peakRssKb(String component) {
+        try {
+            String pid = Files.readString(runDir.resolve(component + ".pid")).trim();
+            for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            say("no RSS for " + component + ": " + e.getMessage());
+        }
+        return -1;
+    }
+
+    static double pct(double[] sorted, int p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    private String commit() {
+        try {
+            Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").directory(repo.toFile()).start();
+            return new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static String machine() {
+        String cpu = "unknown cpu";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 2)).orElse(cpu);
+        } catch (IOException ignored) {
+            // not Linux
+        }
+        return String.format(Locale.ROOT, "%d cores (%s), %d GiB, Java %s, %s %s", Runtime.getRuntime().availableProcessors(),
+                cpu, totalMemoryGiB(), System.getProperty("java.version"), System.getProperty("os.name"),
+                System.getProperty("os.arch"));
+    }
+
+    private static long totalMemoryGiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024 / 1024;
+                }
+            }
+        } catch (IOException ignored) {
+            // not Linux
+        }
+        return -1;
+    }
+
+    private void row(String... cells) {
+        rows.add(cells);
+        System.out.println("  " + String.join(" | ", cells));
+    }
+
+    private static void say(String text) {
+        System.out.println(text);
+    }
+
+    private static String fmt(double v) {
+        return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static String fmt2(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+}

@@ -1,0 +1,250 @@
+{{/* Names ------------------------------------------------------------------------------------ */}}
+{{- define "genfleet.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "genfleet.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 40 | trimSuffix "-" -}}
+{{- else if contains (include "genfleet.name" .) .Release.Name -}}
+{{- .Release.Name | trunc 40 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name (include "genfleet.name" .) | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "genfleet.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+app.kubernetes.io/name: {{ include "genfleet.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: genfleet
+{{- end -}}
+
+{{/* selector labels of a component: (dict "root" $ "component" "gateway" ["pool" "text"]) */}}
+{{- define "genfleet.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "genfleet.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- if .pool }}
+genfleet.dev/pool: {{ .pool }}
+{{- end }}
+{{- end -}}
+
+{{- define "genfleet.gateway.name" -}}
+{{- printf "%s-gateway" (include "genfleet.fullname" .) -}}
+{{- end -}}
+
+{{/* (dict "root" $ "pool" $pool) */}}
+{{- define "genfleet.worker.name" -}}
+{{- printf "%s-worker-%s" (include "genfleet.fullname" .root) .pool.name -}}
+{{- end -}}
+
+{{/* Images ----------------------------------------------------------------------------------- */}}
+{{- define "genfleet.image" -}}
+{{- $tag := .image.tag | default .root.Chart.AppVersion -}}
+{{- if .root.Values.images.registry -}}
+{{- printf "%s/%s:%s%s" .root.Values.images.registry .image.repository $tag (.suffix | default "") -}}
+{{- else -}}
+{{- printf "%s:%s%s" .image.repository $tag (.suffix | default "") -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Kafka ------------------------------------------------------------------------------------ */}}
+{{- define "genfleet.kafka.strimzi" -}}
+{{- if eq .Values.kafka.mode "strimzi" -}}true{{- end -}}
+{{- end -}}
+
+{{- define "genfleet.kafka.clusterName" -}}
+{{- if eq .Values.kafka.mode "strimzi" -}}
+{{- .Values.kafka.strimzi.clusterName | default (printf "%s-kafka" (include "genfleet.fullname" .)) -}}
+{{- else -}}
+{{- .Values.kafka.external.strimziClusterName -}}
+{{- end -}}
+{{- end -}}
+
+{{/* whether this chart renders KafkaTopic and KafkaUser resources */}}
+{{- define "genfleet.kafka.ownsTopics" -}}
+{{- if or (eq .Values.kafka.mode "strimzi") .Values.kafka.external.strimziClusterName -}}true{{- end -}}
+{{- end -}}
+
+{{- define "genfleet.kafka.bootstrap" -}}
+{{- if eq .Values.kafka.mode "strimzi" -}}
+{{- printf "%s-kafka-bootstrap:9093" (include "genfleet.kafka.clusterName" .) -}}
+{{- else if eq .Values.kafka.mode "external" -}}
+{{- required "kafka.external.bootstrapServers is required when kafka.mode=external" .Values.kafka.external.bootstrapServers -}}
+{{- else -}}
+{{- fail "kafka.mode must be strimzi or external" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "genfleet.kafka.securityProtocol" -}}
+{{- if eq .Values.kafka.mode "strimzi" -}}SASL_SSL{{- else -}}{{ .Values.kafka.external.securityProtocol }}{{- end -}}
+{{- end -}}
+
+{{- define "genfleet.kafka.sasl" -}}
+{{- if hasPrefix "SASL_" (include "genfleet.kafka.securityProtocol" .) -}}true{{- end -}}
+{{- end -}}
+
+{{- define "genfleet.kafka.tls" -}}
+{{- if has (include "genfleet.kafka.securityProtocol" .) (list "SSL" "SASL_SSL") -}}true{{- end -}}
+{{- end -}}
+
+{{- define "genfleet.kafka.saslMechanism" -}}
+{{- if eq .Values.kafka.mode "strimzi" -}}SCRAM-SHA-512{{- else -}}{{ .Values.kafka.external.saslMechanism }}{{- end -}}
+{{- end -}}
+
+{{- define "genfleet.kafka.caSecret" -}}
+{{- if eq .Values.kafka.mode "strimzi" -}}
+{{- printf "%s-cluster-ca-cert" (include "genfleet.kafka.clusterName" .) -}}
+{{- else -}}
+{{- .Values.kafka.external.caSecret.name -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "genfleet.kafka.caKey" -}}
+{{- if eq .Values.kafka.mode "strimzi" -}}ca.crt{{- else -}}{{ .Values.kafka.external.caSecret.key }}{{- end -}}
+{{- end -}}
+
+{{/* KafkaUser names (= Strimzi's secret names) when the chart renders KafkaUsers; else the configured ones */}}
+{{- define "genfleet.kafka.user.gateway" -}}
+{{- if include "genfleet.kafka.ownsTopics" . -}}
+{{- include "genfleet.gateway.name" . -}}
+{{- else -}}
+{{- .Values.kafka.external.usernames.gateway -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "genfleet.kafka.secret.gateway" -}}
+{{- if include "genfleet.kafka.ownsTopics" . -}}
+{{- include "genfleet.gateway.name" . -}}
+{{- else -}}
+{{- .Values.kafka.external.userSecrets.gateway -}}
+{{- end -}}
+{{- end -}}
+
+{{/* (dict "root" $ "pool" $pool) */}}
+{{- define "genfleet.kafka.user.worker" -}}
+{{- if include "genfleet.kafka.ownsTopics" .root -}}
+{{- include "genfleet.worker.name" . -}}
+{{- else -}}
+{{- index .root.Values.kafka.external.usernames.workers .pool.name | default .root.Values.kafka.external.usernames.workers.default -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "genfleet.kafka.secret.worker" -}}
+{{- if include "genfleet.kafka.ownsTopics" .root -}}
+{{- include "genfleet.worker.name" . -}}
+{{- else -}}
+{{- index .root.Values.kafka.external.userSecrets.workers .pool.name | default .root.Values.kafka.external.userSecrets.workers.default -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "genfleet.kafka.user.keda" -}}
+{{- if include "genfleet.kafka.ownsTopics" . -}}
+{{- printf "%s-keda" (include "genfleet.fullname" .) -}}
+{{- else -}}
+{{- .Values.kafka.external.usernames.keda -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "genfleet.kafka.secret.keda" -}}
+{{- if include "genfleet.kafka.ownsTopics" . -}}
+{{- printf "%s-keda" (include "genfleet.fullname" .) -}}
+{{- else -}}
+{{- .Values.kafka.external.userSecrets.keda -}}
+{{- end -}}
+{{- end -}}
+
+{{/* application.properties lines shared by gateway and workers: how to reach Kafka */}}
+{{- define "genfleet.kafka.clientProperties" -}}
+kafka.bootstrap.servers={{ include "genfleet.kafka.bootstrap" . }}
+kafka.security.protocol={{ include "genfleet.kafka.securityProtocol" . }}
+{{- if include "genfleet.kafka.sasl" . }}
+kafka.sasl.mechanism={{ include "genfleet.kafka.saslMechanism" . }}
+kafka.sasl.jaas.config=${KAFKA_SASL_JAAS_CONFIG}
+{{- end }}
+{{- if include "genfleet.kafka.tls" . }}
+kafka.ssl.truststore.type=PEM
+kafka.ssl.truststore.location=/etc/genfleet/kafka-ca/{{ include "genfleet.kafka.caKey" . }}
+{{- end }}
+{{- end -}}
+
+{{/* env + volume pieces for a Kafka client pod: (dict "root" $ "secret" name) */}}
+{{- define "genfleet.kafka.env" -}}
+{{- if include "genfleet.kafka.sasl" .root }}
+- name: KAFKA_SASL_JAAS_CONFIG
+  valueFrom:
+    secretKeyRef:
+      name: {{ required "a Kafka user secret is required for SASL" .secret }}
+      key: sasl.jaas.config
+{{- end }}
+{{- end -}}
+
+{{- define "genfleet.kafka.volumeMounts" -}}
+{{- if include "genfleet.kafka.tls" . }}
+- name: kafka-ca
+  mountPath: /etc/genfleet/kafka-ca
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{- define "genfleet.kafka.volumes" -}}
+{{- if include "genfleet.kafka.tls" . }}
+- name: kafka-ca
+  secret:
+    secretName: {{ required "kafka.external.caSecret.name is required for SSL" (include "genfleet.kafka.caSecret" .) }}
+    items:
+      - key: {{ include "genfleet.kafka.caKey" . }}
+        path: {{ include "genfleet.kafka.caKey" . }}
+{{- end }}
+{{- end -}}
+
+{{/* Workers: numbers derived from a pool --------------------------------------------------- */}}
+
+{{/* a pool's jobs topic: (dict "root" $ "pool" $pool "priority" "interactive") */}}
+{{- define "genfleet.worker.topic" -}}
+{{- printf "%s%s.%s" .root.Values.topics.jobsPrefix .pool.name .priority -}}
+{{- end -}}
+
+{{- define "genfleet.worker.group" -}}
+{{- printf "genfleet-worker-%s-%s" .pool.name .priority -}}
+{{- end -}}
+
+{{/*
+lagThreshold = ceil(throughput per replica x target seconds), throughput = batch.maxSize / batchSeconds.
+(dict "pool" $pool "seconds" N)
+*/}}
+{{- define "genfleet.worker.lagThreshold" -}}
+{{- $throughput := divf .pool.batch.maxSize .pool.batchSeconds -}}
+{{- max 1 (ceil (mulf $throughput .seconds) | int) -}}
+{{- end -}}
+
+{{/* the pod's grace period: preStop + worst batch + drain + 10 s of JVM exit */}}
+{{- define "genfleet.worker.gracePeriod" -}}
+{{- add .root.Values.workers.preStopSleepSeconds .pool.worstBatchSeconds .pool.drainTimeoutSeconds 10 -}}
+{{- end -}}
+
+{{- define "genfleet.worker.device" -}}
+{{- if .device -}}{{ .device }}{{- else if gt (int .gpu) 0 -}}gpu{{- else -}}cpu{{- end -}}
+{{- end -}}
+
+{{- define "genfleet.validatePools" -}}
+{{- $names := list -}}
+{{- range .Values.workers.pools -}}
+{{- if not (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" .name) -}}
+{{- fail (printf "worker pool name %q must be a DNS label" .name) -}}
+{{- end -}}
+{{- if has .name $names -}}
+{{- fail (printf "worker pool %q is listed twice" .name) -}}
+{{- end -}}
+{{- $names = append $names .name -}}
+{{- if lt (float64 .drainTimeoutSeconds) (float64 .worstBatchSeconds) -}}
+{{- fail (printf "pool %s: drainTimeoutSeconds must be >= worstBatchSeconds or a draining batch is cut off" .name) -}}
+{{- end -}}
+{{- if and .scaling.enabled (gt (int .scaling.maxReplicas) (min (int $.Values.topicSpecs.jobsInteractive.partitions) (int $.Values.topicSpecs.jobsBulk.partitions))) -}}
+{{- fail (printf "pool %s: scaling.maxReplicas exceeds the partitions of its topics; extra replicas would idle" .name) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
