@@ -24,6 +24,11 @@ public interface GatewayConfig {
 
     PolicyConfig policy();
 
+    Webhooks webhooks();
+
+    /** Per-tenant overrides of the limits (quotas, private webhook hosts), by tenant id. */
+    Map<String, TenantOverrides> tenants();
+
     /** Create missing topics at startup from the AsyncAPI catalog (local mode, tests). */
     @WithName("create-topics")
     @WithDefault("true")
@@ -119,6 +124,73 @@ public interface GatewayConfig {
         /** Burst size of the per-tenant token bucket. */
         @WithDefault("50")
         int burst();
+
+        /** Most jobs per tenant submitted but not finished (a campaign counts its recipients); 0 = unlimited. */
+        @WithName("max-queued")
+        @WithDefault("0")
+        long maxQueued();
+
+        /** Retry-After seconds answered when the queued-jobs quota is full. */
+        @WithName("queued-retry-after-seconds")
+        @WithDefault("5")
+        int queuedRetryAfterSeconds();
+    }
+
+    interface TenantOverrides {
+        @WithName("requests-per-second")
+        Optional<Double> requestsPerSecond();
+
+        Optional<Integer> burst();
+
+        @WithName("max-queued")
+        Optional<Long> maxQueued();
+
+        /** Allow this tenant's webhooks on loopback and private networks. */
+        @WithName("webhooks-allow-private")
+        Optional<Boolean> webhooksAllowPrivate();
+    }
+
+    /** Signed webhook delivery (Standard Webhooks); see webhook/DESIGN.md. */
+    interface Webhooks {
+        /** Deliver webhooks from this replica (it joins the delivery consumer group). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * Master secret the per-tenant signing secrets are derived from (HMAC-SHA256 of the tenant id);
+         * every replica needs the same value. Without it a random one is drawn at start (secrets then
+         * change at every restart).
+         */
+        @WithName("master-secret")
+        Optional<String> masterSecret();
+
+        /** Explicit signing secrets ({@code whsec_<base64>}) by tenant id; they win over derived ones. */
+        Map<String, String> secrets();
+
+        /** Kafka consumer group whose partition ownership decides which replica delivers. */
+        @WithName("group-id")
+        @WithDefault("genfleet-gateway-webhooks")
+        String groupId();
+
+        /** Delivery attempts per message, first one included. */
+        @WithName("max-attempts")
+        @WithDefault("6")
+        int maxAttempts();
+
+        /** Delay before the first retry in ms; doubled for each further retry. */
+        @WithName("backoff-ms")
+        @WithDefault("1000")
+        long backoffMs();
+
+        /** Connect and response timeout of one attempt, in ms. */
+        @WithName("timeout-ms")
+        @WithDefault("10000")
+        long timeoutMs();
+
+        /** How long to wait for the status view to show a finished job before giving up, in ms. */
+        @WithName("view-wait-ms")
+        @WithDefault("30000")
+        long viewWaitMs();
     }
 
     interface PolicyConfig {

@@ -25,6 +25,8 @@ class BrokerWiringIT {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
             assertEquals(1, admin.describeCluster().nodes().get().size());
         }
-        given().when().get("/q/health/live").then().statusCode(200);
+        // Kafka Streams reports live once its first rebalance is done (seconds on a busy machine)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .untilAsserted(() -> given().when().get("/q/health/live").then().statusCode(200));
     }
 }

@@ -83,7 +83,7 @@ public class CampaignsResource {
                 return new CampaignService.Recipient(++index[0], nodes.next(), null);
             }
         };
-        return accepted(campaigns.run(tenant.id(), header, recipients));
+        return accepted(campaigns.run(tenant.id(), header, recipients, (long) list.size()));
     }
 
     @POST
@@ -147,7 +147,7 @@ public class CampaignsResource {
             }
         };
         try {
-            return accepted(campaigns.run(tenant.id(), header, recipients));
+            return accepted(campaigns.run(tenant.id(), header, recipients, null));
         } catch (UncheckedIOException e) {
             throw ProblemException.badRequest("upload interrupted: " + e.getCause().getMessage());
         }

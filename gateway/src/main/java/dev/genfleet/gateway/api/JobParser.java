@@ -16,6 +16,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.genfleet.gateway.GatewayConfig;
 import dev.genfleet.gateway.submit.JobDraft;
 import dev.genfleet.gateway.submit.ModelRoutes;
+import dev.genfleet.gateway.tenant.CurrentTenant;
+import dev.genfleet.gateway.tenant.TenantSettings;
 import dev.genfleet.schemas.ImageInput;
 import dev.genfleet.schemas.JobInput;
 import dev.genfleet.schemas.Priority;
@@ -39,10 +41,14 @@ public class JobParser {
 
     private final GatewayConfig config;
     private final ModelRoutes routes;
+    private final TenantSettings settings;
+    private final CurrentTenant tenant;
 
-    public JobParser(GatewayConfig config, ModelRoutes routes) {
+    public JobParser(GatewayConfig config, ModelRoutes routes, TenantSettings settings, CurrentTenant tenant) {
         this.config = config;
         this.routes = routes;
+        this.settings = settings;
+        this.tenant = tenant;
     }
 
     public JobDraft parse(JsonNode body) {
@@ -97,7 +103,7 @@ public class JobParser {
             f.onlyKnown(webhook, path + "webhook.", Set.of("url"));
             String url = f.string(webhook, "url", path + "webhook.", true, 1, 2000);
             if (url != null) {
-                String problem = webhookProblem(url, config.webhooksAllowPrivate());
+                String problem = webhookProblem(url, settings.allowPrivateWebhooks(tenant.id()));
                 if (problem != null) {
                     f.error(path + "webhook.url", problem);
                 } else {

@@ -22,10 +22,12 @@ import dev.genfleet.gateway.api.Fields;
 import dev.genfleet.gateway.api.JobParser;
 import dev.genfleet.gateway.api.ProblemException;
 import dev.genfleet.gateway.status.StatusView;
+import dev.genfleet.gateway.status.ViewTopology;
 import dev.genfleet.gateway.submit.EventPublisher;
 import dev.genfleet.gateway.submit.JobDraft;
 import dev.genfleet.gateway.submit.JobSubmitter;
 import dev.genfleet.gateway.submit.Traces;
+import dev.genfleet.gateway.tenant.QueuedQuota;
 import dev.genfleet.schemas.AuditEvent;
 import dev.genfleet.schemas.AuditType;
 import dev.genfleet.schemas.ControlAction;
@@ -62,6 +64,7 @@ public class CampaignService {
     private final EventPublisher publisher;
     private final StatusView view;
     private final GatewayConfig config;
+    private final QueuedQuota quota;
     private final Map<String, Map<String, Object>> recent = Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, false) {
                 @Override
@@ -71,7 +74,8 @@ public class CampaignService {
             });
 
     public CampaignService(JobParser parser, JobSubmitter submitter, EventPublisher publisher, StatusView view,
-            GatewayConfig config) {
+            GatewayConfig config, QueuedQuota quota) {
+        this.quota = quota;
         this.parser = parser;
         this.submitter = submitter;
         this.publisher = publisher;
@@ -116,10 +120,16 @@ public class CampaignService {
                 input == null ? dev.genfleet.gateway.api.JsonBodies.mapper().createObjectNode() : input);
     }
 
-    /** Fans a campaign out; returns the 202 summary. Recipients are pulled one at a time. */
-    public Map<String, Object> run(String tenant, Header header, java.util.Iterator<Recipient> recipients) {
+    /**
+     * Fans a campaign out; returns the 202 summary. Recipients are pulled one at a time.
+     *
+     * @param knownRecipients the recipient count when known before streaming (a JSON body), else null
+     */
+    public Map<String, Object> run(String tenant, Header header, java.util.Iterator<Recipient> recipients,
+            Long knownRecipients) {
         String campaignId = UUID.randomUUID().toString();
         TraceContext trace = Traces.current();
+        QueuedQuota.Ticket ticket = quota.admitCampaign(tenant, campaignId, knownRecipients);
         int inFlight = config.limits().campaignInFlight();
         Semaphore permits = new Semaphore(inFlight);
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -128,45 +138,59 @@ public class CampaignService {
         List<Map<String, Object>> rejections = new ArrayList<>();
         long count = 0;
         long ignored = 0;
-        while (recipients.hasNext()) {
-            Recipient r = recipients.next();
-            if (count >= config.limits().maxRecipients()) {
-                ignored++;
-                continue;
-            }
-            count++;
-            if (failure.get() != null) {
-                break;
-            }
-            String jobId = UUID.randomUUID().toString();
-            Variant variant = variant(header, r, campaignId);
-            acquire(permits);
-            JobSubmitter.Pending pending = variant.reason() != null
-                    ? submitter.publishRejection(tenant, jobId, variant.draft(), variant.reason(), trace)
-                    : submitter.publishAsync(tenant, jobId, variant.draft(), null, trace);
-            Reason refusal = variant.reason() != null ? variant.reason() : pending.rejection();
-            if (refusal != null) {
-                rejected.incrementAndGet();
-                if (rejections.size() < MAX_REPORTED_REJECTIONS) {
-                    Map<String, Object> rej = new LinkedHashMap<>();
-                    rej.put("line", r.line());
-                    if (variant.draft().customId() != null) {
-                        rej.put("custom_id", variant.draft().customId());
+        long published = 0;
+        try {
+            while (recipients.hasNext()) {
+                Recipient r = recipients.next();
+                if (count >= config.limits().maxRecipients()) {
+                    ignored++;
+                    continue;
+                }
+                count++;
+                if (failure.get() != null) {
+                    break;
+                }
+                String jobId = UUID.randomUUID().toString();
+                Variant variant = variant(header, r, campaignId);
+                if (variant.reason() == null && queued.get() >= ticket.budget()) {
+                    variant = new Variant(variant.draft(), Reason.of(QueuedQuota.QUOTA_CODE,
+                            "the tenant's queued-jobs quota was full when this recipient arrived"));
+                }
+                // the last recipient tells the view how many there are, so "finished" is never premature
+                boolean last = !recipients.hasNext() || count == config.limits().maxRecipients();
+                Map<String, String> extra = last ? Map.of(ViewTopology.CAMPAIGN_RECIPIENTS, Long.toString(count))
+                        : Map.of();
+                acquire(permits);
+                JobSubmitter.Pending pending = variant.reason() != null
+                        ? submitter.publishRejection(tenant, jobId, variant.draft(), variant.reason(), trace, extra)
+                        : submitter.publishAsync(tenant, jobId, variant.draft(), null, trace, extra);
+                published++;
+                Reason refusal = variant.reason() != null ? variant.reason() : pending.rejection();
+                if (refusal != null) {
+                    rejected.incrementAndGet();
+                    if (rejections.size() < MAX_REPORTED_REJECTIONS) {
+                        Map<String, Object> rej = new LinkedHashMap<>();
+                        rej.put("line", r.line());
+                        if (variant.draft().customId() != null) {
+                            rej.put("custom_id", variant.draft().customId());
+                        }
+                        rej.put("job_id", jobId);
+                        rej.put("code", refusal.code());
+                        rej.put("message", refusal.message());
+                        rejections.add(rej);
                     }
-                    rej.put("job_id", jobId);
-                    rej.put("code", refusal.code());
-                    rej.put("message", refusal.message());
-                    rejections.add(rej);
+                } else {
+                    queued.incrementAndGet();
                 }
-            } else {
-                queued.incrementAndGet();
+                pending.acked().whenComplete((ok, error) -> {
+                    if (error != null) {
+                        failure.compareAndSet(null, error);
+                    }
+                    permits.release();
+                });
             }
-            pending.acked().whenComplete((ok, error) -> {
-                if (error != null) {
-                    failure.compareAndSet(null, error);
-                }
-                permits.release();
-            });
+        } finally {
+            ticket.settled(published);
         }
         try {
             if (!permits.tryAcquire(inFlight, config.ackTimeoutMs(), TimeUnit.MILLISECONDS)) {

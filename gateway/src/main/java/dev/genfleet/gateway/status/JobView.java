@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import dev.genfleet.schemas.JobOutput;
 import dev.genfleet.schemas.Reason;
 
@@ -45,6 +47,25 @@ public record JobView(
 
     public JobView {
         events = events == null ? List.of() : List.copyOf(events);
+    }
+
+    /** The webhook URL the job was submitted with (from its SUBMITTED or REJECTED event), or null. */
+    @JsonIgnore
+    public String webhookUrl() {
+        for (Event e : events) {
+            if (("SUBMITTED".equals(e.type()) || "REJECTED".equals(e.type())) && e.details() != null
+                    && e.details().get("webhook_url") != null) {
+                return e.details().get("webhook_url");
+            }
+        }
+        return null;
+    }
+
+    /** Whether a delivery of the webhook message {@code webhookId} succeeded or finally failed. */
+    @JsonIgnore
+    public boolean webhookSettled(String webhookId) {
+        return events.stream().anyMatch(e -> e.details() != null && webhookId.equals(e.details().get("webhook_id"))
+                && ("WEBHOOK_DELIVERED".equals(e.type()) || "true".equals(e.details().get("final"))));
     }
 
     /** One lifecycle step as shown to clients and streamed over SSE. */

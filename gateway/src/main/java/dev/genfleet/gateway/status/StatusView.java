@@ -42,7 +42,7 @@ public class StatusView {
 
     /** The job as the view knows it (any tenant; callers check ownership). */
     public Optional<JobView> job(String jobId) {
-        JobView v = ViewTopology.read(store(ViewTopology.JOBS).get(jobId), JobView.class);
+        JobView v = ViewTopology.read(read(ViewTopology.JOBS, s -> s.get(jobId)), JobView.class);
         if (v != null) {
             return Optional.of(v);
         }
@@ -56,24 +56,37 @@ public class StatusView {
 
     /** Counts of a campaign summed over partitions, if any of its jobs is known and it is the tenant's. */
     public Optional<CampaignCounts> campaign(String campaignId, String tenant) {
-        CampaignCounts sum = null;
-        try (KeyValueIterator<String, byte[]> it = store(ViewTopology.CAMPAIGN_COUNTS)
-                .prefixScan(campaignId + "|", new StringSerializer())) {
-            while (it.hasNext()) {
-                CampaignCounts c = ViewTopology.read(it.next().value, CampaignCounts.class);
-                if (!c.tenant().equals(tenant)) {
-                    return Optional.empty();
-                }
-                if (sum == null) {
-                    sum = c;
-                } else {
-                    for (Map.Entry<String, Long> e : c.counts().entrySet()) {
-                        sum = sum.plus(e.getKey(), e.getValue());
+        return read(ViewTopology.CAMPAIGN_COUNTS, store -> {
+            CampaignCounts sum = null;
+            try (KeyValueIterator<String, byte[]> it = store.prefixScan(campaignId + "|", new StringSerializer())) {
+                while (it.hasNext()) {
+                    CampaignCounts c = ViewTopology.read(it.next().value, CampaignCounts.class);
+                    if (!c.tenant().equals(tenant)) {
+                        return Optional.<CampaignCounts>empty();
                     }
+                    sum = sum == null ? c : sum.merge(c);
                 }
             }
-        }
-        return Optional.ofNullable(sum);
+            return Optional.ofNullable(sum);
+        });
+    }
+
+    /** Whether the view itself (not {@link RecentSubmissions}) has read the job. */
+    public boolean inView(String jobId) {
+        return read(ViewTopology.JOBS, s -> s.get(jobId)) != null;
+    }
+
+    /** Jobs of the tenant that the view knows and that have not finished, summed over partitions. */
+    public long openJobs(String tenant) {
+        return read(ViewTopology.TENANT_OPEN, store -> {
+            long sum = 0;
+            try (KeyValueIterator<String, byte[]> it = store.prefixScan(tenant + "|", new StringSerializer())) {
+                while (it.hasNext()) {
+                    sum += Long.parseLong(new String(it.next().value, StandardCharsets.UTF_8));
+                }
+            }
+            return Math.max(0, sum);
+        });
     }
 
     /** Visits the jobs of a campaign without holding them all: (job id, custom id) pairs. */
@@ -86,18 +99,22 @@ public class StatusView {
                 String custom = new String(kv.value, StandardCharsets.UTF_8);
                 visitor.accept(KeyValue.pair(kv.key.substring(prefix.length()), custom.isEmpty() ? null : custom));
             }
+        } catch (InvalidStateStoreException e) {
+            throw ProblemException.unavailable("the status view is rebuilding; retry shortly");
         }
     }
 
     /** Every announcement known, latest per worker and model. */
     public List<ModelAnnouncement> announcements() {
-        List<ModelAnnouncement> out = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = store(ViewTopology.MODELS).all()) {
-            while (it.hasNext()) {
-                out.add(ViewTopology.read(it.next().value, ModelAnnouncement.class));
+        return read(ViewTopology.MODELS, store -> {
+            List<ModelAnnouncement> out = new ArrayList<>();
+            try (KeyValueIterator<String, byte[]> it = store.all()) {
+                while (it.hasNext()) {
+                    out.add(ViewTopology.read(it.next().value, ModelAnnouncement.class));
+                }
             }
-        }
-        return out;
+            return out;
+        });
     }
 
     /** Announcements grouped by model id. */
@@ -107,6 +124,33 @@ public class StatusView {
             byModel.computeIfAbsent(a.model(), k -> new ArrayList<>()).add(a);
         }
         return byModel;
+    }
+
+    /**
+     * Runs a read against a store, retrying for up to 5 s while Kafka Streams is (re)starting or
+     * rebalancing (the store handle refuses reads then), after that 503.
+     */
+    private <T> T read(String name, java.util.function.Function<ReadOnlyKeyValueStore<String, byte[]>, T> query) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (true) {
+            try {
+                return query.apply(store(name));
+            } catch (InvalidStateStoreException e) {
+                if (System.nanoTime() > deadline) {
+                    throw ProblemException.unavailable("the status view is rebuilding; retry shortly");
+                }
+                pause();
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw ProblemException.unavailable("interrupted while the status view is rebuilding");
+        }
     }
 
     private ReadOnlyKeyValueStore<String, byte[]> store(String name) {

@@ -30,7 +30,8 @@ import dev.genfleet.schemas.Topics;
  * The status view's Kafka Streams topology (see DESIGN.md in this package). Three RocksDB stores fed
  * from {@code genfleet.audit} + {@code genfleet.results}: {@value #JOBS} (job id → {@link JobView}),
  * {@value #CAMPAIGN_JOBS} ({@code campaignId|jobId} → custom id), {@value #CAMPAIGN_COUNTS}
- * ({@code campaignId|partition} → {@link CampaignCounts}); and {@value #MODELS} from
+ * ({@code campaignId|partition} → {@link CampaignCounts}), {@value #TENANT_OPEN} ({@code tenant|partition} →
+ * unfinished jobs, for the queued-jobs quota); and {@value #MODELS} from
  * {@code genfleet.models}. A record that cannot be decoded is skipped, never fatal.
  */
 @ApplicationScoped
@@ -40,6 +41,12 @@ public class ViewTopology {
     public static final String CAMPAIGN_JOBS = "campaign-jobs";
     public static final String CAMPAIGN_COUNTS = "campaign-counts";
     public static final String MODELS = "models";
+    public static final String TENANT_OPEN = "tenant-open";
+
+    /** Audit detail on a campaign's last recipient: how many recipients the campaign has. */
+    public static final String CAMPAIGN_RECIPIENTS = "campaign_recipients";
+    /** Webhook event type of a finished campaign (also the audit detail {@code event}). */
+    public static final String CAMPAIGN_FINISHED = "campaign.finished";
 
     private static final Logger LOG = Logger.getLogger(ViewTopology.class);
 
@@ -51,13 +58,13 @@ public class ViewTopology {
     /** The topology, also used directly by tests that run a second replica. */
     public static Topology build(Topics topics) {
         StreamsBuilder builder = new StreamsBuilder();
-        for (String store : new String[] {JOBS, CAMPAIGN_JOBS, CAMPAIGN_COUNTS, MODELS}) {
+        for (String store : new String[] {JOBS, CAMPAIGN_JOBS, CAMPAIGN_COUNTS, MODELS, TENANT_OPEN}) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.String(),
                     Serdes.ByteArray()).withLoggingDisabled());
         }
         builder.stream(java.util.List.of(topics.audit(), topics.results()),
                 Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                .process(() -> new JobProcessor(topics), JOBS, CAMPAIGN_JOBS, CAMPAIGN_COUNTS);
+                .process(() -> new JobProcessor(topics), JOBS, CAMPAIGN_JOBS, CAMPAIGN_COUNTS, TENANT_OPEN);
         builder.stream(topics.models(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
                 .process(ModelProcessor::new, MODELS);
         return builder.build();
@@ -89,6 +96,7 @@ public class ViewTopology {
         private KeyValueStore<String, byte[]> jobs;
         private KeyValueStore<String, byte[]> campaignJobs;
         private KeyValueStore<String, byte[]> counts;
+        private KeyValueStore<String, byte[]> open;
 
         JobProcessor(Topics topics) {
             this.topics = topics;
@@ -100,6 +108,7 @@ public class ViewTopology {
             this.jobs = context.getStateStore(JOBS);
             this.campaignJobs = context.getStateStore(CAMPAIGN_JOBS);
             this.counts = context.getStateStore(CAMPAIGN_COUNTS);
+            this.open = context.getStateStore(TENANT_OPEN);
         }
 
         @Override
@@ -111,6 +120,7 @@ public class ViewTopology {
             String jobId;
             JobView prev;
             JobView next;
+            AuditEvent audit = null;
             if (topic.equals(topics.results())) {
                 Decoded<JobResult> decoded = codec.decode(record.headers(), record.value(), JobResult.class);
                 if (!(decoded instanceof Decoded.Ok<JobResult> ok)) {
@@ -126,16 +136,25 @@ public class ViewTopology {
                     skip(topic, record, (Decoded.Failed<?>) decoded);
                     return;
                 }
-                jobId = ok.payload().jobId();
+                audit = ok.payload();
+                jobId = audit.jobId();
                 prev = read(jobs.get(jobId), JobView.class);
-                next = ViewReducer.apply(prev, ok.payload());
+                next = ViewReducer.apply(prev, audit);
             }
             if (Objects.equals(prev, next)) {
                 return;
             }
             jobs.put(jobId, write(next));
+            int partition = context.recordMetadata().map(m -> m.partition()).orElse(0);
+            boolean wasOpen = prev != null && !prev.terminal();
+            if (wasOpen != !next.terminal()) {
+                String openKey = next.tenant() + "|" + partition;
+                byte[] current = open.get(openKey);
+                long n = current == null ? 0 : Long.parseLong(new String(current, java.nio.charset.StandardCharsets.UTF_8));
+                n += wasOpen ? -1 : 1;
+                open.put(openKey, Long.toString(n).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
             if (next.campaignId() != null) {
-                int partition = context.recordMetadata().map(m -> m.partition()).orElse(0);
                 String countsKey = next.campaignId() + "|" + partition;
                 boolean known = prev != null && prev.campaignId() != null;
                 if (!known) {
@@ -154,7 +173,31 @@ public class ViewTopology {
                     }
                     counts.put(countsKey, write(c.plus(after, 1)));
                 }
+                if (audit != null) {
+                    campaignFacts(countsKey, next, audit);
+                }
             }
+        }
+
+        /** The recipient count travels on the campaign's last recipient; a delivered campaign webhook is noted. */
+        private void campaignFacts(String countsKey, JobView job, AuditEvent audit) {
+            String recipients = audit.details().get(CAMPAIGN_RECIPIENTS);
+            boolean notified = audit.type() == dev.genfleet.schemas.AuditType.WEBHOOK_DELIVERED
+                    && CAMPAIGN_FINISHED.equals(audit.details().get("event"));
+            if (recipients == null && !notified) {
+                return;
+            }
+            CampaignCounts c = read(counts.get(countsKey), CampaignCounts.class);
+            if (c == null) {
+                c = new CampaignCounts(job.tenant(), null);
+            }
+            if (recipients != null && recipients.matches("[0-9]{1,12}")) {
+                c = c.withExpected(Long.parseLong(recipients));
+            }
+            if (notified) {
+                c = c.withNotified();
+            }
+            counts.put(countsKey, write(c));
         }
 
         private static void skip(String topic, Record<String, byte[]> record, Decoded.Failed<?> failed) {

@@ -13,18 +13,16 @@ import java.util.concurrent.CompletableFuture;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-
 import dev.genfleet.gateway.api.ProblemException;
 import dev.genfleet.gateway.policy.ContentPolicy;
 import dev.genfleet.gateway.status.JobView;
 import dev.genfleet.gateway.status.RecentSubmissions;
 import dev.genfleet.gateway.status.StatusView;
-import dev.genfleet.gateway.tenant.ApiKeys;
+import dev.genfleet.gateway.tenant.QueuedQuota;
 import dev.genfleet.schemas.AuditEvent;
 import dev.genfleet.schemas.AuditType;
+import dev.genfleet.schemas.Hashes;
 import dev.genfleet.schemas.JobRequest;
-import dev.genfleet.schemas.Json;
 import dev.genfleet.schemas.Reason;
 import dev.genfleet.schemas.TraceContext;
 
@@ -49,11 +47,14 @@ public class JobSubmitter {
     private final StatusView view;
     private final RecentSubmissions recent;
     private final ContentPolicy policy;
+    private final QueuedQuota quota;
     private final Clock clock;
     private final Object[] locks = new Object[64];
 
     @Inject
-    public JobSubmitter(EventPublisher publisher, StatusView view, RecentSubmissions recent, ContentPolicy policy) {
+    public JobSubmitter(EventPublisher publisher, StatusView view, RecentSubmissions recent, ContentPolicy policy,
+            QueuedQuota quota) {
+        this.quota = quota;
         this.publisher = publisher;
         this.view = view;
         this.recent = recent;
@@ -99,11 +100,20 @@ public class JobSubmitter {
      * A policy hit yields a REJECTED audit event; {@code rejected} tells which happened.
      */
     public Pending publishAsync(String tenant, String jobId, JobDraft draft, String requestSha256, TraceContext trace) {
+        return publishAsync(tenant, jobId, draft, requestSha256, trace, Map.of());
+    }
+
+    /** As {@link #publishAsync(String, String, JobDraft, String, TraceContext)}, with extra audit details. */
+    public Pending publishAsync(String tenant, String jobId, JobDraft draft, String requestSha256, TraceContext trace,
+            Map<String, String> extraDetails) {
         Instant now = clock.instant();
         Optional<Reason> violation = draft.policyText() == null ? Optional.empty() : policy.check(draft.policyText());
         if (violation.isPresent()) {
-            Map<String, String> details = new HashMap<>();
+            Map<String, String> details = new HashMap<>(extraDetails);
             details.put("rule", violation.get().code());
+            if (draft.webhookUrl() != null) {
+                details.put("webhook_url", draft.webhookUrl());
+            }
             if (requestSha256 != null) {
                 details.put("request_sha256", requestSha256);
             }
@@ -112,21 +122,26 @@ public class JobSubmitter {
             return new Pending(jobId, violation.get(), publisher.send(publisher.topics().audit(), rejected, trace)
                     .thenApply(m -> null));
         }
-        return publishAccepted(tenant, jobId, draft, requestSha256, trace, now);
+        return publishAccepted(tenant, jobId, draft, requestSha256, trace, now, extraDetails);
     }
 
-    /** Publishes a refusal decided before rendering (missing template variable, bad line). */
-    public Pending publishRejection(String tenant, String jobId, JobDraft draft, Reason reason, TraceContext trace) {
-        AuditEvent rejected = audit(AuditType.REJECTED, tenant, jobId, draft, clock.instant(), reason,
-                Map.of("rule", reason.code()), null);
+    /** Publishes a refusal decided before rendering (missing template variable, bad line, quota). */
+    public Pending publishRejection(String tenant, String jobId, JobDraft draft, Reason reason, TraceContext trace,
+            Map<String, String> extraDetails) {
+        Map<String, String> details = new HashMap<>(extraDetails);
+        details.put("rule", reason.code());
+        if (draft.webhookUrl() != null) {
+            details.put("webhook_url", draft.webhookUrl());
+        }
+        AuditEvent rejected = audit(AuditType.REJECTED, tenant, jobId, draft, clock.instant(), reason, details, null);
         return new Pending(jobId, reason, publisher.send(publisher.topics().audit(), rejected, trace).thenApply(m -> null));
     }
 
     private Pending publishAccepted(String tenant, String jobId, JobDraft draft, String requestSha256, TraceContext trace,
-            Instant now) {
+            Instant now, Map<String, String> extraDetails) {
         JobRequest request = new JobRequest(jobId, tenant, draft.campaignId(), draft.customId(), draft.model(),
                 draft.priority(), draft.input(), now, draft.deadline(), 1, draft.webhookUrl(), draft.metadata());
-        Map<String, String> details = new HashMap<>();
+        Map<String, String> details = new HashMap<>(extraDetails);
         details.put("pool", draft.route().pool());
         details.put("priority", draft.priority().wireName());
         if (requestSha256 != null) {
@@ -144,10 +159,18 @@ public class JobSubmitter {
 
     private JobView publish(String tenant, String jobId, JobDraft draft, String requestSha256, TraceContext trace,
             boolean single) {
-        Pending pending = publishAsync(tenant, jobId, draft, requestSha256, trace);
-        publisher.await(pending.acked());
+        QueuedQuota.Ticket ticket = quota.admitJob(tenant, jobId);
+        Pending pending;
+        try {
+            pending = publishAsync(tenant, jobId, draft, requestSha256, trace);
+            publisher.await(pending.acked());
+        } catch (RuntimeException e) {
+            ticket.release();
+            throw e;
+        }
         Instant now = clock.instant();
         if (pending.rejection() != null) {
+            ticket.release();
             if (single) {
                 recent.put(new JobView(jobId, tenant, null, null, draft.model(), null, draft.route().pool(),
                         draft.priority().wireName(), AuditType.REJECTED.name(), true, now, null, null, now, 0,
@@ -181,11 +204,7 @@ public class JobSubmitter {
         if (draft.input() == null) {
             return null;
         }
-        try {
-            return ApiKeys.sha256Hex(Json.mapper().writeValueAsBytes(draft.input()));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Hashes.inputSha256(draft.input());
     }
 
     /** A publication in flight. {@code rejection} is set when the job was refused rather than queued. */

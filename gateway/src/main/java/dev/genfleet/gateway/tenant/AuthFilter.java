@@ -9,7 +9,6 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import dev.genfleet.gateway.GatewayConfig;
 import dev.genfleet.gateway.api.ProblemException;
 import dev.genfleet.gateway.api.ProblemMappers;
 
@@ -21,13 +20,13 @@ public class AuthFilter {
 
     private final ApiKeys keys;
     private final CurrentTenant current;
-    private final RateLimiter limiter;
+    private final TenantSettings settings;
 
     @Inject
-    public AuthFilter(ApiKeys keys, CurrentTenant current, GatewayConfig config) {
+    public AuthFilter(ApiKeys keys, CurrentTenant current, TenantSettings settings) {
         this.keys = keys;
         this.current = current;
-        this.limiter = new RateLimiter(config.limits().requestsPerSecond(), config.limits().burst(), System::nanoTime);
+        this.settings = settings;
     }
 
     @ServerRequestFilter(preMatching = true)
@@ -45,7 +44,7 @@ public class AuthFilter {
             return unauthorized(path, "the API key is not valid");
         }
         current.set(tenant.get());
-        long wait = limiter.acquire(tenant.get());
+        long wait = settings.limiter(tenant.get()).acquire(tenant.get());
         if (wait > 0) {
             return ProblemMappers.response(new ProblemException(429, "Too Many Requests",
                     "request rate quota of tenant exceeded; retry after " + wait + " s", null, null,

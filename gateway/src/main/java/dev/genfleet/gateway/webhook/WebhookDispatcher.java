@@ -1,0 +1,498 @@
+package dev.genfleet.gateway.webhook;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import dev.genfleet.gateway.GatewayConfig;
+import dev.genfleet.gateway.api.JobJson;
+import dev.genfleet.gateway.status.CampaignCounts;
+import dev.genfleet.gateway.status.JobView;
+import dev.genfleet.gateway.status.StatusView;
+import dev.genfleet.gateway.status.ViewTopology;
+import dev.genfleet.gateway.submit.EventPublisher;
+import dev.genfleet.gateway.tenant.TenantSettings;
+import dev.genfleet.schemas.AuditEvent;
+import dev.genfleet.schemas.AuditType;
+import dev.genfleet.schemas.Decoded;
+import dev.genfleet.schemas.EventCodec;
+import dev.genfleet.schemas.JobResult;
+import dev.genfleet.schemas.Json;
+import dev.genfleet.schemas.Reason;
+import dev.genfleet.schemas.TraceContext;
+import dev.genfleet.schemas.Topics;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Delivers {@code job.finished} and {@code campaign.finished} webhooks, signed per Standard Webhooks,
+ * retried with exponential backoff, every attempt audited (see DESIGN.md in this package).
+ *
+ * <p>Who delivers: the replica that owns the job's partition in the consumer group
+ * {@code webhooks.group-id} over {@code genfleet.audit} + {@code genfleet.results} (co-partitioned,
+ * so one owner sees every fact of a job). A terminal fact read there becomes a delivery once the local
+ * status view shows the job finished. Offsets are committed only past records whose delivery has
+ * settled, so a replica that dies mid-retry leaves the message to the next owner (at least once; the
+ * message id is derived from the job id, so a repeat carries the same {@code webhook-id}).
+ */
+@ApplicationScoped
+public class WebhookDispatcher {
+
+    public static final String JOB_FINISHED = "job.finished";
+    public static final String CAMPAIGN_FINISHED = ViewTopology.CAMPAIGN_FINISHED;
+
+    private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
+    private static final long CAMPAIGN_IDLE_NANOS = 120_000_000_000L;
+
+    private final GatewayConfig.Webhooks config;
+    private final String bootstrap;
+    private final Topics topics;
+    private final StatusView view;
+    private final EventPublisher publisher;
+    private final WebhookSecrets secrets;
+    private final TenantSettings settings;
+    private final EventCodec codec = EventCodec.forComponent("gateway");
+    private final Offsets offsets = new Offsets();
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final Map<String, Boolean> settled = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(256, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > 100_000;
+                }
+            });
+    private final Map<String, CampaignWatch> watches = new ConcurrentHashMap<>();
+    private HttpClient http;
+    private ScheduledExecutorService scheduler;
+    private volatile boolean running;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private Thread thread;
+
+    public WebhookDispatcher(GatewayConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
+            StatusView view, EventPublisher publisher, WebhookSecrets secrets, TenantSettings settings) {
+        this.config = config.webhooks();
+        this.bootstrap = bootstrap;
+        this.topics = config.toTopics();
+        this.view = view;
+        this.publisher = publisher;
+        this.secrets = secrets;
+        this.settings = settings;
+    }
+
+    void onStart(@Observes @jakarta.annotation.Priority(10) StartupEvent event) {
+        if (!config.enabled()) {
+            LOG.info("webhook delivery is off on this replica (genfleet.gateway.webhooks.enabled=false)");
+            return;
+        }
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(config.timeoutMs()))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        scheduler = Executors.newScheduledThreadPool(4, r -> {
+            Thread t = new Thread(r, "genfleet-webhook-delivery");
+            t.setDaemon(true);
+            return t;
+        });
+        running = true;
+        scheduler.scheduleWithFixedDelay(this::checkCampaigns, 250, 250, TimeUnit.MILLISECONDS);
+        thread = new Thread(this::consume, "genfleet-webhook-consumer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (!running) {
+            return;
+        }
+        running = false;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        scheduler.shutdownNow();
+    }
+
+    // ---- the consumer: ownership and offsets -------------------------------------------------------
+
+    private void consume() {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "genfleet-gateway-webhooks");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
+        // range assignment gives one member the same partition number of both co-partitioned topics
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                org.apache.kafka.clients.consumer.RangeAssignor.class.getName());
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer = c;
+            c.subscribe(List.of(topics.audit(), topics.results()), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    commit(c, partitions, true);
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    LOG.debugf("webhook delivery owns %s", partitions);
+                }
+            });
+            long lastCommit = System.nanoTime();
+            while (running) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                    offsets.seen(tp, r.offset());
+                    handle(r, tp);
+                }
+                if (System.nanoTime() - lastCommit > 1_000_000_000L) {
+                    commit(c, c.assignment(), false);
+                    lastCommit = System.nanoTime();
+                }
+            }
+            commit(c, c.assignment(), true);
+        } catch (WakeupException e) {
+            // shutting down
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "webhook consumer stopped");
+        }
+    }
+
+    private void commit(KafkaConsumer<String, byte[]> c, Collection<TopicPartition> partitions, boolean sync) {
+        Map<TopicPartition, OffsetAndMetadata> safe = offsets.committable(partitions);
+        if (safe.isEmpty()) {
+            return;
+        }
+        try {
+            if (sync) {
+                c.commitSync(safe, Duration.ofSeconds(5));
+            } else {
+                c.commitAsync(safe, null);
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("webhook offsets not committed: %s", e.getMessage());
+        }
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> r, TopicPartition tp) {
+        if (r.value() == null) {
+            return;
+        }
+        String jobId;
+        if (r.topic().equals(topics.audit())) {
+            Decoded<AuditEvent> decoded = codec.decode(r, AuditEvent.class);
+            if (!(decoded instanceof Decoded.Ok<AuditEvent> ok)) {
+                return;
+            }
+            AuditEvent a = ok.payload();
+            String messageId = a.details().get("webhook_id");
+            if (messageId != null && (a.type() == AuditType.WEBHOOK_DELIVERED
+                    || (a.type() == AuditType.WEBHOOK_FAILED && "true".equals(a.details().get("final"))))) {
+                settled.put(messageId, Boolean.TRUE);
+                return;
+            }
+            if (!a.type().isTerminal()) {
+                return;
+            }
+            jobId = a.jobId();
+        } else {
+            Decoded<JobResult> decoded = codec.decode(r, JobResult.class);
+            if (!(decoded instanceof Decoded.Ok<JobResult> ok)) {
+                return;
+            }
+            jobId = ok.payload().jobId();
+        }
+        Hold hold = offsets.hold(tp, r.offset());
+        try {
+            scheduler.execute(() -> resolve(jobId, hold, System.nanoTime()));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down: the offset stays uncommitted
+        }
+    }
+
+    // ---- from a terminal fact to a delivery --------------------------------------------------------
+
+    /** Waits (bounded) until the view shows the job finished, then delivers or watches its campaign. */
+    private void resolve(String jobId, Hold hold, long since) {
+        if (!running) {
+            return;
+        }
+        JobView v;
+        try {
+            v = view.job(jobId).orElse(null);
+        } catch (RuntimeException e) {
+            v = null; // the view is rebuilding
+        }
+        if (v == null || !v.terminal()) {
+            if (System.nanoTime() - since < config.viewWaitMs() * 1_000_000L) {
+                scheduler.schedule(() -> resolve(jobId, hold, since), 100, TimeUnit.MILLISECONDS);
+            } else {
+                LOG.debugf("no finished job %s in the view after %d ms; no webhook", jobId, config.viewWaitMs());
+                hold.release();
+            }
+            return;
+        }
+        String url = v.webhookUrl();
+        if (url == null) {
+            hold.release();
+            return;
+        }
+        if (v.campaignId() != null) {
+            watch(v, url, hold);
+            return;
+        }
+        String messageId = StandardWebhooks.messageId(JOB_FINISHED, jobId);
+        if (settled.containsKey(messageId) || v.webhookSettled(messageId) || !inFlight.add(messageId)) {
+            hold.release();
+            return;
+        }
+        Map<String, Object> data = JobJson.of(v);
+        data.put("tenant", v.tenant());
+        start(new Delivery(messageId, JOB_FINISHED, v, url, payload(JOB_FINISHED, v.finishedAt(), data), hold));
+    }
+
+    /** A campaign job finished: the campaign may be; {@link #checkCampaigns} decides. */
+    private void watch(JobView job, String url, Hold hold) {
+        watches.compute(job.campaignId(), (id, old) -> {
+            if (old != null) {
+                old.hold().release(); // the newest fact holds the offset for the campaign
+            }
+            return new CampaignWatch(job, url, hold, System.nanoTime());
+        });
+    }
+
+    private void checkCampaigns() {
+        for (CampaignWatch w : watches.values()) {
+            String campaignId = w.trigger().campaignId();
+            try {
+                CampaignCounts counts = view.campaign(campaignId, w.trigger().tenant()).orElse(null);
+                if (counts != null && counts.complete()) {
+                    if (!watches.remove(campaignId, w)) {
+                        continue;
+                    }
+                    String messageId = StandardWebhooks.messageId(CAMPAIGN_FINISHED, campaignId);
+                    if (Boolean.TRUE.equals(counts.notified()) || settled.containsKey(messageId)
+                            || !inFlight.add(messageId)) {
+                        w.hold().release();
+                        continue;
+                    }
+                    Map<String, Object> data = new LinkedHashMap<>();
+                    data.put("id", campaignId);
+                    data.put("tenant", w.trigger().tenant());
+                    data.put("status", "FINISHED");
+                    data.put("counts", counts.withTotal());
+                    data.put("links", Map.of("self", "/v1/campaigns/" + campaignId, "results",
+                            "/v1/campaigns/" + campaignId + "/results"));
+                    start(new Delivery(messageId, CAMPAIGN_FINISHED, w.trigger(), w.url(),
+                            payload(CAMPAIGN_FINISHED, Instant.now(), data), w.hold()));
+                } else if (System.nanoTime() - w.since() > CAMPAIGN_IDLE_NANOS && watches.remove(campaignId, w)) {
+                    w.hold().release(); // still running; its next finished job watches it again
+                }
+            } catch (RuntimeException e) {
+                LOG.debugf("campaign %s not checked: %s", campaignId, e.getMessage());
+            }
+        }
+    }
+
+    private static byte[] payload(String type, Instant timestamp, Map<String, Object> data) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", type);
+        body.put("timestamp", timestamp == null ? Instant.now() : timestamp);
+        body.put("data", data);
+        try {
+            return Json.mapper().writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- delivery attempts -------------------------------------------------------------------------
+
+    private void start(Delivery d) {
+        scheduler.execute(() -> attempt(d, 1));
+    }
+
+    private void attempt(Delivery d, int n) {
+        if (!running) {
+            return; // not settled: the offset stays uncommitted and the next owner delivers
+        }
+        String tenant = d.job().tenant();
+        long started = System.nanoTime();
+        int status = 0;
+        String error = null;
+        boolean permanent = false;
+        try {
+            URI uri = URI.create(d.url());
+            if (!settings.allowPrivateWebhooks(tenant) && resolvesPrivate(uri.getHost())) {
+                error = "the webhook host resolves to a loopback or private address";
+                permanent = true;
+            } else {
+                long timestamp = Instant.now().getEpochSecond();
+                HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(config.timeoutMs()))
+                        .header("Content-Type", "application/json")
+                        .header("User-Agent", "genfleet-gateway-webhooks")
+                        .header(StandardWebhooks.ID, d.messageId())
+                        .header(StandardWebhooks.TIMESTAMP, Long.toString(timestamp))
+                        .header(StandardWebhooks.SIGNATURE,
+                                StandardWebhooks.sign(secrets.key(tenant), d.messageId(), timestamp, d.body()))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(d.body())).build();
+                status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                permanent = status == 410; // Gone: the receiver asks us to stop
+                if (status < 200 || status > 299) {
+                    error = "HTTP " + status;
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        boolean ok = error == null;
+        boolean last = ok || permanent || n >= config.maxAttempts();
+        audit(d, n, ok, last, status, error, (System.nanoTime() - started) / 1_000_000);
+        if (last) {
+            settled.put(d.messageId(), Boolean.TRUE);
+            inFlight.remove(d.messageId());
+            d.hold().release();
+            if (!ok) {
+                LOG.infof("webhook %s %s to %s failed after %d attempts: %s", d.event(), d.messageId(), d.url(), n,
+                        error);
+            }
+        } else {
+            long delay = config.backoffMs() << Math.min(n - 1, 20);
+            scheduler.schedule(() -> attempt(d, n + 1), delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static boolean resolvesPrivate(String host) throws IOException {
+        if (host == null) {
+            return true;
+        }
+        for (InetAddress a : InetAddress.getAllByName(host)) {
+            if (dev.genfleet.gateway.api.JobParser.isPrivate(a)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void audit(Delivery d, int n, boolean ok, boolean last, int status, String error, long durationMs) {
+        JobView v = d.job();
+        Map<String, String> details = new HashMap<>();
+        details.put("webhook_id", d.messageId());
+        details.put("event", d.event());
+        details.put("url", d.url());
+        details.put("delivery_attempt", Integer.toString(n));
+        details.put("final", Boolean.toString(last));
+        if (status > 0) {
+            details.put("http_status", Integer.toString(status));
+        }
+        Reason reason = ok ? null : Reason.of("WEBHOOK_DELIVERY_FAILED", error.length() > 500 ? error.substring(0, 500)
+                : error);
+        AuditEvent event = new AuditEvent(UUID.randomUUID().toString(),
+                ok ? AuditType.WEBHOOK_DELIVERED : AuditType.WEBHOOK_FAILED, v.jobId(), v.campaignId(), v.customId(),
+                v.tenant(), "gateway", Instant.now(), v.model(), v.modelVersion(), v.seed(), null, null,
+                Math.min(v.attempts(), 1000), reason, null, durationMs, details);
+        try {
+            publisher.await(publisher.send(topics.audit(), event, TraceContext.NONE));
+        } catch (RuntimeException e) {
+            LOG.warnf("webhook attempt %s #%d not audited: %s", d.messageId(), n, e.getMessage());
+        }
+    }
+
+    private record Delivery(String messageId, String event, JobView job, String url, byte[] body, Hold hold) {}
+
+    private record CampaignWatch(JobView trigger, String url, Hold hold, long since) {}
+
+    /** Keeps one record's offset from being committed until released (idempotent). */
+    public interface Hold {
+        void release();
+    }
+
+    /**
+     * Committable offsets per partition: one past the last record read, but never past a record whose
+     * delivery is still held.
+     */
+    static final class Offsets {
+        private final Map<TopicPartition, TreeMap<Long, Integer>> held = new HashMap<>();
+        private final Map<TopicPartition, Long> next = new HashMap<>();
+        private final Map<TopicPartition, Long> committed = new HashMap<>();
+
+        synchronized void seen(TopicPartition tp, long offset) {
+            next.merge(tp, offset + 1, Math::max);
+        }
+
+        synchronized Hold hold(TopicPartition tp, long offset) {
+            held.computeIfAbsent(tp, k -> new TreeMap<>()).merge(offset, 1, Integer::sum);
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            return () -> {
+                if (done.compareAndSet(false, true)) {
+                    release(tp, offset);
+                }
+            };
+        }
+
+        private synchronized void release(TopicPartition tp, long offset) {
+            TreeMap<Long, Integer> h = held.get(tp);
+            if (h != null && h.merge(offset, -1, Integer::sum) <= 0) {
+                h.remove(offset);
+            }
+        }
+
+        synchronized Map<TopicPartition, OffsetAndMetadata> committable(Collection<TopicPartition> partitions) {
+            Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+            for (TopicPartition tp : partitions) {
+                Long n = next.get(tp);
+                if (n == null) {
+                    continue;
+                }
+                TreeMap<Long, Integer> h = held.get(tp);
+                long safe = h == null || h.isEmpty() ? n : Math.min(n, h.firstKey());
+                if (!Long.valueOf(safe).equals(committed.get(tp))) {
+                    out.put(tp, new OffsetAndMetadata(safe));
+                    committed.put(tp, safe);
+                }
+            }
+            return out;
+        }
+    }
+}

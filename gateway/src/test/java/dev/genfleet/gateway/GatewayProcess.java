@@ -1,0 +1,121 @@
+package dev.genfleet.gateway;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged gateway ({@code target/quarkus-app/quarkus-run.jar}, prod profile) as a separate JVM on
+ * a free loopback port: a second replica for tests and the benchmark. {@link #close()} stops it
+ * (SIGTERM, then kill).
+ */
+public final class GatewayProcess implements AutoCloseable {
+
+    /** The module's build directory, from the module (tests) or from the repository root (exec:java). */
+    public static final Path TARGET = Files.isDirectory(Path.of("gateway", "target")) && !Files.isDirectory(
+            Path.of("target", "quarkus-app")) ? Path.of("gateway", "target") : Path.of("target");
+    public static final Path JAR = TARGET.resolve("quarkus-app/quarkus-run.jar");
+
+    private final Process process;
+    private final int port;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private GatewayProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /**
+     * Starts a gateway against {@code bootstrap}; {@code settings} are extra {@code -D} options
+     * ({@code name=value}), e.g. API key hashes. Output goes to {@code log}.
+     */
+    public static GatewayProcess start(String bootstrap, Path log, List<String> jvmOptions, List<String> settings)
+            throws IOException {
+        if (!Files.exists(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: run 'mvn package' first (Failsafe runs after it)");
+        }
+        int port = freePort();
+        Path state = Files.createTempDirectory(TARGET, "gateway-process-state");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-Dquarkus.http.port=" + port);
+        command.add("-Dkafka.bootstrap.servers=" + bootstrap);
+        command.add("-Dquarkus.kafka-streams.bootstrap-servers=" + bootstrap);
+        command.add("-Dkafka-streams.state.dir=" + state.toAbsolutePath());
+        command.add("-Dquarkus.log.category.\"io.quarkus.opentelemetry.runtime.exporter\".level=OFF");
+        command.add("-Dquarkus.log.category.\"org.apache.kafka\".level=WARN");
+        for (String s : settings) {
+            command.add("-D" + s);
+        }
+        command.add("-jar");
+        command.add(JAR.toString());
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new GatewayProcess(p, port);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    public String base() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Status and body of a GET; status 0 when the process does not answer (yet). */
+    public Answer get(String path, String authorization) {
+        return send(HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", authorization).GET());
+    }
+
+    public Answer post(String path, String authorization, String contentType, HttpRequest.BodyPublisher body) {
+        return send(HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", authorization)
+                .header("Content-Type", contentType).POST(body));
+    }
+
+    private Answer send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> r = http.send(request.timeout(Duration.ofMinutes(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Answer(r.statusCode(), r.body());
+        } catch (IOException e) {
+            return new Answer(0, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Answer(0, "interrupted");
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    public record Answer(int status, String body) {}
+}
