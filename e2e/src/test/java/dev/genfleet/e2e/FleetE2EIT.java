@@ -1,0 +1,295 @@
+package dev.genfleet.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.genfleet.client.GenfleetClient;
+import dev.genfleet.schemas.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The local fleet as a user runs it: {@code ./genfleet up} starts the packaged gateway and workers and
+ * a broker as separate processes; the tests kill them mid-campaign and check that every recipient
+ * still gets exactly one result, then {@code down} must leave no process behind.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FleetE2EIT {
+
+    private static final Duration CAMPAIGN_TIMEOUT = Duration.ofMinutes(4);
+    private static final Path REPO = Path.of(System.getProperty("genfleet.repo", "..")).toAbsolutePath().normalize();
+
+    private Path home;
+    private Map<String, String> env;
+    private GenfleetClient client;
+    private String kafka;
+    private List<String> firstCampaignJobs = List.of();
+
+    @BeforeAll
+    void up() throws Exception {
+        home = Files.createTempDirectory("genfleet-e2e-");
+        int kafkaPort = freePortPair();
+        int gatewayPort = freePort();
+        env = Map.of("GENFLEET_HOME", home.toString(), "GENFLEET_PORT", String.valueOf(gatewayPort),
+                "GENFLEET_KAFKA_PORT", String.valueOf(kafkaPort),
+                "GENFLEET_WORKER_PORT_BASE", String.valueOf(freePort()));
+        genfleet("up");
+        Map<String, String> exported = readEnv();
+        client = new GenfleetClient(URI.create(exported.get("GENFLEET_URL")), exported.get("GENFLEET_API_KEY"));
+        kafka = exported.get("GENFLEET_KAFKA");
+    }
+
+    @AfterAll
+    void down() throws Exception {
+        if (home != null && Files.isDirectory(home.resolve("run"))) {
+            genfleetAllowingFailure("down", "--purge");
+        }
+    }
+
+    @Test
+    @Order(1)
+    void shouldRunTheReadmeWalkthroughVerbatim() throws Exception {
+        String readme = Files.readString(REPO.resolve("README.md"));
+        Matcher section = Pattern.compile("<!-- walkthrough:start -->(.*?)<!-- walkthrough:end -->", Pattern.DOTALL).matcher(readme);
+        assertTrue(section.find(), "README.md has no walkthrough section");
+        StringBuilder script = new StringBuilder("set -euo pipefail\n");
+        Matcher block = Pattern.compile("```bash\\n(.*?)```", Pattern.DOTALL).matcher(section.group(1));
+        while (block.find()) {
+            script.append(block.group(1));
+        }
+        Path work = Files.createTempDirectory(home, "walkthrough-");
+        Files.createSymbolicLink(work.resolve(".genfleet"), home);
+        Path file = work.resolve("walkthrough.sh");
+        Files.writeString(file, script);
+        Process bash = new ProcessBuilder("bash", file.toString()).directory(work.toFile()).redirectErrorStream(true).start();
+        String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(bash.waitFor(3, TimeUnit.MINUTES), "walkthrough did not finish");
+        assertEquals(0, bash.exitValue(), "walkthrough failed:\n" + output);
+        assertTrue(output.contains("\"custom_id\":\"r-2\""), output);
+    }
+
+    @Test
+    @Order(2)
+    void shouldCompleteACampaignOfSeveralHundredRecipientsWithOneResultEach() {
+        String campaign = submitCampaign("e2e-plain", 300);
+        firstCampaignJobs = awaitExactlyOneResultPerRecipient(campaign, 300);
+    }
+
+    @Test
+    @Order(3)
+    void shouldLoseNothingWhenAWorkerIsKilledMidCampaign() throws Exception {
+        String campaign = submitCampaign("e2e-worker-kill", 300);
+        awaitSucceeded(campaign, 20);
+        long pid = pid("worker-text-1");
+        kill("-KILL", pid);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        genfleet("up"); // restarts what died
+        awaitExactlyOneResultPerRecipient(campaign, 300);
+    }
+
+    @Test
+    @Order(4)
+    void shouldLoseNothingWhenTheBrokerRestartsMidCampaignAndTheGatewayRecoversByItself() throws Exception {
+        long gatewayPid = pid("gateway");
+        String campaign = submitCampaign("e2e-broker-restart", 300);
+        awaitSucceeded(campaign, 20);
+        long broker = pid("broker");
+        kill("-TERM", broker);
+        await().atMost(Duration.ofSeconds(60)).until(() -> !ProcessHandle.of(broker).map(ProcessHandle::isAlive).orElse(false));
+        genfleet("up");
+        awaitExactlyOneResultPerRecipient(campaign, 300);
+        assertEquals(gatewayPid, pid("gateway"), "the gateway was restarted");
+        ObjectNode job = GenfleetClient.mapper().createObjectNode().put("model", "copy-gpt");
+        job.putObject("input").put("prompt", "Hi Ben, ").put("max_tokens", 20).put("seed", 5);
+        String id = client.submitJob(job).path("id").asText();
+        await().atMost(Duration.ofSeconds(60)).until(() -> "SUCCEEDED".equals(client.job(id).path("status").asText()));
+    }
+
+    @Test
+    @Order(5)
+    void shouldStillAnswerJobStatusesAfterTheGatewayRestarts() throws Exception {
+        assertTrue(!firstCampaignJobs.isEmpty(), "needs the jobs of the first campaign");
+        long gateway = pid("gateway");
+        kill("-TERM", gateway);
+        await().atMost(Duration.ofSeconds(60)).until(() -> !ProcessHandle.of(gateway).map(ProcessHandle::isAlive).orElse(false));
+        genfleet("up");
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            for (String id : firstCampaignJobs.subList(0, 25)) {
+                assertEquals("SUCCEEDED", client.job(id).path("status").asText(), id);
+            }
+        });
+    }
+
+    @Test
+    @Order(6)
+    void shouldLeaveNoProcessBehindOnDown() throws Exception {
+        List<Long> pids = new ArrayList<>();
+        try (var files = Files.list(home.resolve("run"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".pid")).toList()) {
+                pids.add(Long.parseLong(Files.readString(f).trim()));
+            }
+        }
+        assertEquals(4, pids.size(), "broker, gateway and one worker per pool: " + pids);
+        genfleet("down");
+        for (long pid : pids) {
+            assertTrue(ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true), "process " + pid + " survived down");
+        }
+        List<String> leftovers = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(home.toString())).orElse(false))
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
+                .toList();
+        assertEquals(List.of(), leftovers);
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    private String submitCampaign(String name, int recipients) {
+        ObjectNode body = GenfleetClient.mapper().createObjectNode();
+        body.put("name", name).put("model", "copy-gpt");
+        body.putObject("template").put("prompt", "Hi {{first_name}}, ");
+        body.putObject("input").put("max_tokens", 32).put("temperature", 0.8);
+        ArrayNode list = body.putArray("recipients");
+        for (int i = 0; i < recipients; i++) {
+            list.addObject().put("custom_id", name + "-" + i).putObject("vars").put("first_name", "Guest" + i);
+        }
+        JsonNode accepted = client.submitCampaign(body);
+        assertEquals(recipients, accepted.path("queued").asInt(), accepted.toString());
+        return accepted.path("id").asText();
+    }
+
+    private void awaitSucceeded(String campaign, int atLeast) {
+        await().atMost(CAMPAIGN_TIMEOUT).pollInterval(Duration.ofMillis(200))
+                .until(() -> client.campaign(campaign).path("counts").path("succeeded").asInt() >= atLeast);
+    }
+
+    /** Waits for the campaign, then checks one SUCCEEDED line per recipient and one committed result record per job. */
+    private List<String> awaitExactlyOneResultPerRecipient(String campaign, int recipients) {
+        await().atMost(CAMPAIGN_TIMEOUT).pollInterval(Duration.ofMillis(500))
+                .until(() -> "FINISHED".equals(client.campaign(campaign).path("status").asText()));
+        List<JsonNode> lines = client.campaignResults(campaign);
+        Map<String, Long> perRecipient = lines.stream()
+                .collect(Collectors.groupingBy(l -> l.path("custom_id").asText(), Collectors.counting()));
+        assertEquals(recipients, perRecipient.size(), "every recipient has a line");
+        perRecipient.forEach((id, n) -> assertEquals(1L, n, id));
+        lines.forEach(l -> assertEquals("SUCCEEDED", l.path("status").asText(), l.toString()));
+        List<String> jobIds = lines.stream().map(l -> l.path("job_id").asText()).toList();
+        Map<String, Long> committed = committedResults(Set.copyOf(jobIds));
+        assertEquals(recipients, committed.size(), "a committed result record per job");
+        committed.forEach((id, n) -> assertEquals(1L, n, "job " + id + " has " + n + " committed results"));
+        return jobIds;
+    }
+
+    private Map<String, Long> committedResults(Set<String> jobIds) {
+        Map<String, Long> counts = new HashMap<>();
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            String topic = Topics.DEFAULT_RESULTS;
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (jobIds.contains(r.key())) {
+                        counts.merge(r.key(), 1L, Long::sum);
+                    }
+                }
+            }
+        }
+        return counts;
+    }
+
+    private long pid(String component) throws IOException {
+        return Long.parseLong(Files.readString(home.resolve("run").resolve(component + ".pid")).trim());
+    }
+
+    private static void kill(String signal, long pid) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", signal, String.valueOf(pid)).start().waitFor());
+    }
+
+    private Map<String, String> readEnv() throws IOException {
+        Map<String, String> exported = new HashMap<>();
+        for (String line : Files.readAllLines(home.resolve("env"))) {
+            Matcher m = Pattern.compile("export (\\w+)=(.*)").matcher(line);
+            if (m.matches()) {
+                exported.put(m.group(1), m.group(2));
+            }
+        }
+        return exported;
+    }
+
+    private void genfleet(String... args) throws Exception {
+        int exit = genfleetAllowingFailure(args);
+        assertEquals(0, exit, "./genfleet " + String.join(" ", args) + " failed:\n"
+                + Files.readString(home.resolve("genfleet-" + args[0] + ".log")));
+    }
+
+    private int genfleetAllowingFailure(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", REPO.resolve("genfleet").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true)
+                .redirectOutput(home.resolve("genfleet-" + args[0] + ".log").toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        if (!process.waitFor(6, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            return -1;
+        }
+        return process.exitValue();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** A port whose successor is free too (broker and controller). */
+    private static int freePortPair() throws IOException {
+        for (int i = 0; i < 50; i++) {
+            int port = freePort();
+            try (ServerSocket next = new ServerSocket(port + 1, 1, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IOException("no free port pair");
+    }
+}
