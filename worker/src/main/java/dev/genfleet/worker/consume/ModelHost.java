@@ -63,6 +63,11 @@ public class ModelHost {
             RetryPolicy retry = new RetryPolicy(config.retry().maxAttempts(), config.retry().initialBackoff(),
                     config.retry().multiplier(), config.retry().maxBackoff());
             BatchSettings batching = new BatchSettings(config.batch().maxSize(), config.batch().maxWait(), config.batch().capacity());
+            if (batching.capacity() < 2 * batching.maxBatchSize()) {
+                // each of the two channels may hand over a whole poll (max.poll.records = max-size) at once;
+                // a refused row would leave a gap in the committed offsets
+                throw new IllegalStateException("genfleet.worker.batch.capacity must be at least twice batch.max-size");
+            }
             for (String spec : config.models()) {
                 String[] idVersion = spec.split(":", 2);
                 long t0 = System.nanoTime();
