@@ -156,6 +156,15 @@ class FleetE2EIT {
 
     @Test
     @Order(6)
+    void shouldRunTheBenchmarkAtATinySizeToKeepItFromRotting() throws Exception {
+        genfleet("bench", "--tiny");
+        String output = Files.readString(home.resolve("genfleet-bench.log"));
+        assertTrue(Pattern.compile("fleet_vs_raw=[0-9.]+ batching_gain=[0-9.]+ fanout_vs_producer=[0-9.]+ "
+                + "fleet_vs_djl_serving=NA queue_p99_ms=[0-9]+ queue_p99_loaded_ms=[0-9]+").matcher(output).find(), output);
+    }
+
+    @Test
+    @Order(7)
     void shouldLeaveNoProcessBehindOnDown() throws Exception {
         List<Long> pids = new ArrayList<>();
         try (var files = Files.list(home.resolve("run"))) {
