@@ -15,9 +15,6 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,43 +32,16 @@ import dev.genfleet.schemas.TextOutput;
 import dev.genfleet.testkit.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
-import io.restassured.parsing.Parser;
 import io.restassured.response.Response;
 
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
-class CampaignsIT {
+class CampaignsIT extends WithFakeWorker {
 
     static final String KEY_A = "Bearer test-key-a";
     static final String KEY_B = "Bearer test-key-b";
     static final EventCodec CODEC = EventCodec.forComponent("test");
     static final ObjectMapper JSON = new ObjectMapper();
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
-    static FakeWorker worker;
-
-    @BeforeAll
-    static void parsers() {
-        RestAssured.registerParser(Problem.MEDIA_TYPE, Parser.JSON);
-    }
-
-    @AfterAll
-    static void close() {
-        if (worker != null) {
-            worker.close();
-            worker = null;
-        }
-    }
-
-    FakeWorker worker() {
-        if (worker == null) {
-            worker = new FakeWorker(bootstrap);
-        }
-        return worker;
-    }
 
     List<JobRequest> jobsOf(String campaignId, int expected) {
         Predicate<String> any = k -> true;

@@ -14,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -27,9 +26,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.genfleet.gateway.status.JobView;
@@ -50,42 +46,15 @@ import dev.genfleet.schemas.TextOutput;
 import dev.genfleet.testkit.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
-import io.restassured.parsing.Parser;
 import io.restassured.response.Response;
 
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
-class JobsIT {
+class JobsIT extends WithFakeWorker {
 
     static final String KEY_A = "Bearer test-key-a";
     static final String KEY_B = "Bearer test-key-b";
     static final EventCodec CODEC = EventCodec.forComponent("test");
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
-    static FakeWorker worker;
-
-    @BeforeAll
-    static void parsers() {
-        RestAssured.registerParser(dev.genfleet.gateway.api.Problem.MEDIA_TYPE, Parser.JSON);
-    }
-
-    @AfterAll
-    static void close() {
-        if (worker != null) {
-            worker.close();
-            worker = null;
-        }
-    }
-
-    FakeWorker worker() {
-        if (worker == null) {
-            worker = new FakeWorker(bootstrap);
-        }
-        return worker;
-    }
 
     static String submitText(String key, String prompt) {
         return given().header("Authorization", key).contentType("application/json")

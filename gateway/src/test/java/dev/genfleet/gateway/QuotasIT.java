@@ -12,9 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.genfleet.gateway.api.Problem;
@@ -23,8 +20,6 @@ import dev.genfleet.schemas.TextOutput;
 import dev.genfleet.testkit.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
-import io.restassured.parsing.Parser;
 
 /**
  * Per-tenant quotas through HTTP against the real broker: tenant-r may burst 2 requests then 0.2/s;
@@ -32,36 +27,11 @@ import io.restassured.parsing.Parser;
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
-class QuotasIT {
+class QuotasIT extends WithFakeWorker {
 
     static final String KEY_Q = "Bearer test-key-q";
     static final String KEY_R = "Bearer test-key-r";
     static final String JOB = "{\"model\":\"copy-gpt\",\"input\":{\"prompt\":\"Write a tagline\"}}";
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
-    static FakeWorker worker;
-
-    @BeforeAll
-    static void parsers() {
-        RestAssured.registerParser(Problem.MEDIA_TYPE, Parser.JSON);
-    }
-
-    @AfterAll
-    static void close() {
-        if (worker != null) {
-            worker.close();
-            worker = null;
-        }
-    }
-
-    FakeWorker worker() {
-        if (worker == null) {
-            worker = new FakeWorker(bootstrap);
-        }
-        return worker;
-    }
 
     static io.restassured.response.Response submit(String key) {
         return given().header("Authorization", key).contentType("application/json").body(JOB).post("/v1/jobs");

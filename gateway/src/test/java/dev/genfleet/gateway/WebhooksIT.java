@@ -22,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,8 +41,6 @@ import dev.genfleet.schemas.TextOutput;
 import dev.genfleet.testkit.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
-import io.restassured.parsing.Parser;
 
 /**
  * Signed webhooks end to end: a JDK HTTP server on 127.0.0.1 receives what the gateway delivers after a
@@ -52,7 +49,7 @@ import io.restassured.parsing.Parser;
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
-class WebhooksIT {
+class WebhooksIT extends WithFakeWorker {
 
     static final String KEY_W = "Bearer test-key-w";
     static final ObjectMapper JSON = new ObjectMapper();
@@ -70,14 +67,9 @@ class WebhooksIT {
     static HttpServer receiver;
     static final List<Received> received = new CopyOnWriteArrayList<>();
     static final Map<String, AtomicInteger> failuresToAnswer = new ConcurrentHashMap<>();
-    static FakeWorker worker;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
 
     @BeforeAll
     static void startReceiver() throws IOException {
-        RestAssured.registerParser(dev.genfleet.gateway.api.Problem.MEDIA_TYPE, Parser.JSON);
         receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         receiver.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
@@ -95,17 +87,6 @@ class WebhooksIT {
     @AfterAll
     static void stop() {
         receiver.stop(0);
-        if (worker != null) {
-            worker.close();
-            worker = null;
-        }
-    }
-
-    FakeWorker worker() {
-        if (worker == null) {
-            worker = new FakeWorker(bootstrap);
-        }
-        return worker;
     }
 
     static String url(String path) {
