@@ -47,6 +47,7 @@ public class Publisher {
     @Inject
     MeterRegistry meters;
 
+    private final EventCodec codec = EventCodec.forComponent("worker");
     private Topics topics;
     private OutcomeRecords records;
 
@@ -54,7 +55,7 @@ public class Publisher {
     void init() {
         WorkerConfig.TopicNames t = config.topics();
         topics = new Topics(t.jobsPrefix(), t.results(), t.audit(), t.deadLetters(), t.control(), t.models());
-        records = new OutcomeRecords(EventCodec.forComponent("worker"), topics, config.id(), Clock.systemUTC());
+        records = new OutcomeRecords(codec, topics, config.id(), Clock.systemUTC());
     }
 
     public Topics topics() {
@@ -88,7 +89,7 @@ public class Publisher {
             ModelAnnouncement announcement = new ModelAnnouncement(config.id(), config.pool(), info.id(), info.version(),
                     info.modality().name(), info.device(), ready, config.batch().maxSize(), Instant.now());
             try {
-                events.sendMessageAndAwait(message(EventCodec.forComponent("worker").encode(topics.models(), announcement,
+                events.sendMessageAndAwait(message(codec.encode(topics.models(), announcement,
                         TraceContext.NONE)));
             } catch (RuntimeException e) {
                 LOG.warnf("announcing %s (ready=%s) failed: %s", info.id(), ready, e.getMessage());
