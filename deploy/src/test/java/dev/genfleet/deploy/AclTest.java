@@ -89,6 +89,8 @@ class AclTest {
                 // a pod's transactional ids: <pod name>-interactive|bulk, pod name = <deployment>-<hash>-<id>
                 assertTrue(allows(g, "Write", "transactionalId", user + "-7d9f-x2k4q-" + priority));
             }
+            // the second bulk lane's producer
+            assertTrue(allows(g, "Write", "transactionalId", user + "-7d9f-x2k4q-bulk-2"));
             for (Map<String, Object> other : r.pools()) {
                 if (!other.get("name").equals(name)) {
                     assertFalse(allows(g, "Read", "topic", t.get("jobsPrefix") + other.get("name").toString() + ".interactive"),

@@ -60,6 +60,14 @@ public interface WorkerConfig {
         @WithDefault("5ms")
         Duration maxWait();
 
+        /**
+         * {@code max.poll.records} of each bulk lane: several model batches per transaction, so the
+         * commit is paid once per poll rather than once per batch (the interactive channel polls
+         * {@code max-size} records: its jobs should not wait for company).
+         */
+        @WithDefault("64")
+        int bulkPollRecords();
+
         /** At most this many jobs wait per model (the consumers pause beyond it). */
         @WithDefault("256")
         int capacity();

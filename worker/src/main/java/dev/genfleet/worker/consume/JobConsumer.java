@@ -48,6 +48,8 @@ public class JobConsumer {
     private static final Logger LOG = Logger.getLogger(JobConsumer.class);
     static final String INTERACTIVE = "jobs-interactive";
     static final String BULK = "jobs-bulk";
+    /** The second bulk lane (same topic, same group): see "Two bulk lanes" in DESIGN.md. */
+    static final String BULK_2 = "jobs-bulk-2";
 
     @Inject
     ModelHost host;
@@ -72,6 +74,10 @@ public class JobConsumer {
     @Channel("tx-bulk")
     KafkaTransactions<byte[]> txBulk;
 
+    @Inject
+    @Channel("tx-bulk-2")
+    KafkaTransactions<byte[]> txBulk2;
+
     private final EventCodec codec = EventCodec.forComponent("worker");
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
@@ -84,6 +90,11 @@ public class JobConsumer {
     @Incoming(BULK)
     public Uni<Void> bulk(Message<List<byte[]>> batch) {
         return handle(batch, false, txBulk);
+    }
+
+    @Incoming(BULK_2)
+    public Uni<Void> bulk2(Message<List<byte[]>> batch) {
+        return handle(batch, false, txBulk2);
     }
 
     @SuppressWarnings("unchecked")
@@ -200,7 +211,7 @@ public class JobConsumer {
      */
     void onStop(@Observes ShutdownEvent event) {
         draining = true;
-        for (String channel : List.of(INTERACTIVE, BULK)) {
+        for (String channel : List.of(INTERACTIVE, BULK, BULK_2)) {
             try {
                 var consumer = clients.getConsumer(channel);
                 if (consumer != null) {

@@ -63,10 +63,12 @@ public class ModelHost {
             RetryPolicy retry = new RetryPolicy(config.retry().maxAttempts(), config.retry().initialBackoff(),
                     config.retry().multiplier(), config.retry().maxBackoff());
             BatchSettings batching = new BatchSettings(config.batch().maxSize(), config.batch().maxWait(), config.batch().capacity());
-            if (batching.capacity() < 2 * batching.maxBatchSize()) {
-                // each of the two channels may hand over a whole poll (max.poll.records = max-size) at once;
-                // a refused row would leave a gap in the committed offsets
-                throw new IllegalStateException("genfleet.worker.batch.capacity must be at least twice batch.max-size");
+            int mostWaiting = batching.maxBatchSize() + 2 * config.batch().bulkPollRecords();
+            if (batching.capacity() < mostWaiting) {
+                // every channel may hand over a whole poll at once (interactive: max-size records, each of the
+                // two bulk lanes: bulk-poll-records); a refused row would leave a gap in the committed offsets
+                throw new IllegalStateException("genfleet.worker.batch.capacity must be at least batch.max-size + 2 × "
+                        + "batch.bulk-poll-records = " + mostWaiting);
             }
             for (String spec : config.models()) {
                 String[] idVersion = spec.split(":", 2);

@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import javax.imageio.ImageIO;
@@ -42,15 +44,20 @@ import dev.genfleet.schemas.TextInput;
 import dev.genfleet.schemas.TextOutput;
 import dev.genfleet.schemas.Topics;
 import dev.genfleet.schemas.TraceContext;
-import dev.genfleet.testkit.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -61,7 +68,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /** The worker against the real broker and the real models: jobs in, results, audit and DLQ out. */
 @QuarkusTest
-@QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = CatalogTopicsResource.class, restrictToAnnotatedClass = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WorkerPipelineIT {
 
@@ -224,6 +231,48 @@ class WorkerPipelineIT {
         assertTrue(bulkDoneBeforeUrgent < backlog.size(),
                 "the interactive job waited for the whole bulk backlog (" + bulkDoneBeforeUrgent + " done first)");
         backlog.forEach(b -> awaitResult(b.jobId()));
+    }
+
+    @Test
+    void shouldConsumeBulkThroughTwoLanesOfOneGroupEachCommittingItsOwnPartitions() throws Exception {
+        String group = "genfleet-worker-text-bulk";
+        String topic = TOPICS.jobs("text", Priority.BULK);
+        try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            ConsumerGroupDescription described = await().atMost(WAIT).until(
+                    () -> admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(),
+                    d -> d.members().size() == 2 && d.members().stream().noneMatch(m -> m.assignment().topicPartitions().isEmpty()));
+            List<MemberDescription> lanes = new ArrayList<>(described.members());
+            Set<TopicPartition> first = lanes.get(0).assignment().topicPartitions();
+            Set<TopicPartition> second = lanes.get(1).assignment().topicPartitions();
+            assertTrue(first.stream().noneMatch(second::contains), "the lanes share a partition: " + first + " " + second);
+            Set<TopicPartition> all = new HashSet<>(first);
+            all.addAll(second);
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            assertEquals(partitions, all.size(), "every bulk partition has a lane");
+            assertTrue(lanes.stream().anyMatch(m -> m.clientId().contains("jobs-bulk-2")), "client ids: "
+                    + lanes.stream().map(MemberDescription::clientId).toList());
+
+            Map<TopicPartition, OffsetAndMetadata> before = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get();
+            List<JobRequest> jobs = new ArrayList<>();
+            for (int i = 0; i < 40; i++) { // 40 random keys: all on one lane's half of the partitions has odds 2^-39
+                JobRequest job = job("copy-gpt", new TextInput("Lane " + i + " ", 8, 0.8, 0, 1.0, List.of(), i), Priority.BULK, null);
+                jobs.add(job);
+                submit(job, Priority.BULK);
+            }
+            jobs.forEach(j -> awaitResult(j.jobId()));
+            Map<TopicPartition, OffsetAndMetadata> after = await().atMost(WAIT).until(
+                    () -> admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(),
+                    offsets -> advanced(before, offsets, first) && advanced(before, offsets, second));
+            assertNotNull(after);
+        }
+    }
+
+    /** Whether the committed offset of at least one of {@code partitions} moved. */
+    private static boolean advanced(Map<TopicPartition, OffsetAndMetadata> before, Map<TopicPartition, OffsetAndMetadata> after,
+            Set<TopicPartition> partitions) {
+        return partitions.stream().anyMatch(p -> after.containsKey(p)
+                && (!before.containsKey(p) || after.get(p).offset() > before.get(p).offset()));
     }
 
     @Test

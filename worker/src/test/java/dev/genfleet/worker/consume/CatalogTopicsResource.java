@@ -1,0 +1,50 @@
+package dev.genfleet.worker.consume;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+import dev.genfleet.schemas.TopicCatalog;
+import dev.genfleet.schemas.TopicProvisioner;
+import dev.genfleet.testkit.KafkaBrokerResource;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.TopicDescription;
+
+/**
+ * The shared test broker with the text pool's topics as the fleet provisions them (the AsyncAPI
+ * document's partitions and configs), in place before the worker starts: a topic auto-created with one
+ * partition would hide what several partitions mean (two bulk lanes, rebalancing). A topic that an
+ * earlier test class of this JVM auto-created is grown to the catalog's partition count.
+ */
+public class CatalogTopicsResource extends KafkaBrokerResource {
+
+    @Override
+    public Map<String, String> start() {
+        Map<String, String> config = super.start();
+        List<TopicCatalog.TopicSpec> specs = TopicCatalog.load().topics(List.of("text"));
+        try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                config.get("kafka.bootstrap.servers")))) {
+            TopicProvisioner.ensure(admin, specs);
+            Map<String, TopicDescription> present = admin.describeTopics(specs.stream().map(TopicCatalog.TopicSpec::name).toList())
+                    .allTopicNames().get();
+            Map<String, NewPartitions> grow = new HashMap<>();
+            for (TopicCatalog.TopicSpec spec : specs) {
+                if (present.get(spec.name()).partitions().size() < spec.partitions()) {
+                    grow.put(spec.name(), NewPartitions.increaseTo(spec.partitions()));
+                }
+            }
+            if (!grow.isEmpty()) {
+                admin.createPartitions(grow).all().get();
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot provision the text pool's topics", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return config;
+    }
+}
