@@ -97,11 +97,35 @@ public final class FleetBenchmark {
         row("raw model, batch " + batch, fmt(rawBatched) + " jobs/s", fmt(rawBatched * MAX_TOKENS) + " tokens/s",
                 "in-process generate(), no Kafka");
 
-        int fleetJobs = tiny ? 40 : 1200;
+        int fleetJobs = tiny ? 40 : 2400;
         say("fleet at saturation: a campaign of " + fleetJobs + " identical jobs ...");
+        Map<String, Double> workerBefore = workerMetrics();
+        Map<String, Long> cpuBefore = cpuTicks();
+        long fleetStart = System.nanoTime();
         double fleet = fleetJobsPerSecond(fleetJobs);
+        double fleetSeconds = (System.nanoTime() - fleetStart) / 1e9;
+        Map<String, Long> cpuAfter = cpuTicks();
+        Map<String, Double> workerAfter = workerMetrics();
         row("fleet (gateway → Kafka → worker → status view)", fmt(fleet) + " jobs/s", fmt(fleet * MAX_TOKENS) + " tokens/s",
                 "HTTP submit to the last SUCCEEDED seen in the view; 1 text worker");
+        double batches = delta(workerBefore, workerAfter, BATCHES);
+        if (batches > 0) {
+            double busy = delta(workerBefore, workerAfter, BATCH_SECONDS);
+            double rowsPerBatch = delta(workerBefore, workerAfter, BATCH_ROWS) / batches;
+            row("where the fleet's time goes: model", "busy " + Math.round(100 * busy / fleetSeconds) + "% of the wall",
+                    fmt(1000 * busy / batches) + " ms per batch of " + fmt(rowsPerBatch) + " (raw: "
+                            + fmt(1000 * batch / rawBatched) + " ms per " + batch + ")",
+                    "worker's genfleet_batch_duration / genfleet_batch_size during the fleet run");
+        }
+        if (!cpuAfter.isEmpty()) {
+            StringBuilder cpu = new StringBuilder();
+            for (String component : cpuAfter.keySet()) {
+                double cores = (cpuAfter.get(component) - cpuBefore.getOrDefault(component, 0L)) / 100.0 / fleetSeconds;
+                cpu.append(cpu.length() == 0 ? "" : ", ").append(component).append(' ').append(fmt2(cores));
+            }
+            row("where the fleet's time goes: CPU", "cores used", cpu.toString(),
+                    "utime+stime from /proc during the fleet run, out of " + Runtime.getRuntime().availableProcessors());
+        }
         long workerRss = peakRssKb("worker-text-1");
 
         int probes = tiny ? 20 : 200;
@@ -129,7 +153,8 @@ public final class FleetBenchmark {
         row("raw Kafka producer, same records", fmt(producer) + " records/s", "", "acks=all, idempotent, same size and headers");
 
         row("peak RSS", "gateway " + gatewayRss / 1024 + " MB", "worker " + workerRss / 1024 + " MB", "VmHWM of the processes");
-        row("DJL Serving (peer)", "not measured", "", "not built yet: see the issue note");
+        row("DJL Serving (peer)", "not measured", "", "ai.djl.serving:serving is not on the Maven repository this machine "
+                + "reaches (404 for every version), so the peer cannot be built here");
 
         String summary = String.format(Locale.ROOT,
                 "fleet_vs_raw=%.2f batching_gain=%.2f fanout_vs_producer=%.2f fleet_vs_djl_serving=NA queue_p99_ms=%.0f queue_p99_loaded_ms=%.0f",
@@ -292,6 +317,52 @@ public final class FleetBenchmark {
     }
 
     // ------------------------------------------------------------------------------------------ helpers
+
+    static final String BATCHES = "genfleet_batch_duration_seconds_count";
+    static final String BATCH_SECONDS = "genfleet_batch_duration_seconds_sum";
+    static final String BATCH_ROWS = "genfleet_batch_size_sum";
+
+    /** The text worker's batch counters (Prometheus text from its /q/metrics), empty when it cannot be read. */
+    private Map<String, Double> workerMetrics() {
+        Map<String, Double> out = new java.util.HashMap<>();
+        try {
+            String port = Files.readString(runDir.resolve("worker-text-1.port")).trim();
+            String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            for (String line : text.split("\n")) {
+                for (String name : List.of(BATCHES, BATCH_SECONDS, BATCH_ROWS)) {
+                    if (line.startsWith(name + "{") && line.contains("model=\"copy-gpt\"")) {
+                        out.put(name, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            say("no worker metrics: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out;
+    }
+
+    private static double delta(Map<String, Double> before, Map<String, Double> after, String name) {
+        return after.getOrDefault(name, 0.0) - before.getOrDefault(name, 0.0);
+    }
+
+    /** CPU clock ticks (utime + stime, 100 per second on Linux) of the fleet's processes, by component. */
+    private Map<String, Long> cpuTicks() {
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (String component : List.of("worker-text-1", "gateway", "broker")) {
+            try {
+                String pid = Files.readString(runDir.resolve(component + ".pid")).trim();
+                String stat = Files.readString(Path.of("/proc", pid, "stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                out.put(component, Long.parseLong(f[11]) + Long.parseLong(f[12]));
+            } catch (IOException | RuntimeException e) {
+                say("no CPU figure for " + component + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
 
     private long peakRssKb(String component) {
         try {
