@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import dev.genfleet.schemas.TopicCatalog;
 import dev.genfleet.schemas.TopicProvisioner;
@@ -39,6 +40,15 @@ public class CatalogTopicsResource extends KafkaBrokerResource {
             if (!grow.isEmpty()) {
                 admin.createPartitions(grow).all().get();
             }
+            // the worker's consumers read the partition count once at start (then every metadata.max.age.ms,
+            // 5 minutes): wait until the broker's metadata shows the new partitions, or a lane may find none
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!complete(admin, specs)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the broker does not show the catalog's partitions after 30 s");
+                }
+                Thread.sleep(100);
+            }
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot provision the text pool's topics", e.getCause());
         } catch (InterruptedException e) {
@@ -46,5 +56,12 @@ public class CatalogTopicsResource extends KafkaBrokerResource {
             throw new IllegalStateException(e);
         }
         return config;
+    }
+
+    private static boolean complete(Admin admin, List<TopicCatalog.TopicSpec> specs)
+            throws ExecutionException, InterruptedException {
+        Map<String, TopicDescription> present = admin.describeTopics(specs.stream().map(TopicCatalog.TopicSpec::name).toList())
+                .allTopicNames().get();
+        return specs.stream().allMatch(spec -> present.get(spec.name()).partitions().size() >= spec.partitions());
     }
 }

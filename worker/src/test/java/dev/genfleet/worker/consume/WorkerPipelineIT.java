@@ -238,7 +238,9 @@ class WorkerPipelineIT {
         String group = "genfleet-worker-text-bulk";
         String topic = TOPICS.jobs("text", Priority.BULK);
         try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            ConsumerGroupDescription described = await().atMost(WAIT).until(
+            // members of a worker that an earlier test class halted stay in the group until their session
+            // times out (45 s) and a rebalance follows: allow for that before the two lanes own everything
+            ConsumerGroupDescription described = await().atMost(Duration.ofMinutes(2)).until(
                     () -> admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(),
                     d -> d.members().size() == 2 && d.members().stream().noneMatch(m -> m.assignment().topicPartitions().isEmpty()));
             List<MemberDescription> lanes = new ArrayList<>(described.members());
