@@ -22,8 +22,9 @@ import dev.genfleet.worker.model.text.GptTextModel;
 /**
  * Loads models by id and version from model directories laid out {@code <id>/<version>/} with a
  * {@code config.json} whose {@code family} names the code that reads the weights. A user drops in a
- * bigger model of a known family (new folder, new config) without code changes. With several
- * directories, the first that holds the model wins.
+ * bigger model of a known family (new folder, new config) without code changes, including any
+ * TorchScript module that keeps the text or image contract of family {@code torchscript}
+ * ({@link TorchScriptFamily}). With several directories, the first that holds the model wins.
  */
 public final class ModelRegistry {
 
@@ -37,6 +38,7 @@ public final class ModelRegistry {
         this.device = device;
         register(ModelFamily.of("gpt-char", (dir, d) -> new TextHostedModel(GptTextModel.load(dir, d))));
         register(ModelFamily.of("dcgan", (dir, d) -> new ImageHostedModel(GanImageModel.load(dir, d))));
+        register(new TorchScriptFamily());
         ServiceLoader.load(ModelFamily.class).forEach(this::register);
     }
 

@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import dev.genfleet.worker.model.GeneratedImage;
 import dev.genfleet.worker.model.ImageGeneration;
 import dev.genfleet.worker.model.ImageModel;
 import dev.genfleet.worker.model.ImageRequest;
@@ -21,9 +20,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
@@ -37,13 +34,14 @@ import java.util.Objects;
  * candidates go through the generator (and then the discriminator) in fixed-size forward passes of
  * {@value #CHUNK} rows, so an image's pixels do not depend on what else is in the batch.
  *
- * <p>Every call computes under its own {@link NDManager} sub-manager, closed before returning: no
+ * <p>Request handling, seeds, padding, scoring, best-of and PNG encoding are {@link ImagePipeline}'s,
+ * shared with {@link TorchScriptImageModel}. Every call computes under its own {@link NDManager} sub-manager, closed before returning: no
  * NDArray outlives a call. Thread-safety: one batch at a time (calls are serialised).
  */
 public final class GanImageModel implements ImageModel {
 
     /** Rows per generator/discriminator forward pass; short chunks are padded to this size. */
-    static final int CHUNK = 16;
+    static final int CHUNK = ImagePipeline.CHUNK;
 
     /** Upper bound of candidates ({@code max(count, bestOf)}) per request. */
     public static final int MAX_CANDIDATES = 1024;
@@ -151,58 +149,7 @@ public final class GanImageModel implements ImageModel {
     @Override
     public synchronized List<ImageGeneration> generate(List<ImageRequest> batch) {
         ensureOpen();
-        Objects.requireNonNull(batch, "batch");
-        // validate everything before computing anything
-        int[] candidates = new int[batch.size()];
-        int[] labels = new int[batch.size()];
-        int total = 0;
-        for (int r = 0; r < batch.size(); r++) {
-            ImageRequest req = Objects.requireNonNull(batch.get(r), "request " + r);
-            if (req.count() < 1) {
-                throw new IllegalArgumentException("count must be at least 1, got " + req.count());
-            }
-            int n = Math.max(req.count(), req.bestOf());
-            if (n > MAX_CANDIDATES) {
-                throw new IllegalArgumentException(
-                        "max(count, bestOf) must be at most " + MAX_CANDIDATES + ", got " + n);
-            }
-            labels[r] = cfg.styleIndex(req.style());
-            candidates[r] = n;
-            total += n;
-        }
-        long[] seeds = new long[total];
-        int[] rowLabels = new int[total];
-        int k = 0;
-        for (int r = 0; r < batch.size(); r++) {
-            for (int i = 0; i < candidates[r]; i++, k++) {
-                seeds[k] = imageSeed(batch.get(r).seed(), i);
-                rowLabels[k] = labels[r];
-            }
-        }
-        int[][] pixels = render(seeds, rowLabels);
-        double[] scores = score(pixels, rowLabels);
-
-        int size = cfg.imageSize();
-        List<ImageGeneration> out = new ArrayList<>(batch.size());
-        int start = 0;
-        for (int r = 0; r < batch.size(); r++) {
-            int n = candidates[r];
-            Integer[] order = new Integer[n];
-            for (int i = 0; i < n; i++) {
-                order[i] = start + i;
-            }
-            // best score first; ties keep candidate order (stable sort)
-            Arrays.sort(order, Comparator.comparingDouble((Integer i) -> scores[i]).reversed());
-            int keep = batch.get(r).count();
-            List<GeneratedImage> images = new ArrayList<>(keep);
-            for (int i = 0; i < keep; i++) {
-                int c = order[i];
-                images.add(new GeneratedImage(ImageCodec.png(pixels[c], size), size, size, scores[c], seeds[c]));
-            }
-            out.add(new ImageGeneration(List.copyOf(images)));
-            start += n;
-        }
-        return List.copyOf(out);
+        return ImagePipeline.generate(batch, cfg.imageSize(), cfg::styleIndex, this::render, this::score);
     }
 
     /**
@@ -211,28 +158,12 @@ public final class GanImageModel implements ImageModel {
      */
     public synchronized int[][] render(long[] seeds, int[] labels) {
         ensureOpen();
-        int size = cfg.imageSize();
-        int[][] out = new int[seeds.length][];
-        for (int start = 0; start < seeds.length; start += CHUNK) {
-            int n = Math.min(CHUNK, seeds.length - start);
-            float[][] latents = new float[CHUNK][];
-            int[] chunkLabels = new int[CHUNK];
-            for (int i = 0; i < CHUNK; i++) {
-                // pad a short chunk with copies of its first row: the pass shape never changes
-                int src = start + (i < n ? i : 0);
-                latents[i] = GanNetworks.latent(seeds[src], cfg.latentDim());
-                chunkLabels[i] = labels[src];
-            }
+        return ImagePipeline.render(seeds, labels, cfg.latentDim(), cfg.imageSize(), (latents, chunkLabels) -> {
             try (NDManager sub = manager.newSubManager()) {
                 NDArray input = GanNetworks.generatorInput(sub, cfg, latents, chunkLabels);
-                NDArray images = generator.forward(parameterStore, new NDList(input), false).singletonOrThrow();
-                float[] chw = images.toFloatArray();
-                for (int i = 0; i < n; i++) {
-                    out[start + i] = GanNetworks.fromChw(chw, i, size);
-                }
+                return generator.forward(parameterStore, new NDList(input), false).singletonOrThrow().toFloatArray();
             }
-        }
-        return out;
+        });
     }
 
     /**
@@ -241,34 +172,13 @@ public final class GanImageModel implements ImageModel {
      */
     public synchronized double[] score(int[][] images, int[] labels) {
         ensureOpen();
-        if (images.length != labels.length) {
-            throw new IllegalArgumentException("images and labels differ in length");
-        }
-        int size = cfg.imageSize();
-        double[] out = new double[images.length];
-        for (int start = 0; start < images.length; start += CHUNK) {
-            int n = Math.min(CHUNK, images.length - start);
-            int[][] chunk = new int[CHUNK][];
-            int[] chunkLabels = new int[CHUNK];
-            for (int i = 0; i < CHUNK; i++) {
-                int src = start + (i < n ? i : 0);
-                if (images[src].length != size * size) {
-                    throw new IllegalArgumentException("image " + src + " is not " + size + "x" + size);
-                }
-                chunk[i] = images[src];
-                chunkLabels[i] = labels[src];
-            }
+        return ImagePipeline.score(images, labels, cfg.imageSize(), (chunk, chunkLabels) -> {
             try (NDManager sub = manager.newSubManager()) {
-                NDArray x = GanNetworks.imagesToArray(sub, chunk, size);
+                NDArray x = GanNetworks.imagesToArray(sub, chunk, cfg.imageSize());
                 NDArray input = GanNetworks.discriminatorInput(x, cfg, chunkLabels);
-                float[] logits =
-                        discriminator.forward(parameterStore, new NDList(input), false).singletonOrThrow().toFloatArray();
-                for (int i = 0; i < n; i++) {
-                    out[start + i] = 1.0 / (1.0 + Math.exp(-logits[i]));
-                }
+                return discriminator.forward(parameterStore, new NDList(input), false).singletonOrThrow().toFloatArray();
             }
-        }
-        return out;
+        });
     }
 
     /** The realism scores of images that all have one style (null = default style). */

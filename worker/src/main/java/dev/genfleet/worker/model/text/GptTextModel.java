@@ -30,7 +30,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * The character GPT of {@code models/copy-gpt/<version>} as a {@link TextModel}.
@@ -44,7 +43,9 @@ import java.util.SplittableRandom;
  * <p>Each row starts with the document separator (newline) followed by its prompt; prompts longer than
  * the context keep their last {@code context} tokens. When a row's cache is full, the row is
  * re-prefilled from its last {@code 3/4 * context} tokens (sliding window). {@code completionTokens}
- * counts every sampled token, including those of a stop sequence that is cut from the text.
+ * counts every sampled token, including those of a stop sequence that is cut from the text. That
+ * per-row bookkeeping (tokens, sampling, stops, counting, window) is {@link DecodeRow}, shared with
+ * {@link TorchScriptTextModel}; this class adds the key/value cache.
  */
 public final class GptTextModel implements TextModel {
 
@@ -161,7 +162,7 @@ public final class GptTextModel implements TextModel {
         for (int start = 0; start < batch.size(); start += rowsPerStep) {
             List<Row> rows = new ArrayList<>();
             for (int i = start; i < Math.min(batch.size(), start + rowsPerStep); i++) {
-                rows.add(new Row(batch.get(i)));
+                rows.add(new Row(batch.get(i), fullRecompute));
             }
             runGroup(rows);
             for (int i = 0; i < rows.size(); i++) {
@@ -171,87 +172,28 @@ public final class GptTextModel implements TextModel {
         return Arrays.asList(out);
     }
 
-    private final class Row {
-        final TextRequest req;
-        final SplittableRandom rng;
-        final List<String> stops = new ArrayList<>();
-        int[] seq;
-        int len;
-        final int promptTokens;
-        int generated;
-        final StringBuilder completion = new StringBuilder();
-        String text;
-        String finish;
-        boolean done;
+    /** A {@link DecodeRow} plus the state of its slot in the key/value cache. */
+    private final class Row extends DecodeRow {
+        final boolean recompute;
         boolean needPrefill = true;
-        int windowStart;
         int cacheLen;
         int pending = -1;
 
-        Row(TextRequest req) {
-            this.req = req;
-            this.rng = new SplittableRandom(req.seed());
-            for (String s : req.stop()) {
-                if (s != null && !s.isEmpty()) {
-                    stops.add(s);
-                }
-            }
-            int ctx = config.context();
-            int[] prompt = tokenizer.encode(req.prompt());
-            if (prompt.length >= ctx) {
-                prompt = Arrays.copyOfRange(prompt, prompt.length - ctx, prompt.length);
-                seq = prompt.clone();
-            } else {
-                seq = new int[prompt.length + 1];
-                seq[0] = tokenizer.bosId();
-                System.arraycopy(prompt, 0, seq, 1, prompt.length);
-            }
-            promptTokens = prompt.length;
-            len = seq.length;
-            if (req.maxTokens() <= 0) {
-                finishWith("", "length");
-            }
+        Row(TextRequest req, boolean recompute) {
+            super(req, tokenizer, config.context(), recompute);
+            this.recompute = recompute;
         }
 
-        void finishWith(String t, String reason) {
-            text = t;
-            finish = reason;
-            done = true;
-        }
-
-        void accept(int token) {
-            if (len == seq.length) {
-                seq = Arrays.copyOf(seq, Math.max(16, seq.length * 2));
-            }
-            seq[len++] = token;
-            generated++;
-            completion.append(tokenizer.decode(token));
-            String hit = null;
-            for (String s : stops) {
-                if (completion.length() >= s.length()
-                        && completion.lastIndexOf(s) == completion.length() - s.length()
-                        && (hit == null || s.length() > hit.length())) {
-                    hit = s;
-                }
-            }
-            if (hit != null) {
-                finishWith(completion.substring(0, completion.length() - hit.length()), "stop");
-            } else if (generated >= req.maxTokens()) {
-                finishWith(completion.toString(), "length");
-            } else {
+        @Override
+        boolean accept(int token) {
+            boolean moved = super.accept(token);
+            if (!done()) {
                 pending = token;
-                if (fullRecompute) {
+                if (recompute || moved) {
                     needPrefill = true;
-                    windowStart = Math.max(0, len - config.context());
-                } else if (cacheLen >= config.context()) {
-                    needPrefill = true;
-                    windowStart = len - (config.context() - config.context() / 4);
                 }
             }
-        }
-
-        TextGeneration result() {
-            return new TextGeneration(text, finish, promptTokens, generated);
+            return moved;
         }
     }
 
@@ -268,18 +210,18 @@ public final class GptTextModel implements TextModel {
             }
             float[] logits = new float[slots * vocab];
             boolean[] fresh = new boolean[slots];
-            while (rows.stream().anyMatch(r -> !r.done)) {
+            while (rows.stream().anyMatch(r -> !r.done())) {
                 Arrays.fill(fresh, false);
                 boolean anyPrefill = false;
                 boolean anyStep = false;
                 for (Row r : rows) {
-                    anyPrefill |= !r.done && r.needPrefill;
-                    anyStep |= !r.done && !r.needPrefill;
+                    anyPrefill |= !r.done() && r.needPrefill;
+                    anyStep |= !r.done() && !r.needPrefill;
                 }
                 if (anyPrefill) {
                     for (int s = 0; s < rows.size(); s++) {
                         Row r = rows.get(s);
-                        if (r.done || !r.needPrefill) {
+                        if (r.done() || !r.needPrefill) {
                             continue;
                         }
                         caches = prefillRow(ps, bm, r, s, caches, cacheShape, logits);
@@ -295,7 +237,7 @@ public final class GptTextModel implements TextModel {
                         boolean[] active = new boolean[slots];
                         for (int s = 0; s < rows.size(); s++) {
                             Row r = rows.get(s);
-                            if (r.done || fresh[s] || r.needPrefill) {
+                            if (r.done() || fresh[s] || r.needPrefill) {
                                 continue;
                             }
                             active[s] = true;
@@ -326,9 +268,7 @@ public final class GptTextModel implements TextModel {
                 }
                 for (int s = 0; s < rows.size(); s++) {
                     if (fresh[s]) {
-                        Row r = rows.get(s);
-                        TextRequest q = r.req;
-                        r.accept(Sampler.sample(logits, s * vocab, vocab, q.temperature(), q.topK(), q.topP(), r.rng));
+                        rows.get(s).next(logits, s * vocab, vocab);
                     }
                 }
             }
@@ -343,13 +283,13 @@ public final class GptTextModel implements TextModel {
             float[] logits) {
         int ctx = config.context();
         int vocab = config.vocabSize();
-        int w = r.len - r.windowStart;
+        int w = r.windowLength();
         int t = Math.min(ctx, ((w + PREFILL_BUCKET - 1) / PREFILL_BUCKET) * PREFILL_BUCKET);
         try (NDManager sm = bm.newSubManager()) {
             long[] tok = new long[t];
             float[] sel = new float[t];
             for (int j = 0; j < w; j++) {
-                tok[j] = r.seq[r.windowStart + j];
+                tok[j] = r.token(r.windowStart() + j);
             }
             sel[w - 1] = 1f;
             NDList out = block.prefill(ps, sm.create(tok, new Shape(1, t)), sm.create(sel, new Shape(1, t, 1)));
@@ -372,6 +312,19 @@ public final class GptTextModel implements TextModel {
             r.needPrefill = false;
             r.pending = -1;
             return merged;
+        }
+    }
+
+    /** Logits (T×V, row-major) of a full causal pass over one window of at most {@code context} tokens. */
+    synchronized float[] logits(int[] window) {
+        try (NDManager sm = manager.newSubManager()) {
+            long[] x = new long[window.length];
+            for (int i = 0; i < window.length; i++) {
+                x[i] = window[i];
+            }
+            ParameterStore ps = new ParameterStore(sm, false);
+            return block.forward(ps, new NDList(sm.create(x, new Shape(1, window.length))), false)
+                    .singletonOrThrow().toFloatArray();
         }
     }
 
