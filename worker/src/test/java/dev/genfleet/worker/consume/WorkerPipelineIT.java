@@ -128,6 +128,25 @@ class WorkerPipelineIT {
     }
 
     @Test
+    void shouldServeADroppedInTorchScriptModelWithTheSameTextAsTheModelItWasExportedFrom() {
+        TextInput input = new TextInput("Hi Maria, ", 24, 0.8, 20, 0.95, List.of(), 4242L);
+        JobRequest original = job("copy-gpt", input, Priority.INTERACTIVE, null);
+        JobRequest scripted = job("copy-gpt-torchscript", input, Priority.BULK, null);
+        submit(original, Priority.INTERACTIVE);
+        submit(scripted, Priority.BULK);
+
+        JobResult viaTorchScript = awaitResult(scripted.jobId());
+        assertEquals(JobStatus.SUCCEEDED, viaTorchScript.status());
+        assertEquals("copy-gpt-torchscript", viaTorchScript.model());
+        assertEquals(assertInstanceOf(TextOutput.class, awaitResult(original.jobId()).output()),
+                assertInstanceOf(TextOutput.class, viaTorchScript.output()));
+        List<ModelAnnouncement> announced = await().atMost(WAIT).until(
+                () -> payloads(TOPICS.models(), "test-worker/copy-gpt-torchscript", ModelAnnouncement.class),
+                l -> !l.isEmpty());
+        assertEquals("TEXT", announced.get(announced.size() - 1).modality());
+    }
+
+    @Test
     void shouldGiveTheSameTextForTheSameSeedAcrossJobs() {
         TextInput input = new TextInput("Dear Lena, our ", 32, 0.9, 0, 1.0, List.of(), 2026L);
         JobRequest first = job("copy-gpt", input, Priority.BULK, null);
