@@ -20,14 +20,7 @@ public final class Sampler {
         if (!(temperature > 0) || (topK == 1)) {
             return argmax(logits, offset, vocab);
         }
-        Integer[] order = new Integer[vocab];
-        for (int i = 0; i < vocab; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> {
-            int c = Float.compare(logits[offset + b], logits[offset + a]);
-            return c != 0 ? c : Integer.compare(a, b);
-        });
+        int[] order = order(logits, offset, vocab);
         int keep = topK > 0 ? Math.min(topK, vocab) : vocab;
         double max = logits[offset + order[0]];
         double[] p = new double[keep];
@@ -65,6 +58,30 @@ public final class Sampler {
             }
         }
         return order[keep - 1];
+    }
+
+    /**
+     * Token ids by (logit descending as {@link Float#compare} orders, id ascending). Sorted as primitive
+     * longs, {@code (~sortable(logit) << 32) | id}, instead of boxed ids with a comparator: the same order,
+     * without the boxing and comparator calls that took ~15% of a batch's time in a worker profile.
+     */
+    static int[] order(float[] logits, int offset, int vocab) {
+        long[] keys = new long[vocab];
+        for (int i = 0; i < vocab; i++) {
+            keys[i] = ((long) ~sortable(logits[offset + i]) << 32) | i;
+        }
+        Arrays.sort(keys);
+        int[] order = new int[vocab];
+        for (int i = 0; i < vocab; i++) {
+            order[i] = (int) keys[i];
+        }
+        return order;
+    }
+
+    /** An int that orders like {@link Float#compare}: -0.0 below 0.0, NaN above everything. */
+    static int sortable(float f) {
+        int bits = Float.floatToIntBits(f);
+        return bits ^ ((bits >> 31) & 0x7fffffff);
     }
 
     static int argmax(float[] logits, int offset, int vocab) {

@@ -41,6 +41,11 @@ public final class TextModelBenchmark {
             rows.add(line(model, "no (full recompute)", 1, seconds / 2));
             rows.add(line(model, "no (full recompute)", 16, seconds / 2));
             model.setFullRecompute(false);
+            // the served model computes all its slots every step; one slot is the fastest single-row path
+            try (GptTextModel single = GptTextModel.load(dir, Engine.getInstance().defaultDevice(), 1)) {
+                run(single, 1, 1.0);
+                rows.add(line(single, "yes (one slot per step)", 1, seconds));
+            }
             System.out.printf(Locale.ROOT, "%n### copy-gpt text throughput%n%n");
             System.out.printf(Locale.ROOT,
                     "device %s, %,d parameters, torch threads %s, %d rows per step, max_tokens %d, load %.0f ms%n%n",
