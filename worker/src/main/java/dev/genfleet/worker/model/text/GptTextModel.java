@@ -232,9 +232,11 @@ public final class GptTextModel implements TextModel {
                     try (NDManager sm = bm.newSubManager()) {
                         long[] tok = new long[slots];
                         long[] pos = new long[slots];
-                        boolean[] write = new boolean[slots * ctx];
                         float[] mask = new float[slots * ctx];
                         boolean[] active = new boolean[slots];
+                        long[] writeRows = new long[slots];
+                        long[] writePositions = new long[slots];
+                        int writes = 0;
                         for (int s = 0; s < rows.size(); s++) {
                             Row r = rows.get(s);
                             if (r.done() || fresh[s] || r.needPrefill) {
@@ -243,20 +245,18 @@ public final class GptTextModel implements TextModel {
                             active[s] = true;
                             tok[s] = r.pending;
                             pos[s] = r.cacheLen;
-                            write[s * ctx + r.cacheLen] = true;
+                            writeRows[writes] = s;
+                            writePositions[writes++] = r.cacheLen;
                             for (int j = r.cacheLen + 1; j < ctx; j++) {
                                 mask[s * ctx + j] = TinyGpt.NEG;
                             }
                         }
                         NDList out = block.step(ps, sm.create(tok, new Shape(slots, 1)),
                                 sm.create(pos, new Shape(slots, 1)), caches,
-                                sm.create(write, new Shape(slots, 1, ctx, 1)),
+                                sm.create(Arrays.copyOf(writeRows, writes)),
+                                sm.create(Arrays.copyOf(writePositions, writes)),
                                 sm.create(mask, new Shape(slots, 1, 1, ctx)));
                         float[] lg = out.get(0).toFloatArray();
-                        NDList next = out.subNDList(1);
-                        next.attach(bm);
-                        caches.close();
-                        caches = next;
                         for (int s = 0; s < rows.size(); s++) {
                             if (active[s]) {
                                 System.arraycopy(lg, s * vocab, logits, s * vocab, vocab);

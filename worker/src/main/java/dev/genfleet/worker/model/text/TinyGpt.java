@@ -98,22 +98,18 @@ public final class TinyGpt extends AbstractBlock {
 
     /**
      * One decode step for rows (B,1) at positions {@code pos} (B,1) int64, with caches {@code [k0, v0,
-     * ...]} (B,H,C,dh), {@code write} (B,1,C,1) boolean and {@code mask} (B,1,1,C) additive.
+     * ...]} (B,H,C,dh) updated in place at ({@code rows}, {@code positions}) (n) int64 — the rows that
+     * take this step — and {@code mask} (B,1,1,C) additive.
      *
-     * @return {@code [logits (B,1,V), k0', v0', ...]}
+     * @return {@code [logits (B,1,V)]}
      */
-    NDList step(ParameterStore ps, NDArray tokens, NDArray pos, NDList caches, NDArray write, NDArray mask) {
+    NDList step(ParameterStore ps, NDArray tokens, NDArray pos, NDList caches, NDArray rows, NDArray positions,
+            NDArray mask) {
         NDArray x = embed(ps, tokens, pos, false);
-        NDList out = new NDList(1 + 2 * layers.size());
-        out.add(null);
         for (int i = 0; i < layers.size(); i++) {
-            NDList r = layers.get(i).step(ps, x, caches.get(2 * i), caches.get(2 * i + 1), write, mask);
-            x = r.get(0);
-            out.add(r.get(1));
-            out.add(r.get(2));
+            x = layers.get(i).step(ps, x, caches.get(2 * i), caches.get(2 * i + 1), rows, positions, mask).get(0);
         }
-        out.set(0, head(ps, x, false));
-        return out;
+        return new NDList(head(ps, x, false));
     }
 
     private NDArray embed(ParameterStore ps, NDArray tokens, NDArray positions, boolean training) {
