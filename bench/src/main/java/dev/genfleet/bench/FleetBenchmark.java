@@ -161,8 +161,7 @@ public final class FleetBenchmark {
 
         int recipients = tiny ? 2_000 : 100_000;
         say("fan-out: the raw producer, then an NDJSON campaign of " + recipients + " recipients ...");
-        producerRecordsPerSecond(recipients / 10); // warm-up
-        double producer = producerRecordsPerSecond(recipients);
+        double producer = producerRecordsPerSecond(recipients / 10, recipients);
         // The text worker is paused (SIGSTOP) during the uploads: its model thread would otherwise take one of
         // this machine's cores from the gateway and the broker, which the raw producer had to itself. The jobs
         // stay queued (no expiry churn) and the campaigns are cancelled afterwards.
@@ -290,42 +289,56 @@ public final class FleetBenchmark {
         return summary.path("queued").asLong() / secs;
     }
 
-    /** The raw producer with records like the gateway's: an encoded JobRequest of the same size, same settings. */
-    private double producerRecordsPerSecond(int records) throws Exception {
+    /**
+     * The raw producer with records like the gateway's: an encoded JobRequest of the same size, same settings.
+     * One producer and one topic for the warm-up and the measured run.
+     */
+    private double producerRecordsPerSecond(int warmup, int records) throws Exception {
         EventCodec codec = EventCodec.forComponent("gateway");
         String topic = "genfleet.bench.producer-" + UUID.randomUUID().toString().substring(0, 8);
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                // the gateway's EventPublisher settings
-                ProducerConfig.LINGER_MS_CONFIG, 2, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
-                new StringSerializer(), new ByteArraySerializer())) {
-            try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", kafka))) {
-                admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 12, (short) 1))).all().get();
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.<String, Object>of("bootstrap.servers", kafka))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 12, (short) 1))).all().get();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("partitions of " + topic + " have no leader after 30 s");
+                }
+                Thread.sleep(50);
             }
-            CountDownLatch acked = new CountDownLatch(records);
-            AtomicReference<Exception> failure = new AtomicReference<>();
-            long start = System.nanoTime();
-            for (int i = 0; i < records; i++) {
-                JobRequest job = new JobRequest(UUID.randomUUID().toString(), "tenant-a", "c-bench", "f" + i, "copy-gpt",
-                        Priority.BULK, new TextInput("Hi Maria, ", MAX_TOKENS, 1.0, 0, 1.0, List.of(), i), Instant.now(),
-                        Instant.now().plusSeconds(1), 1, null, null);
-                ProducerRecord<String, byte[]> record = codec.encode(topic, job, TraceContext.NONE);
-                producer.send(record, (m, e) -> {
-                    if (e != null) {
-                        failure.set(e);
-                    }
-                    acked.countDown();
-                });
-            }
-            acked.await();
-            if (failure.get() != null) {
-                throw failure.get();
-            }
-            double rate = records / ((System.nanoTime() - start) / 1e9);
-            try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", kafka))) {
+            try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
+                    ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                    // the gateway's EventPublisher settings
+                    ProducerConfig.LINGER_MS_CONFIG, 2, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
+                    new StringSerializer(), new ByteArraySerializer())) {
+                send(producer, codec, topic, warmup);
+                long start = System.nanoTime();
+                send(producer, codec, topic, records);
+                return records / ((System.nanoTime() - start) / 1e9);
+            } finally {
                 admin.deleteTopics(List.of(topic)).all().get();
             }
-            return rate;
+        }
+    }
+
+    private static void send(KafkaProducer<String, byte[]> producer, EventCodec codec, String topic, int records)
+            throws Exception {
+        CountDownLatch acked = new CountDownLatch(records);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        for (int i = 0; i < records; i++) {
+            JobRequest job = new JobRequest(UUID.randomUUID().toString(), "tenant-a", "c-bench", "f" + i, "copy-gpt",
+                    Priority.BULK, new TextInput("Hi Maria, ", MAX_TOKENS, 1.0, 0, 1.0, List.of(), i), Instant.now(),
+                    Instant.now().plusSeconds(1), 1, null, null);
+            producer.send(codec.encode(topic, job, TraceContext.NONE), (m, e) -> {
+                if (e != null) {
+                    failure.set(e);
+                }
+                acked.countDown();
+            });
+        }
+        acked.await();
+        if (failure.get() != null) {
+            throw failure.get();
         }
     }
 
