@@ -146,6 +146,7 @@ public final class FleetBenchmark {
 
         int probes = tiny ? 20 : 200;
         say("queueing latency: " + probes + " sequential interactive jobs on an idle fleet ...");
+        queueLatencies(probes / 10); // warm-up: the fleet settles after the saturation run (view, commits, GC)
         double[] idle = queueLatencies(probes);
         row("queue latency, idle (accepted → STARTED)", "p50 " + fmt(pct(idle, 50)) + " ms", "p95 " + fmt(pct(idle, 95))
                 + " ms, p99 " + fmt(pct(idle, 99)) + " ms", probes + " jobs, max_tokens 1");
