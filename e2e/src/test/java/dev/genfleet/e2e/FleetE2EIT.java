@@ -62,11 +62,12 @@ class FleetE2EIT {
     @BeforeAll
     void up() throws Exception {
         home = Files.createTempDirectory("genfleet-e2e-");
-        int kafkaPort = freePortPair();
-        int gatewayPort = freePort();
+        int kafkaPort = freePorts(2); // broker and controller
+        int gatewayPort = freePorts(1);
+        int workerPortBase = freePorts(3); // workers listen on base + 1, base + 2 (one per pool)
         env = Map.of("GENFLEET_HOME", home.toString(), "GENFLEET_PORT", String.valueOf(gatewayPort),
                 "GENFLEET_KAFKA_PORT", String.valueOf(kafkaPort),
-                "GENFLEET_WORKER_PORT_BASE", String.valueOf(freePort()));
+                "GENFLEET_WORKER_PORT_BASE", String.valueOf(workerPortBase));
         genfleet("up");
         Map<String, String> exported = readEnv();
         client = new GenfleetClient(URI.create(exported.get("GENFLEET_URL")), exported.get("GENFLEET_API_KEY"));
@@ -283,22 +284,31 @@ class FleetE2EIT {
         return process.exitValue();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    /** A port whose successor is free too (broker and controller). */
-    private static int freePortPair() throws IOException {
-        for (int i = 0; i < 50; i++) {
-            int port = freePort();
-            try (ServerSocket next = new ServerSocket(port + 1, 1, InetAddress.getLoopbackAddress())) {
-                return port;
-            } catch (IOException taken) {
-                // try another
+    /**
+     * The first of {@code count} consecutive loopback ports that are free now, chosen below Linux's
+     * ephemeral range (32768 and up by default): the fleet binds them only after its broker and gateway
+     * have opened many outgoing connections, and an ephemeral port taken by one of those made a worker
+     * fail to bind ("port in use") once in CI. Listeners are the only competitors below that range.
+     */
+    private static int freePorts(int count) throws IOException {
+        java.util.SplittableRandom random = new java.util.SplittableRandom();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int base = 20_000 + random.nextInt(12_000 - count);
+            if (allFree(base, count)) {
+                return base;
             }
         }
-        throw new IOException("no free port pair");
+        throw new IOException("no " + count + " consecutive free ports between 20000 and 32000");
+    }
+
+    private static boolean allFree(int base, int count) {
+        for (int port = base; port < base + count; port++) {
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                socket.setReuseAddress(true);
+            } catch (IOException taken) {
+                return false;
+            }
+        }
+        return true;
     }
 }
