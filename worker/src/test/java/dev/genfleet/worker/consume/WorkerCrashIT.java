@@ -95,6 +95,11 @@ class WorkerCrashIT {
     }
 
     private List<JobRequest> submit(String pool, int count) throws Exception {
+        // several partitions, so that both bulk lanes of the worker own some and run transactions at once
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(TOPICS.jobs(pool, Priority.BULK), 4,
+                    (short) 1))).all().get();
+        }
         List<JobRequest> jobs = new ArrayList<>();
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
