@@ -167,12 +167,15 @@ public final class FleetBenchmark {
         // this machine's cores from the gateway and the broker, which the raw producer had to itself. The jobs
         // stay queued (no expiry churn) and the campaigns are cancelled afterwards.
         double fanout;
+        Thread resume = new Thread(() -> signal("CONT", "worker-text-1")); // also on Ctrl-C during the uploads
+        Runtime.getRuntime().addShutdownHook(resume);
         signal("STOP", "worker-text-1");
         try {
             fanoutJobsPerSecond(recipients / 10); // warm-up
             fanout = fanoutJobsPerSecond(recipients);
         } finally {
             signal("CONT", "worker-text-1");
+            Runtime.getRuntime().removeShutdownHook(resume);
         }
         long gatewayRss = peakRssKb("gateway");
         row("gateway fan-out (NDJSON upload)", fmt(fanout) + " jobs/s", "", recipients
