@@ -70,7 +70,9 @@ class WorkerCrashIT {
     @Test
     void shouldFinishAndCommitTheBatchInFlightOnSigterm() throws Exception {
         String pool = "drain-" + UUID.randomUUID().toString().substring(0, 8);
-        List<JobRequest> jobs = submit(pool, 128);
+        // many more than a worker holds at once (two bulk lanes of 64 records) and than it finishes between
+        // its first STARTED and the SIGTERM, so a drain that stops fetching leaves jobs for the next worker
+        List<JobRequest> jobs = submit(pool, 1024);
         Set<String> ids = jobs.stream().map(JobRequest::jobId).collect(Collectors.toSet());
         int exit;
         Set<String> startedBeforeExit;
@@ -86,7 +88,7 @@ class WorkerCrashIT {
         for (String id : startedBeforeExit) {
             assertEquals(1L, committed.getOrDefault(id, 0L), "job " + id + " started before SIGTERM but has no committed result");
         }
-        assertTrue(committed.size() < ids.size(), "drain should stop fetching: all 128 jobs were done before SIGTERM");
+        assertTrue(committed.size() < ids.size(), "drain should stop fetching: all 1024 jobs were done before SIGTERM");
 
         try (WorkerProcess next = WorkerProcess.start(bootstrap, pool + "-w2", pool, Map.of())) {
             await().atMost(WAIT).until(() -> results(ids, "read_committed").keySet().containsAll(ids));
