@@ -1,10 +1,10 @@
 package dev.genfleet.worker.consume;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 import dev.genfleet.schemas.TopicCatalog;
 import dev.genfleet.schemas.TopicProvisioner;
@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.awaitility.Awaitility;
 
 /**
  * The shared test broker with the text pool's topics as the fleet provisions them (the AsyncAPI
@@ -42,13 +43,8 @@ public class CatalogTopicsResource extends KafkaBrokerResource {
             }
             // the worker's consumers read the partition count once at start (then every metadata.max.age.ms,
             // 5 minutes): wait until the broker's metadata shows the new partitions, or a lane may find none
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!complete(admin, specs)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the broker does not show the catalog's partitions after 30 s");
-                }
-                Thread.sleep(100);
-            }
+            Awaitility.await("the catalog's partitions in the broker's metadata").atMost(Duration.ofSeconds(30))
+                    .until(() -> complete(admin, specs));
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot provision the text pool's topics", e.getCause());
         } catch (InterruptedException e) {

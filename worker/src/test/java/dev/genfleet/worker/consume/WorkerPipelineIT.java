@@ -282,10 +282,9 @@ class WorkerPipelineIT {
                 submit(job, Priority.BULK);
             }
             jobs.forEach(j -> awaitResult(j.jobId()));
-            Map<TopicPartition, OffsetAndMetadata> after = await().atMost(WAIT).until(
+            await("both lanes committed").atMost(WAIT).until(
                     () -> admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(),
                     offsets -> advanced(before, offsets, first) && advanced(before, offsets, second));
-            assertNotNull(after);
         }
     }
 

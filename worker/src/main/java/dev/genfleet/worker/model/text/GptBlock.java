@@ -61,19 +61,18 @@ public final class GptBlock extends AbstractBlock {
 
     /**
      * One decode step with a fixed-size cache, written in place. {@code x} (B,1,d); caches (B,H,C,dh);
-     * {@code rows} and {@code positions} (n) int64 name the slots that take this step's key and value (the
-     * other rows are computed, so that every op has the same shape whatever the batch holds, but leave
-     * their cache alone); {@code mask} (B,1,1,C) additive. Returns {@code [x']}.
+     * {@code slot} indexes the cache entries (row, :, position) that take this step's key and value and
+     * {@code written} the same rows of this step's (B,H,dh) keys and values (the other rows are computed,
+     * so that every op has the same shape whatever the batch holds, but leave their cache alone);
+     * {@code mask} (B,1,1,C) additive. Returns {@code [x']}.
      *
      * <p>In place because a functional update (a {@code where} over the whole cache) rewrote every cache of
      * every layer at every token: 20% of a batch's time in a worker profile. The write is a copy, so the
      * values read by the attention are the same bits either way.
      */
-    NDList step(ParameterStore ps, NDArray x, NDArray kCache, NDArray vCache, NDArray rows, NDArray positions,
+    NDList step(ParameterStore ps, NDArray x, NDArray kCache, NDArray vCache, NDIndex slot, NDIndex written,
             NDArray mask) {
         NDList qkvHeads = projectQkv(ps, x, false);
-        NDIndex slot = new NDIndex("{}, :, {}", rows, positions);
-        NDIndex written = new NDIndex("{}", rows);
         kCache.set(slot, qkvHeads.get(1).squeeze(2).get(written));
         vCache.set(slot, qkvHeads.get(2).squeeze(2).get(written));
         NDArray h = x.add(attend(ps, qkvHeads.get(0), kCache, vCache, mask, false));

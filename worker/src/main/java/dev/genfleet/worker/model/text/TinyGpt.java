@@ -3,6 +3,7 @@ package dev.genfleet.worker.model.text;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -106,8 +107,10 @@ public final class TinyGpt extends AbstractBlock {
     NDList step(ParameterStore ps, NDArray tokens, NDArray pos, NDList caches, NDArray rows, NDArray positions,
             NDArray mask) {
         NDArray x = embed(ps, tokens, pos, false);
+        NDIndex slot = new NDIndex("{}, :, {}", rows, positions);
+        NDIndex written = new NDIndex("{}", rows);
         for (int i = 0; i < layers.size(); i++) {
-            x = layers.get(i).step(ps, x, caches.get(2 * i), caches.get(2 * i + 1), rows, positions, mask).get(0);
+            x = layers.get(i).step(ps, x, caches.get(2 * i), caches.get(2 * i + 1), slot, written, mask).get(0);
         }
         return new NDList(head(ps, x, false));
     }
