@@ -26,6 +26,7 @@ import dev.genfleet.schemas.Decoded;
 import dev.genfleet.schemas.EventCodec;
 import dev.genfleet.schemas.JobRequest;
 import dev.genfleet.schemas.JobStatus;
+import dev.genfleet.schemas.Reason;
 import dev.genfleet.schemas.Priority;
 import dev.genfleet.schemas.TextInput;
 import dev.genfleet.schemas.TextOutput;
@@ -110,6 +111,12 @@ class CampaignsIT extends WithFakeWorker {
 
         given().header("Authorization", KEY_A).post("/v1/campaigns/" + campaignId + "/cancel").then().statusCode(202)
                 .body("cancelled", equalTo(2));
+        // r5 was queued: the gateway's cancel decides. r2 had started: the cancel is a request to its worker,
+        // and the job stays running until the worker commits its outcome
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", KEY_A)
+                .get("/v1/campaigns/" + campaignId).then().body("counts.cancelled", equalTo(1))
+                .body("counts.running", equalTo(1)));
+        worker().result(second.jobId(), "tenant-a", JobStatus.CANCELLED, null, Reason.of("CANCELLED", "cancelled by client"));
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", KEY_A)
                 .get("/v1/campaigns/" + campaignId).then().body("counts.cancelled", equalTo(2))
                 .body("status", equalTo("FINISHED")));

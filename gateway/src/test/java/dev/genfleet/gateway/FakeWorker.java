@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -48,6 +49,43 @@ final class FakeWorker implements AutoCloseable {
     void publish(String topic, GenfleetPayload payload) {
         try {
             producer.send(codec.encode(topic, payload, TraceContext.NONE)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Publishes to one partition chosen by the test (a committed marker after other records there). */
+    RecordMetadata publishTo(String topic, int partition, GenfleetPayload payload) {
+        ProducerRecord<String, byte[]> r = codec.encode(topic, payload, TraceContext.NONE);
+        try {
+            return producer.send(new ProducerRecord<>(topic, partition, r.key(), r.value(), r.headers())).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Writes {@code payloads} the way a worker does: in one Kafka transaction of a producer with its own
+     * {@code transactional.id}, then commits or aborts it. Returns where each record was written.
+     */
+    List<RecordMetadata> transaction(boolean commit, GenfleetPayload... payloads) {
+        Map<String, Object> props = Map.of("bootstrap.servers", bootstrap, "acks", "all", "enable.idempotence", true,
+                "transactional.id", "fake-worker-tx-" + UUID.randomUUID());
+        try (KafkaProducer<String, byte[]> tx = new KafkaProducer<>(props, new StringSerializer(),
+                new ByteArraySerializer())) {
+            tx.initTransactions();
+            tx.beginTransaction();
+            List<RecordMetadata> written = new ArrayList<>();
+            for (GenfleetPayload p : payloads) {
+                String topic = p instanceof JobResult ? TOPICS.results() : TOPICS.audit();
+                written.add(tx.send(codec.encode(topic, p, TraceContext.NONE)).get());
+            }
+            if (commit) {
+                tx.commitTransaction();
+            } else {
+                tx.abortTransaction();
+            }
+            return written;
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

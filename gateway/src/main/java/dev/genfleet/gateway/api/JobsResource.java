@@ -140,7 +140,8 @@ public class JobsResource {
     @POST
     @Path("/{id}/cancel")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Cancel a job; 409 once it finished")
+    @Operation(summary = "Cancel a job; 409 once it finished", description = "A job no worker has started is CANCELLED;"
+            + " for a started job the cancel is a request and the worker's committed outcome decides.")
     public Response cancel(@PathParam("id") String id) {
         JobView v = owned(id);
         if (v.terminal()) {
@@ -157,8 +158,12 @@ public class JobsResource {
         publisher.sendAllAndWait(List.of(new EventPublisher.Outgoing(publisher.topics().control(), command, trace),
                 new EventPublisher.Outgoing(publisher.topics().audit(), cancelled, trace)));
         Map<String, Object> body = JobJson.of(v);
-        body.put("status", "CANCELLED");
-        body.put("terminal", true);
+        if (!v.workerSeen()) {
+            // cancel before start: the gateway decides (unless the log shows a worker fact before this cancel,
+            // which this replica's view has not read yet; see status/DESIGN.md)
+            body.put("status", "CANCELLED");
+            body.put("terminal", true);
+        } // else a worker has the job: the cancel is a request and the worker's committed outcome decides
         return Response.accepted(body).build();
     }
 

@@ -17,6 +17,11 @@ import dev.genfleet.schemas.Reason;
  *        retried), RETRIED, SUCCEEDED, REJECTED, CANCELLED, EXPIRED, DEAD_LETTERED
  * @param requestSha256 hash of the client's request body (idempotency), or null
  * @param events the lifecycle in order of arrival, deduplicated by event id, at most {@link #MAX_EVENTS}
+ * @param decidedBy who decided the terminal state: {@value ViewReducer#GATEWAY} (rejection, cancel before
+ *        start) or {@value ViewReducer#WORKER} (its committed outcome); null while the job is open
+ * @param workerSeen whether the job's audit log showed a worker fact (STARTED, FAILED, RETRIED or a worker's
+ *        outcome): a gateway cancel read after that is a request to the worker, not a decision
+ * @param resultSeen whether a result was read (the first committed result is the one kept)
  */
 public record JobView(
         String jobId,
@@ -41,7 +46,10 @@ public record JobView(
         Reason error,
         JobOutput output,
         String workerId,
-        List<Event> events) {
+        List<Event> events,
+        String decidedBy,
+        boolean workerSeen,
+        boolean resultSeen) {
 
     public static final int MAX_EVENTS = 64;
 

@@ -6,23 +6,41 @@ import java.util.List;
 
 import dev.genfleet.schemas.AuditEvent;
 import dev.genfleet.schemas.AuditType;
+import dev.genfleet.schemas.JobOutput;
 import dev.genfleet.schemas.JobResult;
 import dev.genfleet.schemas.JobStatus;
+import dev.genfleet.schemas.Reason;
 
 /**
- * Folds lifecycle facts into a {@link JobView}. The audit and results topics are read independently,
- * so facts of one job may arrive in any order; the fold is order-insensitive where it matters:
+ * Folds committed lifecycle facts into a {@link JobView}: the state machine of DESIGN.md in this package.
+ * No decision compares clocks: the facts of one job on {@code genfleet.audit} arrive in the order of their
+ * offsets in one partition (the job id is the key), and a result is combined with them so that the view
+ * ends the same whatever order the two topics are interleaved in.
  * <ul>
- * <li>among terminal facts, the one with the <em>earliest</em> time decides the status (a cancel
- * recorded before a late success stays cancelled), whatever order a rebuild reads them in;</li>
- * <li>non-terminal facts move the status only while no terminal fact is known, latest time first;</li>
- * <li>a repeated audit event (same event id) is ignored, so at-least-once writers do not double count;</li>
- * <li>a fact naming another tenant than the job's first fact is ignored.</li>
+ * <li>One authority per terminal state. The gateway decides REJECTED, and CANCELLED while no worker fact
+ * precedes its cancel in the job's audit log (cancel before start). Otherwise the worker's committed
+ * outcome decides: its result (authoritative for status and output) or, until the result is read, its
+ * terminal audit event from the same transaction.</li>
+ * <li>The first committed outcome stays: a later result or terminal event changes nothing; a gateway
+ * cancel read after a worker fact is only a request (the worker answers it with its own outcome).</li>
+ * <li>A job decided by the gateway never shows output (a CANCELLED or REJECTED job has none).</li>
+ * <li>Non-terminal facts move the status only while the job is open, in log order.</li>
+ * <li>A repeated audit event (same event id) is ignored; a fact naming another tenant is ignored.</li>
  * </ul>
  */
 public final class ViewReducer {
 
+    /** {@link JobView#decidedBy()}: rejection or cancel before start. */
+    public static final String GATEWAY = "gateway";
+    /** {@link JobView#decidedBy()}: a worker's committed outcome. */
+    public static final String WORKER = "worker";
+
     private ViewReducer() {}
+
+    /** A terminal fact the gateway decides: REJECTED, or a CANCELLED that no worker wrote. */
+    static boolean gatewayDecision(AuditEvent e) {
+        return e.type() == AuditType.REJECTED || (e.type() == AuditType.CANCELLED && e.workerId() == null);
+    }
 
     public static JobView apply(JobView prev, AuditEvent e) {
         if (prev != null && !prev.tenant().equals(e.tenant())) {
@@ -32,83 +50,128 @@ public final class ViewReducer {
             return prev;
         }
         JobView v = prev != null ? prev : empty(e.jobId(), e.tenant());
-        boolean statusEvent = e.type() != AuditType.WEBHOOK_DELIVERED && e.type() != AuditType.WEBHOOK_FAILED;
+        AuditType type = e.type();
         String status = v.status();
         boolean terminal = v.terminal();
         Instant statusTime = v.statusTime();
-        if (statusEvent) {
-            if (e.type().isTerminal()) {
-                if (!terminal || e.time().isBefore(statusTime)) {
-                    status = e.type().name();
-                    terminal = true;
+        Instant submittedAt = v.submittedAt();
+        Instant startedAt = v.startedAt();
+        Instant finishedAt = v.finishedAt();
+        Reason error = v.error();
+        JobOutput output = v.output();
+        String outputSha = v.outputSha256();
+        String decidedBy = v.decidedBy();
+        boolean workerSeen = v.workerSeen();
+        switch (type) {
+            case WEBHOOK_DELIVERED, WEBHOOK_FAILED -> {
+                // deliveries are recorded on the job and never change its status
+            }
+            case SUBMITTED -> {
+                if (status == null) {
+                    status = type.name();
                     statusTime = e.time();
                 }
-            } else if (!terminal && (statusTime == null || !e.time().isBefore(statusTime))) {
-                status = e.type().name();
-                statusTime = e.time();
+                if (submittedAt == null) {
+                    submittedAt = e.time();
+                }
+            }
+            case STARTED, FAILED, RETRIED -> {
+                workerSeen = true;
+                if (!terminal) {
+                    status = type.name();
+                    statusTime = e.time();
+                    if (type == AuditType.FAILED && e.reason() != null) {
+                        error = e.reason();
+                    }
+                }
+                if (type == AuditType.STARTED && v.events().stream().noneMatch(x -> "STARTED".equals(x.type()))) {
+                    startedAt = e.time(); // the first STARTED in the log, also over a result's own start time
+                }
+            }
+            default -> {
+                if (gatewayDecision(e)) {
+                    boolean decides = !GATEWAY.equals(decidedBy) && (type == AuditType.REJECTED || !workerSeen);
+                    if (decides) {
+                        decidedBy = GATEWAY;
+                        status = type.name();
+                        terminal = true;
+                        statusTime = e.time();
+                        finishedAt = e.time();
+                        error = e.reason();
+                        output = null;
+                        outputSha = null;
+                    }
+                } else {
+                    workerSeen = true;
+                    if (decidedBy == null) {
+                        decidedBy = WORKER;
+                        status = type.name();
+                        terminal = true;
+                        statusTime = e.time();
+                        finishedAt = e.time();
+                        error = type == AuditType.SUCCEEDED ? null : e.reason();
+                        outputSha = type == AuditType.SUCCEEDED ? e.outputSha256() : null;
+                    } else if (WORKER.equals(decidedBy) && outputSha == null && type == AuditType.SUCCEEDED
+                            && AuditType.SUCCEEDED.name().equals(status)) {
+                        outputSha = e.outputSha256(); // the outcome's audit event, read after its result
+                    }
+                }
             }
         }
-        Instant submittedAt = v.submittedAt();
-        if (e.type() == AuditType.SUBMITTED && (submittedAt == null || e.time().isBefore(submittedAt))) {
-            submittedAt = e.time();
-        }
-        Instant startedAt = v.startedAt();
-        if (e.type() == AuditType.STARTED && startedAt == null) {
-            startedAt = e.time();
-        }
-        Instant finishedAt = v.finishedAt();
-        if (statusEvent && e.type().isTerminal() && status.equals(e.type().name())) {
-            finishedAt = e.time();
-        }
-        String requestSha = v.requestSha256();
+        String requestSha = first(v.requestSha256(), e.details().get("request_sha256"));
         String pool = v.pool();
         String priority = v.priority();
-        requestSha = first(requestSha, e.details().get("request_sha256"));
-        if (e.type() == AuditType.SUBMITTED) {
+        if (type == AuditType.SUBMITTED) {
             pool = first(pool, e.details().get("pool"));
             priority = first(priority, e.details().get("priority"));
         }
         List<JobView.Event> events = new ArrayList<>(v.events());
         if (events.size() < JobView.MAX_EVENTS) {
-            events.add(new JobView.Event(e.eventId(), e.type().name(), e.time(), e.attempt(), e.actor(), e.reason(),
+            events.add(new JobView.Event(e.eventId(), type.name(), e.time(), e.attempt(), e.actor(), e.reason(),
                     e.details()));
         }
-        boolean failure = e.type() == AuditType.FAILED || e.type() == AuditType.REJECTED
-                || e.type() == AuditType.DEAD_LETTERED || e.type() == AuditType.EXPIRED
-                || e.type() == AuditType.CANCELLED;
         return new JobView(v.jobId(), v.tenant(), first(v.campaignId(), e.campaignId()), first(v.customId(), e.customId()),
-                first(v.model(), e.model()), e.modelVersion() != null ? e.modelVersion() : v.modelVersion(), pool,
-                priority, status, terminal, statusTime, submittedAt, startedAt, finishedAt,
+                first(v.model(), e.model()), v.resultSeen() ? v.modelVersion() : first(v.modelVersion(), e.modelVersion()),
+                pool, priority, status, terminal, statusTime, submittedAt, startedAt, finishedAt,
                 Math.max(v.attempts(), e.attempt()), v.seed() != null ? v.seed() : e.seed(),
-                first(v.inputSha256(), e.inputSha256()), first(v.outputSha256(), e.outputSha256()), requestSha,
-                failure && e.reason() != null && statusEvent ? e.reason() : v.error(), v.output(),
-                e.workerId() != null ? e.workerId() : v.workerId(), events);
+                first(v.inputSha256(), e.inputSha256()), outputSha, requestSha, error, output,
+                v.resultSeen() ? v.workerId() : first(v.workerId(), e.workerId()), events, decidedBy, workerSeen,
+                v.resultSeen());
     }
 
     public static JobView apply(JobView prev, JobResult r) {
         if (prev != null && !prev.tenant().equals(r.tenant())) {
             return prev;
         }
+        if (prev != null && prev.resultSeen()) {
+            return prev; // the first committed result is the job's one result
+        }
         JobView v = prev != null ? prev : empty(r.jobId(), r.tenant());
-        String name = r.status().name();
         String status = v.status();
         boolean terminal = v.terminal();
         Instant statusTime = v.statusTime();
         Instant finishedAt = v.finishedAt();
-        if (!terminal || r.finishedAt().isBefore(statusTime)) {
-            status = name;
+        Reason error = v.error();
+        JobOutput output = v.output();
+        String outputSha = v.outputSha256();
+        String decidedBy = v.decidedBy();
+        if (!GATEWAY.equals(decidedBy)) {
+            boolean succeeded = r.status() == JobStatus.SUCCEEDED;
+            decidedBy = WORKER;
+            status = r.status().name();
             terminal = true;
             statusTime = r.finishedAt();
             finishedAt = r.finishedAt();
+            output = succeeded ? r.output() : null;
+            error = succeeded ? null : r.error();
+            outputSha = succeeded ? outputSha : null;
         }
         return new JobView(v.jobId(), v.tenant(), first(v.campaignId(), r.campaignId()), first(v.customId(), r.customId()),
                 first(v.model(), r.model()), r.modelVersion() != null ? r.modelVersion() : v.modelVersion(), v.pool(),
                 v.priority(), status, terminal, statusTime, v.submittedAt(),
                 v.startedAt() != null ? v.startedAt() : r.startedAt(), finishedAt, Math.max(v.attempts(), r.attempt()),
-                v.seed(), v.inputSha256(), v.outputSha256(), v.requestSha256(),
-                r.status() == JobStatus.SUCCEEDED ? v.error() : r.error(),
-                r.output() != null ? r.output() : v.output(), r.workerId() != null ? r.workerId() : v.workerId(),
-                v.events());
+                v.seed(), v.inputSha256(), outputSha, v.requestSha256(), error, output,
+                r.workerId() != null ? r.workerId() : v.workerId(), v.events(), decidedBy, v.workerSeen(), true);
     }
 
     /** The campaign count bucket of a job: queued, running, succeeded, failed, rejected, cancelled, expired. */
@@ -127,7 +190,7 @@ public final class ViewReducer {
 
     private static JobView empty(String jobId, String tenant) {
         return new JobView(jobId, tenant, null, null, null, null, null, null, null, false, null, null, null, null, 0,
-                null, null, null, null, null, null, null, List.of());
+                null, null, null, null, null, null, null, List.of(), null, false, false);
     }
 
     private static String first(String current, String candidate) {

@@ -51,12 +51,16 @@ public class ViewTopology {
     private static final Logger LOG = Logger.getLogger(ViewTopology.class);
 
     @Produces
-    public Topology topology(GatewayConfig config) {
-        return build(config.toTopics());
+    public Topology topology(GatewayConfig config, ViewProgress progress) {
+        return build(config.toTopics(), progress);
     }
 
     /** The topology, also used directly by tests that run a second replica. */
     public static Topology build(Topics topics) {
+        return build(topics, new ViewProgress());
+    }
+
+    static Topology build(Topics topics, ViewProgress progress) {
         StreamsBuilder builder = new StreamsBuilder();
         for (String store : new String[] {JOBS, CAMPAIGN_JOBS, CAMPAIGN_COUNTS, MODELS, TENANT_OPEN}) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.String(),
@@ -64,7 +68,7 @@ public class ViewTopology {
         }
         builder.stream(java.util.List.of(topics.audit(), topics.results()),
                 Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                .process(() -> new JobProcessor(topics), JOBS, CAMPAIGN_JOBS, CAMPAIGN_COUNTS, TENANT_OPEN);
+                .process(() -> new JobProcessor(topics, progress), JOBS, CAMPAIGN_JOBS, CAMPAIGN_COUNTS, TENANT_OPEN);
         builder.stream(topics.models(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
                 .process(ModelProcessor::new, MODELS);
         return builder.build();
@@ -91,6 +95,7 @@ public class ViewTopology {
 
     static final class JobProcessor implements Processor<String, byte[], Void, Void> {
         private final Topics topics;
+        private final ViewProgress progress;
         private final EventCodec codec = EventCodec.forComponent("gateway");
         private ProcessorContext<Void, Void> context;
         private KeyValueStore<String, byte[]> jobs;
@@ -98,8 +103,9 @@ public class ViewTopology {
         private KeyValueStore<String, byte[]> counts;
         private KeyValueStore<String, byte[]> open;
 
-        JobProcessor(Topics topics) {
+        JobProcessor(Topics topics, ViewProgress progress) {
             this.topics = topics;
+            this.progress = progress;
         }
 
         @Override
@@ -113,6 +119,14 @@ public class ViewTopology {
 
         @Override
         public void process(Record<String, byte[]> record) {
+            try {
+                fold(record);
+            } finally {
+                context.recordMetadata().ifPresent(m -> progress.processed(m.topic(), m.partition(), m.offset()));
+            }
+        }
+
+        private void fold(Record<String, byte[]> record) {
             String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
             if (record.value() == null) {
                 return; // a compaction tombstone: the view keeps what it knew

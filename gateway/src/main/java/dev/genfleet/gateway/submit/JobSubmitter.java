@@ -175,13 +175,14 @@ public class JobSubmitter {
                 recent.put(new JobView(jobId, tenant, null, null, draft.model(), null, draft.route().pool(),
                         draft.priority().wireName(), AuditType.REJECTED.name(), true, now, null, null, now, 0,
                         draft.input().seed(), inputSha(draft), null, requestSha256, pending.rejection(), null, null,
-                        List.of()));
+                        List.of(), "gateway", false, false));
             }
             throw policyProblem(jobId, pending.rejection());
         }
         JobView v = new JobView(jobId, tenant, draft.campaignId(), draft.customId(), draft.model(), null,
                 draft.route().pool(), draft.priority().wireName(), AuditType.SUBMITTED.name(), false, now, now, null,
-                null, 1, draft.input().seed(), inputSha(draft), null, requestSha256, null, null, null, List.of());
+                null, 1, draft.input().seed(), inputSha(draft), null, requestSha256, null, null, null, List.of(), null, false,
+                false);
         recent.put(v);
         return v;
     }

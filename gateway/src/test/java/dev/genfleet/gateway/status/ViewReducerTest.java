@@ -1,10 +1,13 @@
 package dev.genfleet.gateway.status;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -12,60 +15,177 @@ import org.junit.jupiter.api.Test;
 
 import dev.genfleet.schemas.AuditEvent;
 import dev.genfleet.schemas.AuditType;
+import dev.genfleet.schemas.GenfleetPayload;
 import dev.genfleet.schemas.JobResult;
 import dev.genfleet.schemas.JobStatus;
 import dev.genfleet.schemas.Reason;
 import dev.genfleet.schemas.TextOutput;
 
+/**
+ * The state machine of the status view (status/DESIGN.md). The facts of one job on the audit topic come
+ * in offset order; the result comes from another topic and may be read anywhere between them, so every
+ * scenario is folded with the result at every position and must end in one and the same view. Times are
+ * deliberately skewed (worker clocks behind the gateway's): no decision may depend on them.
+ */
 class ViewReducerTest {
 
     static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
 
-    static AuditEvent audit(String id, AuditType type, int secs) {
-        return new AuditEvent(id, type, "job-1", "camp", "c1", "t", "gateway", T0.plusSeconds(secs), "copy-gpt", "1",
-                7L, null, null, 1, type == AuditType.CANCELLED ? Reason.of("CANCELLED_BY_CLIENT", "x") : null, null, null,
-                Map.of("request_sha256", "abc"));
+    /** A gateway fact (no worker id): SUBMITTED, REJECTED, CANCELLED by the client. */
+    static AuditEvent gateway(String id, AuditType type, int secs) {
+        Reason reason = type == AuditType.CANCELLED ? Reason.of("CANCELLED_BY_CLIENT", "x")
+                : type == AuditType.REJECTED ? Reason.of("POLICY_DENY_TERM", "no") : null;
+        return new AuditEvent(id, type, "job-1", "camp", "c1", "t", type == AuditType.CANCELLED ? "tenant:t" : "gateway",
+                T0.plusSeconds(secs), "copy-gpt", null, 7L, "in", null, type == AuditType.REJECTED ? 0 : 1, reason, null,
+                null, Map.of("request_sha256", "abc"));
     }
 
-    static JobResult success(int secs) {
-        return new JobResult("job-1", "t", "camp", "c1", JobStatus.SUCCEEDED, "copy-gpt", "1",
-                new TextOutput("hi", "stop", 1, 1), null, 1, T0, T0.plusSeconds(secs), "w");
+    /** A worker fact (worker id set): STARTED, FAILED, RETRIED, SUCCEEDED, CANCELLED, … */
+    static AuditEvent worker(String id, AuditType type, int secs, int attempt) {
+        Reason reason = type == AuditType.FAILED ? Reason.of("MODEL_ERROR", "oom")
+                : type == AuditType.CANCELLED ? Reason.of("CANCELLED", "by control") : null;
+        return new AuditEvent(id, type, "job-1", "camp", "c1", "t", "w", T0.plusSeconds(secs), "copy-gpt", "1", 7L, "in",
+                type == AuditType.SUCCEEDED ? "out-sha" : null, attempt, reason, "w", 5L, Map.of());
+    }
+
+    static JobResult result(JobStatus status, int secs, String text) {
+        return new JobResult("job-1", "t", "camp", "c1", status, "copy-gpt", "1",
+                status == JobStatus.SUCCEEDED ? new TextOutput(text, "stop", 1, 1) : null,
+                status == JobStatus.SUCCEEDED ? null : Reason.of("CANCELLED", "by control"), 1, T0.plusSeconds(secs - 1),
+                T0.plusSeconds(secs), "w");
+    }
+
+    static JobView fold(List<GenfleetPayload> facts) {
+        JobView v = null;
+        for (GenfleetPayload f : facts) {
+            v = f instanceof JobResult r ? ViewReducer.apply(v, r) : ViewReducer.apply(v, (AuditEvent) f);
+        }
+        return v;
+    }
+
+    /** Folds the audit log with the result read at every position; all must agree. */
+    static JobView everyInterleaving(List<AuditEvent> auditLog, JobResult result) {
+        JobView first = null;
+        for (int at = 0; at <= auditLog.size(); at++) {
+            List<GenfleetPayload> facts = new ArrayList<>(auditLog);
+            facts.add(at, result);
+            JobView v = fold(facts);
+            if (first == null) {
+                first = v;
+            } else {
+                assertEquals(first, v, "result read at position " + at);
+            }
+        }
+        return first;
     }
 
     @Test
-    void shouldReachTheSameViewWhateverOrderTheTopicsAreReadIn() {
-        AuditEvent submitted = audit("e1", AuditType.SUBMITTED, 0);
-        AuditEvent started = audit("e2", AuditType.STARTED, 1);
-        AuditEvent cancelled = audit("e3", AuditType.CANCELLED, 2);
-        JobResult late = success(3);
-        JobView a = ViewReducer.apply(ViewReducer.apply(ViewReducer.apply(ViewReducer.apply(null, submitted), started), cancelled), late);
-        JobView b = ViewReducer.apply(ViewReducer.apply(ViewReducer.apply(ViewReducer.apply(null, late), cancelled), started), submitted);
-        assertEquals("CANCELLED", a.status());
-        assertEquals(a.status(), b.status());
-        assertEquals(a.finishedAt(), b.finishedAt());
-        assertEquals(a.submittedAt(), b.submittedAt());
-        assertTrue(a.terminal() && b.terminal());
+    void shouldKeepACancelBeforeStartWhateverTheWorkerCommitsLater() {
+        // the client cancels while queued; a worker that had already taken the job starts and succeeds
+        // (with a clock that runs ahead or behind: irrelevant)
+        JobView v = everyInterleaving(List.of(gateway("e1", AuditType.SUBMITTED, 0), gateway("e2", AuditType.CANCELLED, 10),
+                worker("e3", AuditType.STARTED, -50, 1), worker("e4", AuditType.SUCCEEDED, -40, 1)),
+                result(JobStatus.SUCCEEDED, -40, "late"));
+        assertEquals("CANCELLED", v.status());
+        assertTrue(v.terminal());
+        assertEquals(ViewReducer.GATEWAY, v.decidedBy());
+        assertNull(v.output(), "a cancelled job never shows output");
+        assertNull(v.outputSha256());
+        assertEquals("CANCELLED_BY_CLIENT", v.error().code());
+        assertEquals(T0.plusSeconds(10), v.finishedAt());
+        assertEquals(T0.plusSeconds(-50), v.startedAt(), "the late start is still recorded");
+        assertEquals("cancelled", ViewReducer.bucket(v));
+    }
+
+    @Test
+    void shouldLetTheWorkerDecideAJobItStartedBeforeTheCancel() {
+        // STARTED precedes the cancel in the log: the cancel is a request; the worker's commit decides
+        JobView v = everyInterleaving(List.of(gateway("e1", AuditType.SUBMITTED, 0), worker("e2", AuditType.STARTED, 100, 1),
+                gateway("e3", AuditType.CANCELLED, 5), worker("e4", AuditType.SUCCEEDED, 101, 1)),
+                result(JobStatus.SUCCEEDED, 101, "finished anyway"));
+        assertEquals("SUCCEEDED", v.status());
+        assertEquals(ViewReducer.WORKER, v.decidedBy());
+        assertEquals("finished anyway", ((TextOutput) v.output()).text());
+        assertEquals("out-sha", v.outputSha256());
+        assertNull(v.error());
+        assertEquals(T0.plusSeconds(101), v.finishedAt(), "the result's finish time");
+
+        // the same, but the worker honours the cancel: its own CANCELLED outcome
+        JobView c = everyInterleaving(List.of(gateway("e1", AuditType.SUBMITTED, 0), worker("e2", AuditType.STARTED, 1, 1),
+                gateway("e3", AuditType.CANCELLED, 2), worker("e4", AuditType.CANCELLED, 3, 1)),
+                result(JobStatus.CANCELLED, 3, null));
+        assertEquals("CANCELLED", c.status());
+        assertEquals(ViewReducer.WORKER, c.decidedBy());
+        assertNull(c.output());
+    }
+
+    @Test
+    void shouldShowACancelRequestedAfterStartAsStillRunning() {
+        JobView v = fold(List.of(gateway("e1", AuditType.SUBMITTED, 0), worker("e2", AuditType.STARTED, 1, 1),
+                gateway("e3", AuditType.CANCELLED, 2)));
+        assertEquals("STARTED", v.status());
+        assertFalse(v.terminal(), "only the worker's committed outcome ends a started job");
+        assertEquals(List.of("SUBMITTED", "STARTED", "CANCELLED"), v.events().stream().map(JobView.Event::type).toList());
+    }
+
+    @Test
+    void shouldKeepTheFirstCommittedOutcome() {
+        JobView v = fold(List.of(gateway("e1", AuditType.SUBMITTED, 0), worker("e2", AuditType.STARTED, 1, 1),
+                worker("e3", AuditType.SUCCEEDED, 2, 1)));
+        v = ViewReducer.apply(v, result(JobStatus.SUCCEEDED, 2, "first"));
+        JobView again = ViewReducer.apply(v, result(JobStatus.SUCCEEDED, -100, "second, with an earlier clock"));
+        assertSame(v, again, "a second result changes nothing");
+        assertEquals("first", ((TextOutput) v.output()).text());
+        // a cancel that raced past the finished job changes nothing either
+        JobView after = ViewReducer.apply(v, gateway("e4", AuditType.CANCELLED, -100));
+        assertEquals("SUCCEEDED", after.status());
+        assertEquals("first", ((TextOutput) after.output()).text());
+    }
+
+    @Test
+    void shouldLetTheGatewayRejectionStand() {
+        JobView v = everyInterleaving(List.of(gateway("e1", AuditType.REJECTED, 0)), result(JobStatus.SUCCEEDED, -5, "rogue"));
+        assertEquals("REJECTED", v.status());
+        assertEquals(ViewReducer.GATEWAY, v.decidedBy());
+        assertNull(v.output());
+        assertEquals("POLICY_DENY_TERM", v.error().code());
+        assertEquals("rejected", ViewReducer.bucket(v));
+    }
+
+    @Test
+    void shouldReachTheSameViewThroughRetriesWhateverOrderTheTopicsAreReadIn() {
+        JobView v = everyInterleaving(List.of(gateway("e1", AuditType.SUBMITTED, 0), worker("e2", AuditType.STARTED, 1, 1),
+                worker("e3", AuditType.FAILED, 2, 1), worker("e4", AuditType.RETRIED, 2, 2),
+                worker("e5", AuditType.STARTED, 3, 2), worker("e6", AuditType.SUCCEEDED, 4, 2)),
+                result(JobStatus.SUCCEEDED, 4, "after a retry"));
+        assertEquals("SUCCEEDED", v.status());
+        assertEquals(2, v.attempts());
+        assertNull(v.error(), "a success clears the retried failure");
+        assertEquals(T0.plusSeconds(1), v.startedAt(), "the first start in the log");
+        assertEquals(T0, v.submittedAt());
     }
 
     @Test
     void shouldIgnoreRepeatedEventsAndOtherTenants() {
-        JobView v = ViewReducer.apply(null, audit("e1", AuditType.SUBMITTED, 0));
-        assertSame(v, ViewReducer.apply(v, audit("e1", AuditType.SUBMITTED, 0)));
+        JobView v = ViewReducer.apply(null, gateway("e1", AuditType.SUBMITTED, 0));
+        assertSame(v, ViewReducer.apply(v, gateway("e1", AuditType.SUBMITTED, 0)));
         AuditEvent foreign = new AuditEvent("e9", AuditType.SUCCEEDED, "job-1", null, null, "other", "w", T0, null, null,
-                null, null, null, 1, null, null, null, Map.of());
+                null, null, null, 1, null, "w", null, Map.of());
         assertSame(v, ViewReducer.apply(v, foreign));
+        assertSame(v, ViewReducer.apply(v, new JobResult("job-1", "other", null, null, JobStatus.SUCCEEDED, "m", "1",
+                new TextOutput("x", "stop", 1, 1), null, 1, T0, T0, "w")));
         assertEquals("abc", v.requestSha256());
     }
 
     @Test
     void shouldBucketJobsForCampaignCounts() {
-        JobView v = ViewReducer.apply(null, audit("e1", AuditType.SUBMITTED, 0));
+        JobView v = ViewReducer.apply(null, gateway("e1", AuditType.SUBMITTED, 0));
         assertEquals("queued", ViewReducer.bucket(v));
-        v = ViewReducer.apply(v, audit("e2", AuditType.STARTED, 1));
+        v = ViewReducer.apply(v, worker("e2", AuditType.STARTED, 1, 1));
         assertEquals("running", ViewReducer.bucket(v));
-        v = ViewReducer.apply(v, audit("e3", AuditType.FAILED, 2));
+        v = ViewReducer.apply(v, worker("e3", AuditType.FAILED, 2, 1));
         assertEquals("queued", ViewReducer.bucket(v), "a retryable failure waits for its retry");
-        v = ViewReducer.apply(v, success(3));
+        v = ViewReducer.apply(v, result(JobStatus.SUCCEEDED, 3, "ok"));
         assertEquals("succeeded", ViewReducer.bucket(v));
         assertEquals(List.of("SUBMITTED", "STARTED", "FAILED"), v.events().stream().map(JobView.Event::type).toList());
     }
