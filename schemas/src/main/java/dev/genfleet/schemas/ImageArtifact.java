@@ -15,6 +15,9 @@ public record ImageArtifact(
         if (!sha256.matches("[0-9a-f]{64}")) {
             throw new IllegalArgumentException("sha256: expected 64 lowercase hex digits");
         }
+        if (score != null && !(score >= 0 && score <= 1)) { // also refuses NaN
+            throw new IllegalArgumentException("score: expected a finite number in [0, 1], got " + score);
+        }
         if ((data == null) == (ref == null)) {
             throw new IllegalArgumentException("exactly one of data and ref must be set");
         }

@@ -7,6 +7,8 @@ import java.time.Instant;
  *
  * @param output set when {@code status} is SUCCEEDED
  * @param error set otherwise
+ * @param runtime the tuple the output's bits depend on (weights, engine, device, ISA, CPU, threads); set by
+ *     workers on every result they write, null on results the gateway writes (rejections, early cancels)
  */
 public record JobResult(
         String jobId,
@@ -21,8 +23,17 @@ public record JobResult(
         int attempt,
         Instant startedAt,
         Instant finishedAt,
-        String workerId)
+        String workerId,
+        RuntimeFingerprint runtime)
         implements GenfleetPayload {
+
+    /** A result without a runtime fingerprint (written by the gateway, or by a worker that predates it). */
+    public JobResult(String jobId, String tenant, String campaignId, String customId, JobStatus status, String model,
+            String modelVersion, JobOutput output, Reason error, int attempt, Instant startedAt, Instant finishedAt,
+            String workerId) {
+        this(jobId, tenant, campaignId, customId, status, model, modelVersion, output, error, attempt, startedAt,
+                finishedAt, workerId, null);
+    }
 
     public JobResult {
         Checks.required("job_id", jobId);

@@ -110,7 +110,10 @@ final class Samples {
         }
         return new JobResult(id(r), id(r), maybe(r, () -> id(r)), maybe(r, () -> text(r, 20)), status,
                 maybe(r, () -> "copy-gpt"), maybe(r, () -> "1"), output, error, r.nextInt(10),
-                r.nextBoolean() ? instant(r) : null, instant(r), maybe(r, () -> id(r)));
+                r.nextBoolean() ? instant(r) : null, instant(r), maybe(r, () -> id(r)),
+                maybe(r, () -> RuntimeFingerprint.of(sha(r), "PyTorch 2.7.1", maybe(r, () -> "0.36.0"),
+                        pick(r, "cpu()", "gpu(0)"), maybe(r, () -> pick(r, "avx2", "avx512_core_bf16")),
+                        maybe(r, () -> text(r, 30)), 1 + r.nextInt(64), 1 + r.nextInt(8))));
     }
 
     private static List<String> stops(Random r) {

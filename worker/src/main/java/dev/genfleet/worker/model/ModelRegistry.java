@@ -73,7 +73,32 @@ public final class ModelRegistry {
             throw new IllegalArgumentException("model " + id + "/" + resolved + ": unknown family '" + family
                     + "', known: " + families.keySet());
         }
-        return loader.load(versionDir, device());
+        Device d = device();
+        HostedModel model = loader.load(versionDir, d);
+        try {
+            return new Fingerprinted(model, model.info().withRuntime(Fingerprints.of(versionDir, d)));
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** A loaded model whose {@link ModelInfo} carries the runtime fingerprint its results record. */
+    private record Fingerprinted(HostedModel model, ModelInfo info) implements HostedModel {
+        @Override
+        public void check(dev.genfleet.schemas.JobInput input) {
+            model.check(input);
+        }
+
+        @Override
+        public List<dev.genfleet.schemas.JobOutput> run(List<dev.genfleet.schemas.JobInput> inputs) {
+            return model.run(inputs);
+        }
+
+        @Override
+        public void close() {
+            model.close();
+        }
     }
 
     /** {@code id/version} of every model present. */

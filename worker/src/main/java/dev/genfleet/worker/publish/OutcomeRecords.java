@@ -61,7 +61,7 @@ public final class OutcomeRecords {
         if (outcome instanceof Outcome.Succeeded ok) {
             records.add(codec.encode(topics.results(), new JobResult(job.jobId(), job.tenant(), job.campaignId(), job.customId(),
                     JobStatus.SUCCEEDED, model.id(), model.version(), ok.output(), null, ok.attempt(), ok.startedAt(), now,
-                    workerId), trace));
+                    workerId, model.runtime()), trace));
             records.add(codec.encode(topics.audit(), audit(job, AuditType.SUCCEEDED, model, now, ok.attempt(), null,
                     Hashes.outputSha256(ok.output()), ok.inferenceMillis(), Map.of("batch_size", String.valueOf(ok.batchSize()))), trace));
         } else if (outcome instanceof Outcome.Expired expired) {
@@ -99,7 +99,8 @@ public final class OutcomeRecords {
 
     private JobResult failedResult(JobRequest job, JobStatus status, ModelInfo model, Reason reason, int attempt, Instant now) {
         return new JobResult(job.jobId(), job.tenant(), job.campaignId(), job.customId(), status, job.model(),
-                model == null ? null : model.version(), null, reason, attempt, null, now, workerId);
+                model == null ? null : model.version(), null, reason, attempt, null, now, workerId,
+                model == null ? null : model.runtime());
     }
 
     private AuditEvent audit(JobRequest job, AuditType type, ModelInfo model, Instant at, int attempt, Reason reason,

@@ -12,6 +12,7 @@ import dev.genfleet.schemas.JobOutput;
 import dev.genfleet.schemas.JobRequest;
 import dev.genfleet.schemas.Reason;
 import dev.genfleet.worker.model.HostedModel;
+import dev.genfleet.worker.model.NonFiniteOutputException;
 
 /**
  * Turns one batch of jobs into one outcome per job: cancelled and expired jobs never reach the
@@ -132,12 +133,14 @@ public final class JobProcessor {
         }
         Reason last = failures.get(failures.size() - 1);
         return new Outcome.DeadLettered(
-                Reason.of(MODEL_ERROR, "failed " + failures.size() + " attempt(s): " + last.message()),
+                Reason.of(last.code(), "failed " + failures.size() + " attempt(s): " + last.message()),
                 attempt, List.copyOf(failures.subList(0, failures.size() - 1)));
     }
 
     private static Reason reasonOf(Throwable e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
-        return Reason.of(MODEL_ERROR, message.length() > 500 ? message.substring(0, 500) : message);
+        // a NaN or infinite output is its own reason: an operator tells an engine fault from a model bug
+        String code = e instanceof NonFiniteOutputException ? NonFiniteOutputException.CODE : MODEL_ERROR;
+        return Reason.of(code, message.length() > 500 ? message.substring(0, 500) : message);
     }
 }

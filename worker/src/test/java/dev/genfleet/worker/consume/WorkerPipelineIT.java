@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +34,8 @@ import dev.genfleet.schemas.GenfleetPayload;
 import dev.genfleet.schemas.Hashes;
 import dev.genfleet.schemas.ImageArtifact;
 import dev.genfleet.schemas.ImageInput;
+import dev.genfleet.schemas.RuntimeFingerprint;
+import dev.genfleet.worker.model.Fingerprints;
 import dev.genfleet.schemas.ImageOutput;
 import dev.genfleet.schemas.JobInput;
 import dev.genfleet.schemas.JobRequest;
@@ -162,8 +165,16 @@ class WorkerPipelineIT {
         JobRequest job = job("banner-gan", new ImageInput(7L, 2, null, 6, null), Priority.INTERACTIVE, null);
         submit(job, Priority.INTERACTIVE);
 
-        ImageOutput output = assertInstanceOf(ImageOutput.class, awaitResult(job.jobId()).output());
+        JobResult result = awaitResult(job.jobId());
+        ImageOutput output = assertInstanceOf(ImageOutput.class, result.output());
         assertEquals(2, output.images().size());
+        // the determinism tuple travels with the result (worker/README.md, "Determinism")
+        RuntimeFingerprint runtime = result.runtime();
+        assertNotNull(runtime, "result without its runtime fingerprint");
+        assertEquals(Fingerprints.weightsSha256(Path.of("..", "models", "banner-gan", "1")), runtime.weightsSha256());
+        assertEquals("cpu()", runtime.device());
+        assertEquals(1, runtime.threads(), "the tests run one intra-op thread");
+        assertTrue(runtime.engine().startsWith("PyTorch "), runtime.engine());
         for (ImageArtifact image : output.images()) {
             assertEquals("image/png", image.mediaType());
             assertEquals(Hashes.sha256Hex(image.data()), image.sha256());

@@ -23,6 +23,7 @@ import dev.genfleet.schemas.TextOutput;
 import dev.genfleet.worker.model.HostedModel;
 import dev.genfleet.worker.model.Modality;
 import dev.genfleet.worker.model.ModelInfo;
+import dev.genfleet.worker.model.NonFiniteOutputException;
 import org.junit.jupiter.api.Test;
 
 /** Processor decisions with a scripted model (failures cannot be provoked in the real one) and fake time. */
@@ -64,6 +65,9 @@ class JobProcessorTest {
                 if (prompt.contains("poison")) {
                     throw new IllegalStateException("cannot digest " + prompt);
                 }
+                if (prompt.contains("nan")) {
+                    throw new NonFiniteOutputException("realism score NaN for " + prompt);
+                }
                 out.add(new TextOutput(prompt.toUpperCase(), "length", 1, 1));
             }
             return out;
@@ -97,6 +101,17 @@ class JobProcessorTest {
         List<Outcome> outcomes = process(job("a", "hi", null), inCampaign);
         assertInstanceOf(Outcome.Cancelled.class, outcomes.get(0));
         assertInstanceOf(Outcome.Succeeded.class, outcomes.get(1), "another tenant's campaign cancel must not touch acme");
+    }
+
+    @Test
+    void shouldFailAJobWhoseOutputIsNotFiniteWithItsOwnReasonAndKeepTheOthers() {
+        List<Outcome> outcomes = process(job("a", "one", null), job("b", "nan here", null), job("c", "three", null));
+        assertInstanceOf(Outcome.Succeeded.class, outcomes.get(0));
+        Outcome.DeadLettered dead = assertInstanceOf(Outcome.DeadLettered.class, outcomes.get(1));
+        assertEquals(NonFiniteOutputException.CODE, dead.reason().code());
+        assertTrue(dead.reason().message().contains("NaN"), dead.reason().message());
+        dead.failedAttempts().forEach(r -> assertEquals(NonFiniteOutputException.CODE, r.code()));
+        assertInstanceOf(Outcome.Succeeded.class, outcomes.get(2));
     }
 
     @Test

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.genfleet.worker.model.ImageGeneration;
+import dev.genfleet.worker.model.InferenceThread;
 import dev.genfleet.worker.model.ImageModel;
 import dev.genfleet.worker.model.ImageRequest;
 import dev.genfleet.worker.model.Modality;
@@ -149,6 +150,7 @@ public final class GanImageModel implements ImageModel {
     @Override
     public synchronized List<ImageGeneration> generate(List<ImageRequest> batch) {
         ensureOpen();
+        InferenceThread.enter();
         return ImagePipeline.generate(batch, cfg.imageSize(), cfg::styleIndex, this::render, this::score);
     }
 
@@ -158,6 +160,7 @@ public final class GanImageModel implements ImageModel {
      */
     public synchronized int[][] render(long[] seeds, int[] labels) {
         ensureOpen();
+        InferenceThread.enter();
         return ImagePipeline.render(seeds, labels, cfg.latentDim(), cfg.imageSize(), (latents, chunkLabels) -> {
             try (NDManager sub = manager.newSubManager()) {
                 NDArray input = GanNetworks.generatorInput(sub, cfg, latents, chunkLabels);
@@ -172,6 +175,7 @@ public final class GanImageModel implements ImageModel {
      */
     public synchronized double[] score(int[][] images, int[] labels) {
         ensureOpen();
+        InferenceThread.enter();
         return ImagePipeline.score(images, labels, cfg.imageSize(), (chunk, chunkLabels) -> {
             try (NDManager sub = manager.newSubManager()) {
                 NDArray x = GanNetworks.imagesToArray(sub, chunk, cfg.imageSize());

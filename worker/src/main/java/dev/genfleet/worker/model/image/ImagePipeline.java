@@ -3,6 +3,7 @@ package dev.genfleet.worker.model.image;
 import dev.genfleet.worker.model.GeneratedImage;
 import dev.genfleet.worker.model.ImageGeneration;
 import dev.genfleet.worker.model.ImageRequest;
+import dev.genfleet.worker.model.NonFiniteOutputException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -16,7 +17,8 @@ import java.util.function.ToIntFunction;
  * seeds ({@link GanImageModel#imageSeed}), latents ({@link GanNetworks#latent}), fixed-size passes of
  * {@value #CHUNK} rows (short chunks padded with copies of their first row, so a row's pixels never
  * depend on the rest of the batch), 8-bit quantisation, realism = sigmoid(logit), best-of selection and
- * PNG encoding ({@link ImageCodec}).
+ * PNG encoding ({@link ImageCodec}). A non-finite pixel or logit is a {@link NonFiniteOutputException},
+ * never a value.
  */
 final class ImagePipeline {
 
@@ -118,6 +120,9 @@ final class ImagePipeline {
                 chunkLabels[i] = labels[src];
             }
             float[] chw = generator.draw(latents, chunkLabels);
+            // a NaN pixel would quantise silently to 0: refuse it instead (only the real rows count)
+            NonFiniteOutputException.requireFinite(chw, 0, n * 3 * size * size,
+                    "generator output for latent seed " + seeds[start] + " and the " + (n - 1) + " rows after it");
             for (int i = 0; i < n; i++) {
                 out[start + i] = GanNetworks.fromChw(chw, i, size);
             }
@@ -144,6 +149,9 @@ final class ImagePipeline {
                 chunkLabels[i] = labels[src];
             }
             float[] logits = critic.logits(chunk, chunkLabels);
+            // a realism score is a number in [0, 1] or the job fails: never NaN on the wire
+            NonFiniteOutputException.requireFinite(logits, 0, n, "discriminator logits of images " + start + ".."
+                    + (start + n - 1));
             for (int i = 0; i < n; i++) {
                 out[start + i] = 1.0 / (1.0 + Math.exp(-logits[i]));
             }

@@ -11,6 +11,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.genfleet.worker.model.ImageGeneration;
+import dev.genfleet.worker.model.InferenceThread;
 import dev.genfleet.worker.model.ImageModel;
 import dev.genfleet.worker.model.ImageRequest;
 import dev.genfleet.worker.model.Modality;
@@ -177,12 +178,14 @@ public final class TorchScriptImageModel implements ImageModel {
     @Override
     public synchronized List<ImageGeneration> generate(List<ImageRequest> batch) {
         ensureOpen();
+        InferenceThread.enter();
         return ImagePipeline.generate(batch, size, this::styleIndex, this::render, this::score);
     }
 
     /** Packed 0xRRGGBB images of the given latent seeds and style labels (generator output quantised to 8 bits). */
     public synchronized int[][] render(long[] seeds, int[] labels) {
         ensureOpen();
+        InferenceThread.enter();
         return ImagePipeline.render(seeds, labels, latentDim, size, (latents, chunkLabels) -> {
             int b = latents.length;
             float[] z = new float[b * latentDim];
@@ -201,6 +204,7 @@ public final class TorchScriptImageModel implements ImageModel {
     /** sigmoid(D(x, style)) in [0, 1] of each packed image ({@code imageSize}² pixels) under its style label. */
     public synchronized double[] score(int[][] images, int[] labels) {
         ensureOpen();
+        InferenceThread.enter();
         return ImagePipeline.score(images, labels, size, (chunk, chunkLabels) -> {
             int b = chunk.length;
             try (NDManager sub = discriminator.getNDManager().newSubManager()) {

@@ -14,6 +14,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
+import dev.genfleet.worker.model.InferenceThread;
 import dev.genfleet.worker.model.Modality;
 import dev.genfleet.worker.model.ModelInfo;
 import dev.genfleet.worker.model.TextGeneration;
@@ -158,6 +159,7 @@ public final class GptTextModel implements TextModel {
 
     @Override
     public synchronized List<TextGeneration> generate(List<TextRequest> batch) {
+        InferenceThread.enter();
         TextGeneration[] out = new TextGeneration[batch.size()];
         for (int start = 0; start < batch.size(); start += rowsPerStep) {
             List<Row> rows = new ArrayList<>();
@@ -317,6 +319,7 @@ public final class GptTextModel implements TextModel {
 
     /** Logits (T×V, row-major) of a full causal pass over one window of at most {@code context} tokens. */
     synchronized float[] logits(int[] window) {
+        InferenceThread.enter();
         try (NDManager sm = manager.newSubManager()) {
             long[] x = new long[window.length];
             for (int i = 0; i < window.length; i++) {
@@ -333,6 +336,7 @@ public final class GptTextModel implements TextModel {
      * non-overlapping windows of the context length.
      */
     public synchronized double perplexity(String text) {
+        InferenceThread.enter();
         int[] ids = tokenizer.encode(text);
         int ctx = config.context();
         int vocab = config.vocabSize();

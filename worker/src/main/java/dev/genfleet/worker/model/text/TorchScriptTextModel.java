@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.ZooModel;
 import com.google.gson.JsonObject;
+import dev.genfleet.worker.model.InferenceThread;
 import dev.genfleet.worker.model.Modality;
 import dev.genfleet.worker.model.ModelInfo;
 import dev.genfleet.worker.model.TextGeneration;
@@ -163,6 +164,7 @@ public final class TorchScriptTextModel implements TextModel {
     @Override
     public synchronized List<TextGeneration> generate(List<TextRequest> batch) {
         ensureOpen();
+        InferenceThread.enter();
         List<DecodeRow> rows = new ArrayList<>(batch.size());
         for (TextRequest request : batch) {
             rows.add(new DecodeRow(request, tokenizer, context, false));
@@ -215,6 +217,7 @@ public final class TorchScriptTextModel implements TextModel {
 
     /** Logits (T×V, row-major) of one pass over a single window of at most {@code context} tokens. */
     synchronized float[] logits(int[] window) {
+        InferenceThread.enter();
         ensureOpen();
         long[] tokens = new long[window.length];
         for (int i = 0; i < window.length; i++) {
