@@ -182,15 +182,30 @@ public interface GatewayConfig {
         @WithDefault("1000")
         long backoffMs();
 
-        /** Connect and response timeout of one attempt, in ms. */
+        /**
+         * Deadline of one attempt in ms, from its start to the end of the response body (address check,
+         * connect, request, headers and body): a receiver that answers slowly or drips its body is cut off.
+         */
         @WithName("timeout-ms")
         @WithDefault("10000")
         long timeoutMs();
 
-        /** How long to wait for the status view to show a finished job before giving up, in ms. */
+        /**
+         * How long the status view may lag behind a finished job before this replica warns (and counts it in
+         * {@code genfleet_webhooks_view_overdue}), in ms. The delivery keeps waiting: it is never dropped
+         * because the view lags.
+         */
         @WithName("view-wait-ms")
         @WithDefault("30000")
         long viewWaitMs();
+
+        /**
+         * Attempts in flight at once per receiver (tenant and the URL's scheme, host and port); further
+         * deliveries to it queue, so a slow receiver holds only its own slots, never another's.
+         */
+        @WithName("concurrency-per-endpoint")
+        @WithDefault("4")
+        int concurrencyPerEndpoint();
     }
 
     interface PolicyConfig {

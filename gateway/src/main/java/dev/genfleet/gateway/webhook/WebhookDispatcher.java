@@ -16,10 +16,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -43,6 +50,7 @@ import dev.genfleet.gateway.api.JobJson;
 import dev.genfleet.gateway.status.CampaignCounts;
 import dev.genfleet.gateway.status.JobView;
 import dev.genfleet.gateway.status.StatusView;
+import dev.genfleet.gateway.status.ViewProgress;
 import dev.genfleet.gateway.status.ViewTopology;
 import dev.genfleet.gateway.submit.EventPublisher;
 import dev.genfleet.gateway.tenant.TenantSettings;
@@ -55,6 +63,8 @@ import dev.genfleet.schemas.Json;
 import dev.genfleet.schemas.Reason;
 import dev.genfleet.schemas.TraceContext;
 import dev.genfleet.schemas.Topics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -68,6 +78,11 @@ import io.quarkus.runtime.StartupEvent;
  * status view shows the job finished. Offsets are committed only past records whose delivery has
  * settled, so a replica that dies mid-retry leaves the message to the next owner (at least once; the
  * message id is derived from the job id, so a repeat carries the same {@code webhook-id}).
+ *
+ * <p>Only committed records are read ({@code isolation.level=read_committed}). A fact the view has not read
+ * yet waits for it however long it lags ({@link ViewProgress}); it is released only once the view has
+ * read the fact and the fact did not finish the job. Attempts run asynchronously under one deadline that
+ * includes the response body, in a queue per receiver (tenant + origin) with bounded concurrency.
  */
 @ApplicationScoped
 public class WebhookDispatcher {
@@ -85,6 +100,10 @@ public class WebhookDispatcher {
     private final EventPublisher publisher;
     private final WebhookSecrets secrets;
     private final TenantSettings settings;
+    private final ViewProgress progress;
+    private final Lanes lanes;
+    private final AtomicInteger waitingForView = new AtomicInteger();
+    private final AtomicInteger overdueForView = new AtomicInteger();
     private final EventCodec codec = EventCodec.forComponent("gateway");
     private final Offsets offsets = new Offsets();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
@@ -112,13 +131,23 @@ public class WebhookDispatcher {
     static final int KNOWN_JOBS = 50_000;
     private HttpClient http;
     private ScheduledExecutorService scheduler;
+    /** Address checks (DNS) and audit publishing: the blocking parts of a delivery, off the timer threads. */
+    private ExecutorService blocking;
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
     public WebhookDispatcher(GatewayConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
-            StatusView view, EventPublisher publisher, WebhookSecrets secrets, TenantSettings settings) {
+            StatusView view, EventPublisher publisher, WebhookSecrets secrets, TenantSettings settings,
+            ViewProgress progress, MeterRegistry registry) {
         this.config = config.webhooks();
+        this.progress = progress;
+        this.lanes = new Lanes(Math.max(1, this.config.concurrencyPerEndpoint()));
+        Gauge.builder("genfleet.webhooks.view.waiting", waitingForView, AtomicInteger::get)
+                .description("finished jobs whose webhook waits for this replica's status view to read them")
+                .register(registry);
+        Gauge.builder("genfleet.webhooks.view.overdue", overdueForView, AtomicInteger::get)
+                .description("of those, the ones waiting longer than webhooks.view-wait-ms").register(registry);
         this.bootstrap = bootstrap;
         this.topics = config.toTopics();
         this.view = view;
@@ -134,8 +163,13 @@ public class WebhookDispatcher {
         }
         http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(config.timeoutMs()))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
-        scheduler = Executors.newScheduledThreadPool(4, r -> {
-            Thread t = new Thread(r, "genfleet-webhook-delivery");
+        scheduler = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "genfleet-webhook-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        blocking = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "genfleet-webhook-io");
             t.setDaemon(true);
             return t;
         });
@@ -161,6 +195,7 @@ public class WebhookDispatcher {
             Thread.currentThread().interrupt();
         }
         scheduler.shutdownNow();
+        blocking.shutdownNow();
     }
 
     // ---- the consumer: ownership and offsets -------------------------------------------------------
@@ -171,6 +206,8 @@ public class WebhookDispatcher {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // an aborted transaction's result or audit event must never become a delivery
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "genfleet-gateway-webhooks");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
         // range assignment gives one member the same partition number of both co-partitioned topics
@@ -265,8 +302,10 @@ public class WebhookDispatcher {
             jobId = ok.payload().jobId();
         }
         Hold hold = offsets.hold(tp, r.offset());
+        Fact fact = new Fact(jobId, tp, r.offset(), hold, System.nanoTime());
+        waitingForView.incrementAndGet();
         try {
-            scheduler.execute(() -> resolve(jobId, hold, System.nanoTime()));
+            scheduler.execute(() -> resolve(fact, 0));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // shutting down: the offset stays uncommitted
         }
@@ -274,26 +313,47 @@ public class WebhookDispatcher {
 
     // ---- from a terminal fact to a delivery --------------------------------------------------------
 
-    /** Waits (bounded) until the view shows the job finished, then delivers or watches its campaign. */
-    private void resolve(String jobId, Hold hold, long since) {
+    /**
+     * Waits until the view shows the job finished, then delivers or watches its campaign. The view is
+     * waited for as long as it has not read the fact (it lags: the delivery is never dropped for that);
+     * once it has read the fact and the job is still open, the fact finished nothing (another tenant's
+     * claim, or a fact the view's state machine overrules) and its offset is released.
+     */
+    private void resolve(Fact fact, int checks) {
         if (!running) {
-            return;
+            return; // the offset stays uncommitted: the partition's next owner delivers
         }
+        String jobId = fact.jobId();
+        Hold hold = fact.hold();
+        // read the view's position first: if it had read the fact before the job is read, the job reflects it
+        boolean viewHasRead = progress.hasRead(fact.tp().topic(), fact.tp().partition(), fact.offset());
         JobView v;
         try {
             v = view.job(jobId).orElse(null);
         } catch (RuntimeException e) {
             v = null; // the view is rebuilding
+            viewHasRead = false;
         }
         if (v == null || !v.terminal()) {
-            if (System.nanoTime() - since < config.viewWaitMs() * 1_000_000L) {
-                scheduler.schedule(() -> resolve(jobId, hold, since), 100, TimeUnit.MILLISECONDS);
-            } else {
-                LOG.debugf("no finished job %s in the view after %d ms; no webhook", jobId, config.viewWaitMs());
+            if (viewHasRead) {
+                LOG.debugf("a terminal fact of job %s did not finish it in the view; no webhook", jobId);
+                viewResolved(fact);
                 hold.release();
+                return;
             }
+            long waitedMs = (System.nanoTime() - fact.since()) / 1_000_000L;
+            if (waitedMs >= config.viewWaitMs() && !fact.overdue()) {
+                fact = fact.markOverdue();
+                overdueForView.incrementAndGet();
+                LOG.warnf("the status view has not read a finished job %s after %d ms (it lags); its webhook waits",
+                        jobId, waitedMs);
+            }
+            Fact next = fact;
+            long delay = Math.min(1000, 50L << Math.min(checks, 5));
+            scheduler.schedule(() -> resolve(next, checks + 1), delay, TimeUnit.MILLISECONDS);
             return;
         }
+        viewResolved(fact);
         String url = v.webhookUrl();
         if (url == null) {
             hold.release();
@@ -311,6 +371,36 @@ public class WebhookDispatcher {
         Map<String, Object> data = JobJson.of(v);
         data.put("tenant", v.tenant());
         start(new Delivery(messageId, JOB_FINISHED, v, url, payload(JOB_FINISHED, v.finishedAt(), data), hold));
+    }
+
+    private void viewResolved(Fact fact) {
+        waitingForView.decrementAndGet();
+        if (fact.overdue()) {
+            overdueForView.decrementAndGet();
+            LOG.infof("the status view caught up with job %s after %d ms", fact.jobId(),
+                    (System.nanoTime() - fact.since()) / 1_000_000L);
+        }
+    }
+
+    /** Facts waiting for the view (read by this replica, not yet in its view); for tests and the gauge. */
+    public int waitingForView() {
+        return waitingForView.get();
+    }
+
+    /** Of {@link #waitingForView()}, those waiting longer than {@code view-wait-ms}. */
+    public int overdueForView() {
+        return overdueForView.get();
+    }
+
+    /** A terminal fact read by the delivery consumer, holding its offset until it is resolved. */
+    private record Fact(String jobId, TopicPartition tp, long offset, Hold hold, long since, boolean overdue) {
+        Fact(String jobId, TopicPartition tp, long offset, Hold hold, long since) {
+            this(jobId, tp, offset, hold, since, false);
+        }
+
+        Fact markOverdue() {
+            return new Fact(jobId, tp, offset, hold, since, true);
+        }
     }
 
     /** A campaign job finished: the campaign may be; {@link #checkCampaigns} decides. */
@@ -371,59 +461,211 @@ public class WebhookDispatcher {
     // ---- delivery attempts -------------------------------------------------------------------------
 
     private void start(Delivery d) {
-        scheduler.execute(() -> attempt(d, 1));
+        enqueue(d, 1);
     }
 
-    private void attempt(Delivery d, int n) {
+    /** Queues attempt {@code n} in its receiver's lane; it runs when the lane has a free slot. */
+    private void enqueue(Delivery d, int n) {
         if (!running) {
             return; // not settled: the offset stays uncommitted and the next owner delivers
         }
-        String tenant = d.job().tenant();
-        long started = System.nanoTime();
-        int status = 0;
-        String error = null;
-        boolean permanent = false;
+        lanes.submit(laneKey(d), () -> attempt(d, n).thenAcceptAsync(o -> settle(d, n, o), blocking)
+                .exceptionally(e -> {
+                    LOG.warnf(e, "webhook %s attempt %d not settled", d.messageId(), n);
+                    return null;
+                }));
+    }
+
+    /** One lane per receiver: the tenant and the origin (scheme, host, port) of the URL. */
+    static String laneKey(String tenant, String url) {
         try {
-            URI uri = URI.create(d.url());
-            if (!settings.allowPrivateWebhooks(tenant) && resolvesPrivate(uri.getHost())) {
-                error = "the webhook host resolves to a loopback or private address";
-                permanent = true;
-            } else {
-                long timestamp = Instant.now().getEpochSecond();
-                HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(config.timeoutMs()))
-                        .header("Content-Type", "application/json")
-                        .header("User-Agent", "genfleet-gateway-webhooks")
-                        .header(StandardWebhooks.ID, d.messageId())
-                        .header(StandardWebhooks.TIMESTAMP, Long.toString(timestamp))
-                        .header(StandardWebhooks.SIGNATURE,
-                                StandardWebhooks.sign(secrets.key(tenant), d.messageId(), timestamp, d.body()))
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(d.body())).build();
-                status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-                permanent = status == 410; // Gone: the receiver asks us to stop
-                if (status < 200 || status > 299) {
-                    error = "HTTP " + status;
-                }
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
+            URI u = URI.create(url);
+            return tenant + " " + u.getScheme() + "://" + u.getHost() + ":" + u.getPort();
+        } catch (IllegalArgumentException e) {
+            return tenant + " " + url;
         }
-        boolean ok = error == null;
-        boolean last = ok || permanent || n >= config.maxAttempts();
-        audit(d, n, ok, last, status, error, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private static String laneKey(Delivery d) {
+        return laneKey(d.job().tenant(), d.url());
+    }
+
+    /** What one attempt came to. */
+    private record Attempt(int status, String error, boolean permanent, long durationMs) {}
+
+    /**
+     * One attempt, asynchronous: the address check runs on an I/O thread, the request on the HTTP client's
+     * own; no thread waits for the receiver. The whole attempt, response body included, has one deadline
+     * ({@code timeout-ms}); past it the exchange is cancelled and the attempt counts as failed.
+     */
+    private CompletableFuture<Attempt> attempt(Delivery d, int n) {
+        long started = System.nanoTime();
+        String tenant = d.job().tenant();
+        CompletableFuture<Attempt> result = new CompletableFuture<>();
+        AtomicReference<CompletableFuture<HttpResponse<Void>>> sending = new AtomicReference<>();
+        result.completeOnTimeout(new Attempt(0, "timed out after " + config.timeoutMs() + " ms (deadline of the whole attempt,"
+                + " response body included)", false, config.timeoutMs()), config.timeoutMs(), TimeUnit.MILLISECONDS);
+        result.whenComplete((a, e) -> {
+            CompletableFuture<HttpResponse<Void>> s = sending.get();
+            if (s != null) {
+                s.cancel(true); // no-op once the exchange finished; else it aborts the exchange
+            }
+        });
+        try {
+            blocking.execute(() -> {
+                try {
+                    URI uri = URI.create(d.url());
+                    if (!settings.allowPrivateWebhooks(tenant) && resolvesPrivate(uri.getHost())) {
+                        result.complete(new Attempt(0, "the webhook host resolves to a loopback or private address", true,
+                                millisSince(started)));
+                        return;
+                    }
+                    if (result.isDone()) {
+                        return;
+                    }
+                    long timestamp = Instant.now().getEpochSecond();
+                    HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(config.timeoutMs()))
+                            .header("Content-Type", "application/json")
+                            .header("User-Agent", "genfleet-gateway-webhooks")
+                            .header(StandardWebhooks.ID, d.messageId())
+                            .header(StandardWebhooks.TIMESTAMP, Long.toString(timestamp))
+                            .header(StandardWebhooks.SIGNATURE,
+                                    StandardWebhooks.sign(secrets.key(tenant), d.messageId(), timestamp, d.body()))
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(d.body())).build();
+                    CompletableFuture<HttpResponse<Void>> s = http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+                    sending.set(s);
+                    if (result.isDone()) {
+                        s.cancel(true);
+                        return;
+                    }
+                    s.whenComplete((response, e) -> {
+                        if (e == null) {
+                            int status = response.statusCode();
+                            boolean ok = status >= 200 && status <= 299;
+                            result.complete(new Attempt(status, ok ? null : "HTTP " + status, status == 410,
+                                    millisSince(started)));
+                        } else {
+                            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                                    ? e.getCause() : e;
+                            result.complete(new Attempt(0, describe(cause), false, millisSince(started)));
+                        }
+                    });
+                } catch (IOException | IllegalArgumentException e) {
+                    result.complete(new Attempt(0, describe(e), false, millisSince(started)));
+                } catch (RuntimeException e) {
+                    result.complete(new Attempt(0, describe(e), false, millisSince(started)));
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            result.complete(new Attempt(0, "shutting down", false, 0));
+        }
+        return result;
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000L;
+    }
+
+    private static String describe(Throwable e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    /** Audits an attempt; settles the delivery or schedules the next attempt (410 and private hosts stop). */
+    private void settle(Delivery d, int n, Attempt a) {
+        if (!running) {
+            return; // not settled: the offset stays uncommitted and the next owner delivers
+        }
+        boolean ok = a.error() == null;
+        boolean last = ok || a.permanent() || n >= config.maxAttempts();
+        audit(d, n, ok, last, a.status(), a.error(), a.durationMs());
         if (last) {
             settled.put(d.messageId(), Boolean.TRUE);
             inFlight.remove(d.messageId());
             d.hold().release();
             if (!ok) {
                 LOG.infof("webhook %s %s to %s failed after %d attempts: %s", d.event(), d.messageId(), d.url(), n,
-                        error);
+                        a.error());
             }
         } else {
             long delay = config.backoffMs() << Math.min(n - 1, 20);
-            scheduler.schedule(() -> attempt(d, n + 1), delay, TimeUnit.MILLISECONDS);
+            try {
+                scheduler.schedule(() -> enqueue(d, n + 1), delay, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // shutting down: the offset stays uncommitted
+            }
+        }
+    }
+
+    /**
+     * Per-receiver queues: at most {@code limit} attempts of one lane in flight; the rest wait in the lane's
+     * queue, in order. Lanes exist while they have work. A slow receiver fills only its own lane.
+     */
+    static final class Lanes {
+        private final int limit;
+        private final Map<String, Lane> lanes = new HashMap<>();
+
+        private static final class Lane {
+            final ArrayDeque<Supplier<CompletableFuture<?>>> queue = new ArrayDeque<>();
+            int active;
+        }
+
+        Lanes(int limit) {
+            this.limit = limit;
+        }
+
+        void submit(String key, Supplier<CompletableFuture<?>> task) {
+            List<Supplier<CompletableFuture<?>>> start;
+            synchronized (this) {
+                lanes.computeIfAbsent(key, k -> new Lane()).queue.add(task);
+                start = take(key);
+            }
+            run(key, start);
+        }
+
+        /** Attempts in flight plus queued, over all lanes (for tests and diagnostics). */
+        synchronized int pending() {
+            int n = 0;
+            for (Lane l : lanes.values()) {
+                n += l.active + l.queue.size();
+            }
+            return n;
+        }
+
+        private List<Supplier<CompletableFuture<?>>> take(String key) {
+            Lane lane = lanes.get(key);
+            List<Supplier<CompletableFuture<?>>> out = new ArrayList<>();
+            while (lane != null && lane.active < limit && !lane.queue.isEmpty()) {
+                lane.active++;
+                out.add(lane.queue.poll());
+            }
+            if (lane != null && lane.active == 0 && lane.queue.isEmpty()) {
+                lanes.remove(key);
+            }
+            return out;
+        }
+
+        private void done(String key) {
+            List<Supplier<CompletableFuture<?>>> start;
+            synchronized (this) {
+                Lane lane = lanes.get(key);
+                if (lane != null) {
+                    lane.active--;
+                }
+                start = take(key);
+            }
+            run(key, start);
+        }
+
+        private void run(String key, List<Supplier<CompletableFuture<?>>> tasks) {
+            for (Supplier<CompletableFuture<?>> task : tasks) {
+                CompletableFuture<?> f;
+                try {
+                    f = task.get();
+                } catch (RuntimeException e) {
+                    f = CompletableFuture.failedFuture(e);
+                }
+                f.whenComplete((x, e) -> done(key));
+            }
         }
     }
 
