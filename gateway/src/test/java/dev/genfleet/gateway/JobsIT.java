@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -20,7 +21,10 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
+import jakarta.inject.Inject;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -29,6 +33,7 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.junit.jupiter.api.Test;
 
 import dev.genfleet.gateway.status.JobView;
+import dev.genfleet.gateway.status.ViewProgress;
 import dev.genfleet.gateway.status.ViewTopology;
 import dev.genfleet.schemas.AuditEvent;
 import dev.genfleet.schemas.AuditType;
@@ -38,6 +43,7 @@ import dev.genfleet.schemas.EventCodec;
 import dev.genfleet.schemas.ImageArtifact;
 import dev.genfleet.schemas.ImageOutput;
 import dev.genfleet.schemas.JobRequest;
+import dev.genfleet.schemas.JobResult;
 import dev.genfleet.schemas.JobStatus;
 import dev.genfleet.schemas.Json;
 import dev.genfleet.schemas.Reason;
@@ -295,11 +301,51 @@ class JobsIT extends WithFakeWorker {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", KEY_A)
                 .get("/v1/jobs/" + id).then().body("status", equalTo("CANCELLED")));
         given().header("Authorization", KEY_A).post("/v1/jobs/" + id + "/cancel").then().statusCode(409);
-        // a late success from a worker that had already started does not undo the earlier cancel
-        worker().result(id, "tenant-a", JobStatus.SUCCEEDED, new TextOutput("late", "stop", 1, 1), null);
+        // a worker that had taken the job before it saw the cancel starts it and commits a success: the
+        // cancel came first in the job's audit log, so the gateway's decision stands and no output shows
+        worker().audit(AuditType.STARTED, id, "tenant-a", 1, null);
+        List<RecordMetadata> late = worker().transaction(true, workerResult(id, "late"), workerSucceeded(id));
+        awaitViewRead(late);
+        given().header("Authorization", KEY_A).get("/v1/jobs/" + id).then().body("status", equalTo("CANCELLED"))
+                .body("terminal", equalTo(true)).body("started_at", notNullValue()).body("output", nullValue())
+                .body("output_sha256", nullValue()).body("error.code", equalTo("CANCELLED_BY_CLIENT"));
+        given().header("Authorization", KEY_A).get("/v1/jobs/" + id + "/output").then().statusCode(409);
+    }
+
+    @Test
+    void shouldLeaveAStartedJobToItsWorkerWhenCancelled() {
+        String id = submitText(KEY_A, "cancel me once started");
         worker().audit(AuditType.STARTED, id, "tenant-a", 1, null);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", KEY_A)
-                .get("/v1/jobs/" + id).then().body("status", equalTo("CANCELLED")).body("started_at", notNullValue()));
+                .get("/v1/jobs/" + id).then().body("status", equalTo("STARTED")));
+        // the worker has the job: the cancel is a request, the job runs on
+        given().header("Authorization", KEY_A).post("/v1/jobs/" + id + "/cancel").then().statusCode(202)
+                .body("status", equalTo("STARTED")).body("terminal", equalTo(false));
+        assertEquals(1, worker().read("genfleet.control", id::equals, 1).size());
+        // its committed outcome decides (here it finished before it saw the cancel)
+        awaitViewRead(worker().transaction(true, workerResult(id, "finished first"), workerSucceeded(id)));
+        given().header("Authorization", KEY_A).get("/v1/jobs/" + id).then().body("status", equalTo("SUCCEEDED"))
+                .body("output.text", equalTo("finished first"));
+        given().header("Authorization", KEY_A).get("/v1/jobs/" + id + "/output").then().statusCode(200);
+    }
+
+    @Inject
+    ViewProgress viewProgress;
+
+    /** Waits until this gateway's view has read every record written (by their offsets, not by time). */
+    void awaitViewRead(List<RecordMetadata> written) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> written.stream()
+                .allMatch(m -> viewProgress.hasRead(m.topic(), m.partition(), m.offset())));
+    }
+
+    static JobResult workerResult(String id, String text) {
+        return new JobResult(id, "tenant-a", null, null, JobStatus.SUCCEEDED, "copy-gpt", "1.0.0",
+                new TextOutput(text, "stop", 1, 1), null, 1, java.time.Instant.now(), java.time.Instant.now(), "worker-1");
+    }
+
+    static AuditEvent workerSucceeded(String id) {
+        return new AuditEvent(UUID.randomUUID().toString(), AuditType.SUCCEEDED, id, null, null, "tenant-a", "worker-1",
+                java.time.Instant.now(), "copy-gpt", "1.0.0", null, null, "sha-of-output", 1, null, "worker-1", 5L, Map.of());
     }
 
     @Test
