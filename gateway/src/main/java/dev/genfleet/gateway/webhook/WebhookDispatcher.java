@@ -8,6 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,8 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -550,9 +550,7 @@ public class WebhookDispatcher {
                             result.complete(new Attempt(0, describe(cause), false, millisSince(started)));
                         }
                     });
-                } catch (IOException | IllegalArgumentException e) {
-                    result.complete(new Attempt(0, describe(e), false, millisSince(started)));
-                } catch (RuntimeException e) {
+                } catch (IOException | RuntimeException e) { // unresolvable host, bad URL, client refused
                     result.complete(new Attempt(0, describe(e), false, millisSince(started)));
                 }
             });
