@@ -31,10 +31,9 @@ import dev.genfleet.schemas.JobRequest;
 import dev.genfleet.schemas.Priority;
 import dev.genfleet.schemas.TextInput;
 import dev.genfleet.schemas.TraceContext;
-import dev.genfleet.worker.model.HostedModel;
-import dev.genfleet.worker.model.ModelRegistry;
-import dev.genfleet.worker.model.TextHostedModel;
-import dev.genfleet.worker.model.text.GptTextModel;
+import dev.genfleet.inference.TextModel;
+import dev.genfleet.inference.TextRequest;
+import dev.genfleet.inference.text.GptTextModel;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -91,14 +90,14 @@ public final class FleetBenchmark {
         double raw1;
         double rawBatched;
         double rawSingle;
-        try (HostedModel model = new ModelRegistry(List.of(repo.resolve("models")), null).load("copy-gpt", null)) {
+        try (TextModel model = GptTextModel.load(repo.resolve("models/copy-gpt/1"))) {
             rawJobsPerSecond(model, batch, 1); // warm-up
             raw1 = rawJobsPerSecond(model, 1, seconds);
             rawBatched = rawJobsPerSecond(model, batch, seconds);
         }
         // the worker's model always computes its fixed slots (8) per step, so that a row's bits do not depend on
         // its batch; a one-slot instance is the fastest single-row path, and batching must beat that one
-        try (HostedModel single = new TextHostedModel(GptTextModel.load(repo.resolve("models/copy-gpt/1"), null, 1))) {
+        try (TextModel single = GptTextModel.load(repo.resolve("models/copy-gpt/1"), null, 1)) {
             rawJobsPerSecond(single, 1, 1);
             rawSingle = rawJobsPerSecond(single, 1, seconds);
         }
@@ -211,16 +210,16 @@ public final class FleetBenchmark {
 
     // -------------------------------------------------------------------------------------------- phases
 
-    static double rawJobsPerSecond(HostedModel model, int batch, double seconds) {
+    static double rawJobsPerSecond(TextModel model, int batch, double seconds) {
         long start = System.nanoTime();
         long jobs = 0;
         int round = 0;
         do {
-            List<JobInput> inputs = new ArrayList<>(batch);
+            List<TextRequest> requests = new ArrayList<>(batch);
             for (int i = 0; i < batch; i++) {
-                inputs.add(new TextInput(PROMPT, MAX_TOKENS, 0.8, 0, 0.95, List.of(), round * 1000L + i));
+                requests.add(new TextRequest(PROMPT, MAX_TOKENS, 0.8, 0, 0.95, List.of(), round * 1000L + i));
             }
-            jobs += model.run(inputs).size();
+            jobs += model.generate(requests).size();
             round++;
         } while ((System.nanoTime() - start) / 1e9 < seconds);
         return jobs / ((System.nanoTime() - start) / 1e9);

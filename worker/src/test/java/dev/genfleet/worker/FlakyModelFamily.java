@@ -10,9 +10,9 @@ import dev.genfleet.schemas.JobOutput;
 import dev.genfleet.schemas.TextInput;
 import dev.genfleet.schemas.TextOutput;
 import dev.genfleet.worker.model.HostedModel;
-import dev.genfleet.worker.model.Modality;
+import dev.genfleet.inference.Modality;
 import dev.genfleet.worker.model.ModelFamily;
-import dev.genfleet.worker.model.ModelInfo;
+import dev.genfleet.inference.ModelInfo;
 
 /**
  * A model family for tests only, loaded through the same ServiceLoader path a user's family would

@@ -166,7 +166,7 @@ public class JobConsumer {
                     if (outcome instanceof Outcome.Succeeded succeeded) {
                         countProduced(job.model(), succeeded.output());
                     }
-                    return publisher.records().forOutcome(job, outcome, slot.model().info(), record, trace);
+                    return publisher.records().forOutcome(job, outcome, slot.model(), record, trace);
                 });
     }
 

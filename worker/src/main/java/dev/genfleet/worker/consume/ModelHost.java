@@ -96,7 +96,7 @@ public class ModelHost {
     }
 
     private static void warmUp(HostedModel model) {
-        JobInput input = model.info().modality() == dev.genfleet.worker.model.Modality.TEXT
+        JobInput input = model.info().modality() == dev.genfleet.inference.Modality.TEXT
                 ? new TextInput("Hello", 4, 0.0, 0, 1.0, List.of(), 1L)
                 : new ImageInput(1L, 1, null, 1, null);
         model.run(List.of(input));

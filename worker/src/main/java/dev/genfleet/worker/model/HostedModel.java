@@ -1,5 +1,9 @@
 package dev.genfleet.worker.model;
 
+import dev.genfleet.schemas.RuntimeFingerprint;
+
+import dev.genfleet.inference.ModelInfo;
+
 import java.util.List;
 
 import dev.genfleet.schemas.JobInput;
@@ -12,6 +16,14 @@ import dev.genfleet.schemas.JobOutput;
 public interface HostedModel extends AutoCloseable {
 
     ModelInfo info();
+
+    /**
+     * The tuple this model's output bits depend on (worker/README.md, "Determinism"); set on every model
+     * {@link ModelRegistry#load} returns, null on one built by hand.
+     */
+    default RuntimeFingerprint runtime() {
+        return null;
+    }
 
     /** Whether this model can run {@code input} (a text model refuses image inputs, unknown styles, …). */
     void check(JobInput input) throws IllegalArgumentException;

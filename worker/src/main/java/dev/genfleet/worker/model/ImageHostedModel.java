@@ -1,5 +1,11 @@
 package dev.genfleet.worker.model;
 
+import dev.genfleet.inference.GeneratedImage;
+import dev.genfleet.inference.ImageGeneration;
+import dev.genfleet.inference.ImageModel;
+import dev.genfleet.inference.ImageRequest;
+import dev.genfleet.inference.ModelInfo;
+
 import java.util.ArrayList;
 import java.util.List;
 

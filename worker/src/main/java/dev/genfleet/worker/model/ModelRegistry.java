@@ -1,5 +1,8 @@
 package dev.genfleet.worker.model;
 
+import dev.genfleet.inference.ModelInfo;
+import dev.genfleet.schemas.RuntimeFingerprint;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,8 +19,8 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.genfleet.worker.model.image.GanImageModel;
-import dev.genfleet.worker.model.text.GptTextModel;
+import dev.genfleet.inference.image.GanImageModel;
+import dev.genfleet.inference.text.GptTextModel;
 
 /**
  * Loads models by id and version from model directories laid out {@code <id>/<version>/} with a
@@ -76,7 +79,7 @@ public final class ModelRegistry {
         Device d = device();
         HostedModel model = loader.load(versionDir, d);
         try {
-            return new Fingerprinted(model, model.info().withRuntime(Fingerprints.of(versionDir, d)));
+            return new Fingerprinted(model, Fingerprints.of(versionDir, d));
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -84,7 +87,12 @@ public final class ModelRegistry {
     }
 
     /** A loaded model whose {@link ModelInfo} carries the runtime fingerprint its results record. */
-    private record Fingerprinted(HostedModel model, ModelInfo info) implements HostedModel {
+    private record Fingerprinted(HostedModel model, RuntimeFingerprint runtime) implements HostedModel {
+        @Override
+        public ModelInfo info() {
+            return model.info();
+        }
+
         @Override
         public void check(dev.genfleet.schemas.JobInput input) {
             model.check(input);

@@ -1,5 +1,10 @@
 package dev.genfleet.worker.model;
 
+import dev.genfleet.inference.ModelInfo;
+import dev.genfleet.inference.TextGeneration;
+import dev.genfleet.inference.TextModel;
+import dev.genfleet.inference.TextRequest;
+
 import java.util.ArrayList;
 import java.util.List;
 

@@ -18,7 +18,9 @@ import dev.genfleet.schemas.JobStatus;
 import dev.genfleet.schemas.Reason;
 import dev.genfleet.schemas.Topics;
 import dev.genfleet.schemas.TraceContext;
-import dev.genfleet.worker.model.ModelInfo;
+import dev.genfleet.inference.ModelInfo;
+import dev.genfleet.schemas.RuntimeFingerprint;
+import dev.genfleet.worker.model.HostedModel;
 import dev.genfleet.worker.run.Outcome;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -48,8 +50,10 @@ public final class OutcomeRecords {
     }
 
     /** Result, audit and DLQ records for a job's outcome, in the order they should be written. */
-    public List<ProducerRecord<String, byte[]>> forOutcome(JobRequest job, Outcome outcome, ModelInfo model,
+    public List<ProducerRecord<String, byte[]>> forOutcome(JobRequest job, Outcome outcome, HostedModel hosted,
             ConsumerRecord<String, byte[]> source, TraceContext trace) {
+        ModelInfo model = hosted == null ? null : hosted.info();
+        RuntimeFingerprint runtime = hosted == null ? null : hosted.runtime();
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         Instant now = clock.instant();
         int attempt = job.attempt();
@@ -61,21 +65,21 @@ public final class OutcomeRecords {
         if (outcome instanceof Outcome.Succeeded ok) {
             records.add(codec.encode(topics.results(), new JobResult(job.jobId(), job.tenant(), job.campaignId(), job.customId(),
                     JobStatus.SUCCEEDED, model.id(), model.version(), ok.output(), null, ok.attempt(), ok.startedAt(), now,
-                    workerId, model.runtime()), trace));
+                    workerId, runtime), trace));
             records.add(codec.encode(topics.audit(), audit(job, AuditType.SUCCEEDED, model, now, ok.attempt(), null,
                     Hashes.outputSha256(ok.output()), ok.inferenceMillis(), Map.of("batch_size", String.valueOf(ok.batchSize()))), trace));
         } else if (outcome instanceof Outcome.Expired expired) {
             Reason reason = Reason.of("DEADLINE_PASSED", "deadline " + expired.deadline() + " passed before a worker started the job");
-            records.add(codec.encode(topics.results(), failedResult(job, JobStatus.EXPIRED, model, reason, attempt, now), trace));
+            records.add(codec.encode(topics.results(), failedResult(job, JobStatus.EXPIRED, model, runtime, reason, attempt, now), trace));
             records.add(codec.encode(topics.audit(), audit(job, AuditType.EXPIRED, model, now, attempt, reason, null, null, Map.of()), trace));
         } else if (outcome instanceof Outcome.Cancelled cancelled) {
             Reason reason = Reason.of("CANCELLED", cancelled.reason());
-            records.add(codec.encode(topics.results(), failedResult(job, JobStatus.CANCELLED, model, reason, attempt, now), trace));
+            records.add(codec.encode(topics.results(), failedResult(job, JobStatus.CANCELLED, model, runtime, reason, attempt, now), trace));
             records.add(codec.encode(topics.audit(), audit(job, AuditType.CANCELLED, model, now, attempt, reason, null, null, Map.of()), trace));
         } else if (outcome instanceof Outcome.DeadLettered dead) {
             records.add(codec.encode(topics.audit(), audit(job, AuditType.FAILED, model, now, dead.attempts(), dead.reason(), null, null, Map.of()), trace));
             records.add(deadLetter(source, job, dead.reason(), dead.attempts(), trace));
-            records.add(codec.encode(topics.results(), failedResult(job, JobStatus.DEAD_LETTERED, model, dead.reason(), dead.attempts(), now), trace));
+            records.add(codec.encode(topics.results(), failedResult(job, JobStatus.DEAD_LETTERED, model, runtime, dead.reason(), dead.attempts(), now), trace));
             records.add(codec.encode(topics.audit(), audit(job, AuditType.DEAD_LETTERED, model, now, dead.attempts(), dead.reason(), null, null, Map.of()), trace));
         }
         return records;
@@ -97,10 +101,10 @@ public final class OutcomeRecords {
         return codec.encode(topics.deadLetters(), letter, trace);
     }
 
-    private JobResult failedResult(JobRequest job, JobStatus status, ModelInfo model, Reason reason, int attempt, Instant now) {
+    private JobResult failedResult(JobRequest job, JobStatus status, ModelInfo model, RuntimeFingerprint runtime,
+            Reason reason, int attempt, Instant now) {
         return new JobResult(job.jobId(), job.tenant(), job.campaignId(), job.customId(), status, job.model(),
-                model == null ? null : model.version(), null, reason, attempt, null, now, workerId,
-                model == null ? null : model.runtime());
+                model == null ? null : model.version(), null, reason, attempt, null, now, workerId, runtime);
     }
 
     private AuditEvent audit(JobRequest job, AuditType type, ModelInfo model, Instant at, int attempt, Reason reason,

@@ -15,7 +15,7 @@ import dev.genfleet.schemas.TraceContext;
 import dev.genfleet.worker.config.WorkerConfig;
 import dev.genfleet.worker.consume.PipelineRow;
 import dev.genfleet.worker.model.HostedModel;
-import dev.genfleet.worker.model.ModelInfo;
+import dev.genfleet.inference.ModelInfo;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;

@@ -12,7 +12,7 @@ import dev.genfleet.schemas.JobOutput;
 import dev.genfleet.schemas.JobRequest;
 import dev.genfleet.schemas.Reason;
 import dev.genfleet.worker.model.HostedModel;
-import dev.genfleet.worker.model.NonFiniteOutputException;
+import dev.genfleet.inference.NonFiniteOutputException;
 
 /**
  * Turns one batch of jobs into one outcome per job: cancelled and expired jobs never reach the

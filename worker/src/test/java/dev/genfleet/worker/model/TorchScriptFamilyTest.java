@@ -1,5 +1,8 @@
 package dev.genfleet.worker.model;
 
+import dev.genfleet.inference.Modality;
+import dev.genfleet.inference.ModelInfo;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -36,8 +39,8 @@ class TorchScriptFamilyTest {
         ModelRegistry registry = new ModelRegistry(List.of(MODELS), Device.cpu());
         assertTrue(registry.available().contains("copy-gpt-torchscript/1"), registry.available().toString());
         try (HostedModel model = registry.load("copy-gpt-torchscript", "1")) {
-            assertEquals(new ModelInfo("copy-gpt-torchscript", "1", Modality.TEXT, "cpu()", 620_160), model.info().withRuntime(null));
-            assertEquals(Fingerprints.weightsSha256(MODELS.resolve("copy-gpt-torchscript/1")), model.info().runtime().weightsSha256(),
+            assertEquals(new ModelInfo("copy-gpt-torchscript", "1", Modality.TEXT, "cpu()", 620_160), model.info());
+            assertEquals(Fingerprints.weightsSha256(MODELS.resolve("copy-gpt-torchscript/1")), model.runtime().weightsSha256(),
                     "the registry fingerprints what it loads");
             List<JobOutput> out = model.run(List.of(
                     new TextInput("Hi Maria,", 30, 0.8, 0, 0.95, List.of("\n"), 42)));
@@ -52,8 +55,8 @@ class TorchScriptFamilyTest {
     void shouldLoadTheTorchScriptImageModelThroughTheRegistry() {
         ModelRegistry registry = new ModelRegistry(List.of(MODELS), Device.cpu());
         try (HostedModel model = registry.load("banner-gan-torchscript", null)) {
-            assertEquals(new ModelInfo("banner-gan-torchscript", "1", Modality.IMAGE, "cpu()", 218_436), model.info().withRuntime(null));
-            assertEquals(Fingerprints.weightsSha256(MODELS.resolve("banner-gan-torchscript/1")), model.info().runtime().weightsSha256());
+            assertEquals(new ModelInfo("banner-gan-torchscript", "1", Modality.IMAGE, "cpu()", 218_436), model.info());
+            assertEquals(Fingerprints.weightsSha256(MODELS.resolve("banner-gan-torchscript/1")), model.runtime().weightsSha256());
             ImageInput input = new ImageInput(5L, 2, "neon", 4, 32);
             model.check(input);
             ImageOutput out = assertInstanceOf(ImageOutput.class, model.run(List.of(input)).get(0));

@@ -21,9 +21,9 @@ import dev.genfleet.schemas.Priority;
 import dev.genfleet.schemas.TextInput;
 import dev.genfleet.schemas.TextOutput;
 import dev.genfleet.worker.model.HostedModel;
-import dev.genfleet.worker.model.Modality;
-import dev.genfleet.worker.model.ModelInfo;
-import dev.genfleet.worker.model.NonFiniteOutputException;
+import dev.genfleet.inference.Modality;
+import dev.genfleet.inference.ModelInfo;
+import dev.genfleet.inference.NonFiniteOutputException;
 import org.junit.jupiter.api.Test;
 
 /** Processor decisions with a scripted model (failures cannot be provoked in the real one) and fake time. */

@@ -1,0 +1,7 @@
+package dev.genfleet.inference;
+
+/** What a model produces. */
+public enum Modality {
+    TEXT,
+    IMAGE
+}

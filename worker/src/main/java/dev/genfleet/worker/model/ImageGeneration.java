@@ -1,6 +1,0 @@
-package dev.genfleet.worker.model;
-
-import java.util.List;
-
-/** The images of one request, best realism score first. */
-public record ImageGeneration(List<GeneratedImage> images) {}
