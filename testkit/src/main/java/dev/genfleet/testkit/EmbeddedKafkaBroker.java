@@ -145,6 +145,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("log.dirs", logDir.toString());
         p.put("num.partitions", "1");
+        // as the chart's brokers: records up to 8 MiB (the topics' max.message.bytes, the workers' max-record-bytes)
+        p.put("message.max.bytes", "8388608");
         p.put("auto.create.topics.enable", "true");
         p.put("offsets.topic.replication.factor", "1");
         p.put("offsets.topic.num.partitions", "5");

@@ -17,7 +17,8 @@ import dev.genfleet.inference.ModelInfo;
 /**
  * A model family for tests only, loaded through the same ServiceLoader path a user's family would
  * take: it echoes prompts and fails every time for prompts containing {@code always-fail}, which is
- * how the retry and dead-letter path is driven through the real broker.
+ * how the retry and dead-letter path is driven through the real broker; a prompt {@code huge:<n>}
+ * answers {@code n} characters, to drive results near and over the record size limit.
  */
 public final class FlakyModelFamily implements ModelFamily {
 
@@ -48,6 +49,11 @@ public final class FlakyModelFamily implements ModelFamily {
                     String prompt = ((TextInput) input).prompt();
                     if (prompt.contains("always-fail")) {
                         throw new IllegalStateException("flaky model refuses '" + prompt + "'");
+                    }
+                    if (prompt.startsWith("huge:")) {
+                        int n = Integer.parseInt(prompt.substring(5).trim());
+                        out.add(new TextOutput("x".repeat(n), "length", prompt.length(), n));
+                        continue;
                     }
                     out.add(new TextOutput(prompt, "length", prompt.length(), prompt.length()));
                 }

@@ -40,6 +40,16 @@ public interface WorkerConfig {
     @WithDefault("30s")
     Duration drainTimeout();
 
+    /**
+     * Largest record a worker writes, in bytes as the producer counts them (key, value, headers and
+     * batch overhead). Also the transactional producers' {@code max.request.size}; equal to the
+     * {@code max.message.bytes} of the results, audit and DLQ topics (asyncapi.yaml, the chart) and at
+     * most the broker's {@code message.max.bytes}. A job whose result would be larger is dead-lettered
+     * with {@code RESULT_TOO_LARGE} instead of failing its whole transaction.
+     */
+    @WithDefault("8388608")
+    int maxRecordBytes();
+
     /** Most cancelled job and campaign ids remembered. */
     @WithDefault("100000")
     int cancellationMemory();

@@ -17,6 +17,7 @@ import dev.genfleet.schemas.Reason;
 import dev.genfleet.schemas.TraceContext;
 import dev.genfleet.worker.config.WorkerConfig;
 import dev.genfleet.worker.publish.Publisher;
+import dev.genfleet.worker.publish.RecordSizes;
 import dev.genfleet.worker.run.Outcome;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -78,7 +79,18 @@ public class JobConsumer {
     @Channel("tx-bulk-2")
     KafkaTransactions<byte[]> txBulk2;
 
+    /** A job whose result (or another record of its outcome) would exceed {@code max-record-bytes}. */
+    public static final String RESULT_TOO_LARGE = "RESULT_TOO_LARGE";
+    /** A job the pipeline failed outside the model (never expected; logged with its cause). */
+    public static final String WORKER_ERROR = "WORKER_ERROR";
+
     private final EventCodec codec = EventCodec.forComponent("worker");
+    private RecordSizes sizes;
+
+    @jakarta.annotation.PostConstruct
+    void init() {
+        sizes = new RecordSizes(config.maxRecordBytes());
+    }
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
 
@@ -161,12 +173,34 @@ public class JobConsumer {
         }
         return slot.batcher()
                 .submit(new PipelineRow(job, record, trace, interactive, System.nanoTime()), interactive)
-                .thenApply(outcome -> {
+                .handle((outcome, error) -> {
+                    if (error != null) {
+                        // the processor turns every model failure into an outcome; what still arrives here is the
+                        // pipeline's own fault. It gets an outcome too: an exception here would roll the poll back
+                        // and rerun it for ever
+                        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                                ? error.getCause() : error;
+                        LOG.errorf(cause, "job %s has no outcome from its batch; dead-lettering it", job.jobId());
+                        outcome = new Outcome.DeadLettered(Reason.of(WORKER_ERROR, cause.getClass().getSimpleName() + ": "
+                                + cause.getMessage()), job.attempt(), List.of());
+                    }
+                    List<ProducerRecord<String, byte[]>> out = publisher.records().forOutcome(job, outcome, slot.model(),
+                            record, trace);
+                    var oversized = sizes.firstOversized(out);
+                    if (oversized.isPresent()) {
+                        LOG.warnf("job %s: its %s record would take %d bytes, over max-record-bytes %d; dead-lettering it",
+                                job.jobId(), oversized.get().topic(), oversized.get().bytes(), sizes.limit());
+                        outcome = new Outcome.DeadLettered(Reason.of(RESULT_TOO_LARGE, "the " + oversized.get().topic()
+                                + " record of this job would take " + oversized.get().bytes()
+                                + " bytes, over the " + sizes.limit() + "-byte limit (genfleet.worker.max-record-bytes)"),
+                                job.attempt(), outcome.failedAttempts());
+                        out = publisher.records().forOutcome(job, outcome, slot.model(), record, trace);
+                    }
                     count(job.model(), outcomeName(outcome));
                     if (outcome instanceof Outcome.Succeeded succeeded) {
                         countProduced(job.model(), succeeded.output());
                     }
-                    return publisher.records().forOutcome(job, outcome, slot.model(), record, trace);
+                    return out;
                 });
     }
 

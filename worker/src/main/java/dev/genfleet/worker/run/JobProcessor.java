@@ -98,7 +98,7 @@ public final class JobProcessor {
                         List.of()));
             }
             return outcomes;
-        } catch (RuntimeException | OutOfMemoryError e) {
+        } catch (RuntimeException | Error e) {
             if (jobs.size() > 1) {
                 int half = jobs.size() / 2;
                 List<Outcome> outcomes = new ArrayList<>(runSplitting(jobs.subList(0, half), startedAt));
@@ -109,6 +109,8 @@ public final class JobProcessor {
         }
     }
 
+    // Errors are caught with exceptions (a StackOverflowError in a model is a failed job, not a dead
+    // worker): an escaped throwable would leave its jobs without an outcome and roll their poll back.
     private Outcome retrySingle(JobRequest job, Throwable firstFailure) {
         List<Reason> failures = new ArrayList<>();
         failures.add(reasonOf(firstFailure));
@@ -127,7 +129,7 @@ public final class JobProcessor {
                 JobOutput output = model.run(List.of(job.input())).get(0);
                 return new Outcome.Succeeded(output, attempt, startedAt, (System.nanoTime() - t0) / 1_000_000, 1,
                         List.copyOf(failures));
-            } catch (RuntimeException | OutOfMemoryError e) {
+            } catch (RuntimeException | Error e) {
                 failures.add(reasonOf(e));
             }
         }

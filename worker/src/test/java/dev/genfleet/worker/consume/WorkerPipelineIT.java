@@ -202,6 +202,36 @@ class WorkerPipelineIT {
         assertEquals(JobStatus.SUCCEEDED, awaitResult(after.jobId()).status(), "the consumer went on after the poison record");
     }
 
+    /**
+     * Producer, topic and broker limits agree (8 MiB): a 7 MB result is written; a 9 MB one would fail its
+     * send and abort the transaction on every rerun, so it is dead-lettered alone with RESULT_TOO_LARGE
+     * while the jobs polled with it succeed, and it starts exactly once (no rerun loop).
+     */
+    @Test
+    void shouldDeadLetterAResultTooLargeForItsRecordAndKeepTheRestOfItsPoll() {
+        JobRequest fits = job("flaky", new TextInput("huge:7000000", 8, 0.0, 0, 1.0, List.of(), 1L), Priority.INTERACTIVE, null);
+        JobRequest tooLarge = job("flaky", new TextInput("huge:9000000", 8, 0.0, 0, 1.0, List.of(), 1L), Priority.INTERACTIVE,
+                null);
+        JobRequest small = job("flaky", new TextInput("a small one", 8, 0.0, 0, 1.0, List.of(), 1L), Priority.INTERACTIVE, null);
+        submit(fits, Priority.INTERACTIVE);
+        submit(tooLarge, Priority.INTERACTIVE);
+        submit(small, Priority.INTERACTIVE);
+
+        JobResult big = awaitResult(fits.jobId());
+        assertEquals(JobStatus.SUCCEEDED, big.status(), "a 7 MB result fits producer, topic and broker");
+        assertEquals(7_000_000, ((TextOutput) big.output()).text().length());
+        assertEquals(JobStatus.SUCCEEDED, awaitResult(small.jobId()).status());
+        JobResult refused = awaitResult(tooLarge.jobId());
+        assertEquals(JobStatus.DEAD_LETTERED, refused.status());
+        assertEquals("RESULT_TOO_LARGE", refused.error().code());
+        assertTrue(refused.error().message().contains("8388608"), refused.error().message());
+        DeadLetter letter = await().atMost(WAIT).until(
+                () -> payloads(TOPICS.deadLetters(), tooLarge.jobId(), DeadLetter.class), l -> !l.isEmpty()).get(0);
+        assertEquals("RESULT_TOO_LARGE", letter.reason().code());
+        List<AuditType> types = awaitAudit(tooLarge.jobId(), AuditType.DEAD_LETTERED).stream().map(AuditEvent::type).toList();
+        assertEquals(1, types.stream().filter(t -> t == AuditType.STARTED).count(), "started once, never rerun: " + types);
+    }
+
     @Test
     void shouldRetryAFailingJobWithBackoffThenDeadLetterIt() {
         JobRequest job = job("flaky", new TextInput("always-fail please", 8, 0.0, 0, 1.0, List.of(), 1L), Priority.BULK, null);
