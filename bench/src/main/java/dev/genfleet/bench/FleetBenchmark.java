@@ -1,5 +1,17 @@
 package dev.genfleet.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.genfleet.client.GenfleetClient;
+import dev.genfleet.inference.TextModel;
+import dev.genfleet.inference.TextRequest;
+import dev.genfleet.inference.text.GptTextModel;
+import dev.genfleet.schemas.EventCodec;
+import dev.genfleet.schemas.JobRequest;
+import dev.genfleet.schemas.Priority;
+import dev.genfleet.schemas.TextInput;
+import dev.genfleet.schemas.TraceContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -20,23 +32,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.genfleet.client.GenfleetClient;
-import dev.genfleet.schemas.EventCodec;
-import dev.genfleet.schemas.JobInput;
-import dev.genfleet.schemas.JobRequest;
-import dev.genfleet.schemas.Priority;
-import dev.genfleet.schemas.TextInput;
-import dev.genfleet.schemas.TraceContext;
-import dev.genfleet.inference.TextModel;
-import dev.genfleet.inference.TextRequest;
-import dev.genfleet.inference.text.GptTextModel;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -53,6 +50,7 @@ public final class FleetBenchmark {
 
     /** Same parameters for raw and fleet: 48 tokens, no stop sequence, so every job does the same work. */
     static final int MAX_TOKENS = 48;
+
     static final String PROMPT = "Hi Maria, ";
 
     private final Path repo;
@@ -102,11 +100,20 @@ public final class FleetBenchmark {
             rawSingle = rawJobsPerSecond(single, 1, seconds);
         }
         double best1 = Math.max(raw1, rawSingle);
-        row("raw model, batch 1", fmt(raw1) + " jobs/s", fmt(raw1 * MAX_TOKENS) + " tokens/s",
+        row(
+                "raw model, batch 1",
+                fmt(raw1) + " jobs/s",
+                fmt(raw1 * MAX_TOKENS) + " tokens/s",
                 "in-process generate(), no Kafka; as the worker runs a lone job (8 slots per step)");
-        row("raw model, batch 1, one slot", fmt(rawSingle) + " jobs/s", fmt(rawSingle * MAX_TOKENS) + " tokens/s",
+        row(
+                "raw model, batch 1, one slot",
+                fmt(rawSingle) + " jobs/s",
+                fmt(rawSingle * MAX_TOKENS) + " tokens/s",
                 "in-process generate(), no Kafka; a model instance with one slot per step, the fastest single row");
-        row("raw model, batch " + batch, fmt(rawBatched) + " jobs/s", fmt(rawBatched * MAX_TOKENS) + " tokens/s",
+        row(
+                "raw model, batch " + batch,
+                fmt(rawBatched) + " jobs/s",
+                fmt(rawBatched * MAX_TOKENS) + " tokens/s",
                 "in-process generate(), no Kafka");
 
         int fleetJobs = tiny ? 40 : 2400;
@@ -121,13 +128,18 @@ public final class FleetBenchmark {
         double fleetSeconds = (System.nanoTime() - fleetStart) / 1e9;
         Map<String, Long> cpuAfter = cpuTicks();
         Map<String, Double> workerAfter = workerMetrics();
-        row("fleet (gateway → Kafka → worker → status view)", fmt(fleet) + " jobs/s", fmt(fleet * MAX_TOKENS) + " tokens/s",
+        row(
+                "fleet (gateway → Kafka → worker → status view)",
+                fmt(fleet) + " jobs/s",
+                fmt(fleet * MAX_TOKENS) + " tokens/s",
                 "HTTP submit to the last SUCCEEDED seen in the view; 1 text worker");
         double batches = delta(workerBefore, workerAfter, BATCHES);
         if (batches > 0) {
             double busy = delta(workerBefore, workerAfter, BATCH_SECONDS);
             double rowsPerBatch = delta(workerBefore, workerAfter, BATCH_ROWS) / batches;
-            row("where the fleet's time goes: model", "busy " + Math.round(100 * busy / fleetSeconds) + "% of the wall",
+            row(
+                    "where the fleet's time goes: model",
+                    "busy " + Math.round(100 * busy / fleetSeconds) + "% of the wall",
                     fmt(1000 * busy / batches) + " ms per batch of " + fmt(rowsPerBatch) + " (raw: "
                             + fmt(1000 * batch / rawBatched) + " ms per " + batch + ")",
                     "worker's genfleet_batch_duration / genfleet_batch_size during the fleet run");
@@ -136,10 +148,17 @@ public final class FleetBenchmark {
             StringBuilder cpu = new StringBuilder();
             for (String component : cpuAfter.keySet()) {
                 double cores = (cpuAfter.get(component) - cpuBefore.getOrDefault(component, 0L)) / 100.0 / fleetSeconds;
-                cpu.append(cpu.length() == 0 ? "" : ", ").append(component).append(' ').append(fmt2(cores));
+                cpu.append(cpu.length() == 0 ? "" : ", ")
+                        .append(component)
+                        .append(' ')
+                        .append(fmt2(cores));
             }
-            row("where the fleet's time goes: CPU", "cores used", cpu.toString(),
-                    "utime+stime from /proc during the fleet run, out of " + Runtime.getRuntime().availableProcessors());
+            row(
+                    "where the fleet's time goes: CPU",
+                    "cores used",
+                    cpu.toString(),
+                    "utime+stime from /proc during the fleet run, out of "
+                            + Runtime.getRuntime().availableProcessors());
         }
         long workerRss = peakRssKb("worker-text-1");
 
@@ -147,16 +166,22 @@ public final class FleetBenchmark {
         say("queueing latency: " + probes + " sequential interactive jobs on an idle fleet ...");
         queueLatencies(probes / 10); // warm-up: the fleet settles after the saturation run (view, commits, GC)
         double[] idle = queueLatencies(probes);
-        row("queue latency, idle (accepted → STARTED)", "p50 " + fmt(pct(idle, 50)) + " ms", "p95 " + fmt(pct(idle, 95))
-                + " ms, p99 " + fmt(pct(idle, 99)) + " ms", probes + " jobs, max_tokens 1");
+        row(
+                "queue latency, idle (accepted → STARTED)",
+                "p50 " + fmt(pct(idle, 50)) + " ms",
+                "p95 " + fmt(pct(idle, 95)) + " ms, p99 " + fmt(pct(idle, 99)) + " ms",
+                probes + " jobs, max_tokens 1");
         say("queueing latency under a bulk backlog ...");
         String backlog = campaign(tiny ? 200 : 3000, "bench-backlog");
         while (client.campaign(backlog).path("counts").path("succeeded").asLong() < 16) {
             Thread.sleep(20); // the pool is busy with the backlog before the first probe
         }
         double[] loaded = queueLatencies(tiny ? 10 : 50);
-        row("queue latency, bulk backlog (interactive)", "p50 " + fmt(pct(loaded, 50)) + " ms", "p95 " + fmt(pct(loaded, 95))
-                + " ms, p99 " + fmt(pct(loaded, 99)) + " ms", "while a bulk campaign saturates the pool");
+        row(
+                "queue latency, bulk backlog (interactive)",
+                "p50 " + fmt(pct(loaded, 50)) + " ms",
+                "p95 " + fmt(pct(loaded, 95)) + " ms, p99 " + fmt(pct(loaded, 99)) + " ms",
+                "while a bulk campaign saturates the pool");
         cancel(backlog);
 
         int recipients = tiny ? 2_000 : 100_000;
@@ -177,27 +202,59 @@ public final class FleetBenchmark {
             Runtime.getRuntime().removeShutdownHook(resume);
         }
         long gatewayRss = peakRssKb("gateway");
-        row("gateway fan-out (NDJSON upload)", fmt(fanout) + " jobs/s", "", recipients
-                + " recipients, 202 after every record acked (job + SUBMITTED audit per recipient); text worker paused");
-        row("raw Kafka producer, same records", fmt(producer) + " records/s", "",
+        row(
+                "gateway fan-out (NDJSON upload)",
+                fmt(fanout) + " jobs/s",
+                "",
+                recipients
+                        + " recipients, 202 after every record acked (job + SUBMITTED audit per recipient); text worker paused");
+        row(
+                "raw Kafka producer, same records",
+                fmt(producer) + " records/s",
+                "",
                 "the gateway's producer settings (acks=all, idempotent, linger 2 ms, lz4), same job records and headers");
 
-        row("peak RSS", "gateway " + gatewayRss / 1024 + " MB", "worker " + workerRss / 1024 + " MB", "VmHWM of the processes");
-        row("DJL Serving (peer)", "not measured", "", "ai.djl.serving:serving is not on the Maven repository this machine "
-                + "reaches (404 for every version), so the peer cannot be built here");
+        row(
+                "peak RSS",
+                "gateway " + gatewayRss / 1024 + " MB",
+                "worker " + workerRss / 1024 + " MB",
+                "VmHWM of the processes");
+        row(
+                "DJL Serving (peer)",
+                "not measured",
+                "",
+                "ai.djl.serving:serving is not on the Maven repository this machine "
+                        + "reaches (404 for every version), so the peer cannot be built here");
 
-        String summary = String.format(Locale.ROOT,
+        String summary = String.format(
+                Locale.ROOT,
                 "fleet_vs_raw=%.2f batching_gain=%.2f fanout_vs_producer=%.2f fleet_vs_djl_serving=NA queue_p99_ms=%.0f queue_p99_loaded_ms=%.0f",
-                fleet / rawBatched, rawBatched / best1, fanout / producer, pct(idle, 99), pct(loaded, 99));
+                fleet / rawBatched,
+                rawBatched / best1,
+                fanout / producer,
+                pct(idle, 99),
+                pct(loaded, 99));
         StringBuilder md = new StringBuilder();
-        md.append("# genfleet benchmark ").append(LocalDate.now()).append(" (").append(commit()).append(")\n\n");
+        md.append("# genfleet benchmark ")
+                .append(LocalDate.now())
+                .append(" (")
+                .append(commit())
+                .append(")\n\n");
         md.append("Machine: ").append(machine()).append("\n\n");
         md.append("| measure | figure | | what it includes |\n|---|---|---|---|\n");
         rows.forEach(r -> md.append("| ").append(String.join(" | ", r)).append(" |\n"));
-        md.append("\nRatios: fleet / raw(batch ").append(batch).append(") = ").append(fmt2(fleet / rawBatched))
-                .append(", batched / best batch-1 = ").append(fmt2(rawBatched / best1))
-                .append(" (against the worker's 8-slot batch-1 path: ").append(fmt2(rawBatched / raw1)).append(')')
-                .append(", fan-out / producer = ").append(fmt2(fanout / producer)).append("\n\n");
+        md.append("\nRatios: fleet / raw(batch ")
+                .append(batch)
+                .append(") = ")
+                .append(fmt2(fleet / rawBatched))
+                .append(", batched / best batch-1 = ")
+                .append(fmt2(rawBatched / best1))
+                .append(" (against the worker's 8-slot batch-1 path: ")
+                .append(fmt2(rawBatched / raw1))
+                .append(')')
+                .append(", fan-out / producer = ")
+                .append(fmt2(fanout / producer))
+                .append("\n\n");
         md.append(summary).append('\n');
         System.out.println();
         System.out.print(md);
@@ -238,7 +295,10 @@ public final class FleetBenchmark {
         ObjectNode body = GenfleetClient.mapper().createObjectNode();
         body.put("name", name).put("model", "copy-gpt");
         body.putObject("template").put("prompt", "Hi {{first_name}}, ");
-        body.putObject("input").put("max_tokens", MAX_TOKENS).put("temperature", 0.8).put("top_p", 0.95);
+        body.putObject("input")
+                .put("max_tokens", MAX_TOKENS)
+                .put("temperature", 0.8)
+                .put("top_p", 0.95);
         ArrayNode list = body.putArray("recipients");
         for (int i = 0; i < recipients; i++) {
             list.addObject().put("custom_id", "b" + i).putObject("vars").put("first_name", "Maria");
@@ -248,9 +308,13 @@ public final class FleetBenchmark {
 
     private void cancel(String campaign) {
         try {
-            HttpClient.newHttpClient().send(HttpRequest.newBuilder(gateway.resolve("/v1/campaigns/" + campaign + "/cancel"))
-                    .header("Authorization", "Bearer " + apiKey).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.discarding());
+            HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(gateway.resolve("/v1/campaigns/" + campaign + "/cancel"))
+                                    .header("Authorization", "Bearer " + apiKey)
+                                    .POST(HttpRequest.BodyPublishers.noBody())
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding());
         } catch (IOException | InterruptedException e) {
             say("cancel failed: " + e.getMessage());
         }
@@ -271,21 +335,28 @@ public final class FleetBenchmark {
                     if (++line >= recipients) {
                         return -1;
                     }
-                    current = ("{\"custom_id\":\"f" + line + "\",\"vars\":{\"first_name\":\"Maria\"}}\n").getBytes(StandardCharsets.UTF_8);
+                    current = ("{\"custom_id\":\"f" + line + "\",\"vars\":{\"first_name\":\"Maria\"}}\n")
+                            .getBytes(StandardCharsets.UTF_8);
                     pos = 0;
                 }
                 return current[pos++] & 0xff;
             }
         };
         long start = System.nanoTime();
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(gateway.resolve("/v1/campaigns"))
-                        .timeout(Duration.ofMinutes(10))
-                        .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/x-ndjson")
-                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.BufferedInputStream(body, 65536))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(gateway.resolve("/v1/campaigns"))
+                                .timeout(Duration.ofMinutes(10))
+                                .header("Authorization", "Bearer " + apiKey)
+                                .header("Content-Type", "application/x-ndjson")
+                                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                                        () -> new java.io.BufferedInputStream(body, 65536)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         double secs = (System.nanoTime() - start) / 1e9;
         if (response.statusCode() != 202) {
-            throw new IllegalStateException("fan-out upload answered " + response.statusCode() + ": " + response.body());
+            throw new IllegalStateException(
+                    "fan-out upload answered " + response.statusCode() + ": " + response.body());
         }
         JsonNode summary = GenfleetClient.mapper().readTree(response.body());
         cancel(summary.path("id").asText());
@@ -299,8 +370,11 @@ public final class FleetBenchmark {
     private double producerRecordsPerSecond(int warmup, int records) throws Exception {
         EventCodec codec = EventCodec.forComponent("gateway");
         String topic = "genfleet.bench.producer-" + UUID.randomUUID().toString().substring(0, 8);
-        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.<String, Object>of("bootstrap.servers", kafka))) {
-            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 12, (short) 1))).all().get();
+        try (var admin =
+                org.apache.kafka.clients.admin.Admin.create(Map.<String, Object>of("bootstrap.servers", kafka))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 12, (short) 1)))
+                    .all()
+                    .get();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (!admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
                     .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
@@ -309,11 +383,21 @@ public final class FleetBenchmark {
                 }
                 Thread.sleep(50);
             }
-            try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
-                    ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                    // the gateway's EventPublisher settings
-                    ProducerConfig.LINGER_MS_CONFIG, 2, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
-                    new StringSerializer(), new ByteArraySerializer())) {
+            try (var producer = new KafkaProducer<>(
+                    Map.<String, Object>of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            kafka,
+                            ProducerConfig.ACKS_CONFIG,
+                            "all",
+                            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                            true,
+                            // the gateway's EventPublisher settings
+                            ProducerConfig.LINGER_MS_CONFIG,
+                            2,
+                            ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                            "lz4"),
+                    new StringSerializer(),
+                    new ByteArraySerializer())) {
                 send(producer, codec, topic, warmup);
                 long start = System.nanoTime();
                 send(producer, codec, topic, records);
@@ -329,9 +413,19 @@ public final class FleetBenchmark {
         CountDownLatch acked = new CountDownLatch(records);
         AtomicReference<Exception> failure = new AtomicReference<>();
         for (int i = 0; i < records; i++) {
-            JobRequest job = new JobRequest(UUID.randomUUID().toString(), "tenant-a", "c-bench", "f" + i, "copy-gpt",
-                    Priority.BULK, new TextInput("Hi Maria, ", MAX_TOKENS, 1.0, 0, 1.0, List.of(), i), Instant.now(),
-                    Instant.now().plusSeconds(1), 1, null, null);
+            JobRequest job = new JobRequest(
+                    UUID.randomUUID().toString(),
+                    "tenant-a",
+                    "c-bench",
+                    "f" + i,
+                    "copy-gpt",
+                    Priority.BULK,
+                    new TextInput("Hi Maria, ", MAX_TOKENS, 1.0, 0, 1.0, List.of(), i),
+                    Instant.now(),
+                    Instant.now().plusSeconds(1),
+                    1,
+                    null,
+                    null);
             producer.send(codec.encode(topic, job, TraceContext.NONE), (m, e) -> {
                 if (e != null) {
                     failure.set(e);
@@ -349,15 +443,21 @@ public final class FleetBenchmark {
     private double[] queueLatencies(int probes) throws InterruptedException {
         double[] out = new double[probes];
         for (int i = 0; i < probes; i++) {
-            ObjectNode job = GenfleetClient.mapper().createObjectNode().put("model", "copy-gpt").put("priority", "interactive");
+            ObjectNode job = GenfleetClient.mapper()
+                    .createObjectNode()
+                    .put("model", "copy-gpt")
+                    .put("priority", "interactive");
             job.putObject("input").put("prompt", PROMPT).put("max_tokens", 1).put("seed", i);
             String id = client.submitJob(job).path("id").asText();
             JsonNode view;
             while (!(view = client.job(id)).path("terminal").asBoolean()) {
                 Thread.sleep(5);
             }
-            out[i] = Duration.between(Instant.parse(view.path("submitted_at").asText()),
-                    Instant.parse(view.path("started_at").asText())).toNanos() / 1e6;
+            out[i] = Duration.between(
+                                    Instant.parse(view.path("submitted_at").asText()),
+                                    Instant.parse(view.path("started_at").asText()))
+                            .toNanos()
+                    / 1e6;
         }
         Arrays.sort(out);
         return out;
@@ -374,8 +474,13 @@ public final class FleetBenchmark {
         Map<String, Double> out = new java.util.HashMap<>();
         try {
             String port = Files.readString(runDir.resolve("worker-text-1.port")).trim();
-            String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            String text = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             for (String line : text.split("\n")) {
                 for (String name : List.of(BATCHES, BATCH_SECONDS, BATCH_ROWS)) {
                     if (line.startsWith(name + "{") && line.contains("model=\"copy-gpt\"")) {
@@ -400,7 +505,8 @@ public final class FleetBenchmark {
         Map<String, Long> out = new java.util.LinkedHashMap<>();
         for (String component : List.of("worker-text-1", "gateway", "broker")) {
             try {
-                String pid = Files.readString(runDir.resolve(component + ".pid")).trim();
+                String pid =
+                        Files.readString(runDir.resolve(component + ".pid")).trim();
                 String stat = Files.readString(Path.of("/proc", pid, "stat"));
                 String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                 out.put(component, Long.parseLong(f[11]) + Long.parseLong(f[12]));
@@ -415,7 +521,10 @@ public final class FleetBenchmark {
     private void signal(String name, String component) {
         try {
             String pid = Files.readString(runDir.resolve(component + ".pid")).trim();
-            int rc = new ProcessBuilder("kill", "-" + name, pid).inheritIO().start().waitFor();
+            int rc = new ProcessBuilder("kill", "-" + name, pid)
+                    .inheritIO()
+                    .start()
+                    .waitFor();
             if (rc != 0) {
                 say("kill -" + name + " " + component + " answered " + rc);
             }
@@ -450,7 +559,9 @@ public final class FleetBenchmark {
 
     private String commit() {
         try {
-            Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").directory(repo.toFile()).start();
+            Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD")
+                    .directory(repo.toFile())
+                    .start();
             return new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         } catch (IOException e) {
             return "unknown";
@@ -460,13 +571,22 @@ public final class FleetBenchmark {
     private static String machine() {
         String cpu = "unknown cpu";
         try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 2)).orElse(cpu);
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 2))
+                    .orElse(cpu);
         } catch (IOException ignored) {
             // not Linux
         }
-        return String.format(Locale.ROOT, "%d cores (%s), %d GiB, Java %s, %s %s", Runtime.getRuntime().availableProcessors(),
-                cpu, totalMemoryGiB(), System.getProperty("java.version"), System.getProperty("os.name"),
+        return String.format(
+                Locale.ROOT,
+                "%d cores (%s), %d GiB, Java %s, %s %s",
+                Runtime.getRuntime().availableProcessors(),
+                cpu,
+                totalMemoryGiB(),
+                System.getProperty("java.version"),
+                System.getProperty("os.name"),
                 System.getProperty("os.arch"));
     }
 

@@ -1,5 +1,9 @@
 package dev.genfleet.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -17,13 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-
 import javax.imageio.ImageIO;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The demo of {@code ./genfleet demo}: a personalized text campaign and a set of image jobs through a
@@ -70,15 +68,21 @@ public final class Demo {
         campaign.set("recipients", recipients);
         JsonNode accepted = client.submitCampaign(campaign);
         String campaignId = accepted.path("id").asText();
-        out.printf("campaign %s: %d recipients accepted, %d rejected%n", campaignId,
-                accepted.path("queued").asLong(), accepted.path("rejected").asLong());
+        out.printf(
+                "campaign %s: %d recipients accepted, %d rejected%n",
+                campaignId,
+                accepted.path("queued").asLong(),
+                accepted.path("rejected").asLong());
 
         List<String> imageIds = new ArrayList<>();
         for (int i = 0; i < imageJobs; i++) {
             ObjectNode job = JSON.createObjectNode();
             job.put("model", "banner-gan");
             job.put("priority", "interactive");
-            job.putObject("input").put("seed", 1000 + i).put("count", 2).put("best_of", 4)
+            job.putObject("input")
+                    .put("seed", 1000 + i)
+                    .put("count", 2)
+                    .put("best_of", 4)
                     .put("style", STYLES.get(i % STYLES.size()));
             imageIds.add(client.submitJob(job).path("id").asText());
         }
@@ -90,11 +94,21 @@ public final class Demo {
         Instant deadline = t0.plus(TIMEOUT);
         while (!done && Instant.now().isBefore(deadline)) {
             counts = client.campaign(campaignId).path("counts");
-            imagesDone = imageIds.stream().filter(id -> client.job(id).path("terminal").asBoolean()).count();
+            imagesDone = imageIds.stream()
+                    .filter(id -> client.job(id).path("terminal").asBoolean())
+                    .count();
             long total = counts.path("total").asLong();
-            long finished = total - counts.path("queued").asLong() - counts.path("running").asLong();
-            out.printf("\r  text %d/%d (running %d, failed %d)   images %d/%d   %5.1f s   ", finished, total,
-                    counts.path("running").asLong(), counts.path("failed").asLong(), imagesDone, imageIds.size(),
+            long finished = total
+                    - counts.path("queued").asLong()
+                    - counts.path("running").asLong();
+            out.printf(
+                    "\r  text %d/%d (running %d, failed %d)   images %d/%d   %5.1f s   ",
+                    finished,
+                    total,
+                    counts.path("running").asLong(),
+                    counts.path("failed").asLong(),
+                    imagesDone,
+                    imageIds.size(),
                     Duration.between(t0, Instant.now()).toMillis() / 1000.0);
             done = total > 0 && finished >= total && imagesDone == imageIds.size();
             if (!done) {
@@ -122,8 +136,12 @@ public final class Demo {
         for (JsonNode r : results) {
             String status = r.path("status").asText();
             JsonNode output = r.path("output");
-            String text = output.isTextual() ? output.asText() : output.path("text").asText("");
-            out.printf("%-10s | %-9s | %s%n", r.path("custom_id").asText(), status,
+            String text =
+                    output.isTextual() ? output.asText() : output.path("text").asText("");
+            out.printf(
+                    "%-10s | %-9s | %s%n",
+                    r.path("custom_id").asText(),
+                    status,
                     firstWords(text.isEmpty() ? r.path("error").path("message").asText("") : text, 12));
             if ("SUCCEEDED".equals(status)) {
                 succeeded++;
@@ -136,7 +154,11 @@ public final class Demo {
             JsonNode job = client.job(id);
             latency(job).ifPresent(latencies::add);
             if (!"SUCCEEDED".equals(job.path("status").asText())) {
-                out.printf("image job %s: %s %s%n", id, job.path("status").asText(), job.path("error").path("message").asText(""));
+                out.printf(
+                        "image job %s: %s %s%n",
+                        id,
+                        job.path("status").asText(),
+                        job.path("error").path("message").asText(""));
                 continue;
             }
             succeeded++;
@@ -148,17 +170,31 @@ public final class Demo {
             }
         }
         if (!sheet.isEmpty()) {
-            ImageIO.write(contactSheet(sheet, 4, 4), "png", dir.resolve("contact-sheet.png").toFile());
+            ImageIO.write(
+                    contactSheet(sheet, 4, 4),
+                    "png",
+                    dir.resolve("contact-sheet.png").toFile());
         }
 
         long jobs = results.size() + imageIds.size();
-        double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        String summary = String.format(Locale.ROOT,
+        double[] sorted =
+                latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        String summary = String.format(
+                Locale.ROOT,
                 "%d jobs (%d personalized texts, %d image jobs with %d images) finished in %.1f s: %.1f jobs/s; "
                         + "%d succeeded, %d did not. Latency from submission to result: p50 %.0f ms, p99 %.0f ms. "
                         + "Outputs in %s (results.ndjson, images/, contact-sheet.png).",
-                jobs, results.size(), imageIds.size(), sheet.size(), wallSeconds, jobs / wallSeconds, succeeded,
-                jobs - succeeded, percentile(sorted, 50), percentile(sorted, 99), dir);
+                jobs,
+                results.size(),
+                imageIds.size(),
+                sheet.size(),
+                wallSeconds,
+                jobs / wallSeconds,
+                succeeded,
+                jobs - succeeded,
+                percentile(sorted, 50),
+                percentile(sorted, 99),
+                dir);
         Files.writeString(dir.resolve("summary.txt"), summary + "\n", StandardCharsets.UTF_8);
         out.println();
         out.println(summary);
@@ -169,8 +205,10 @@ public final class Demo {
         if (!job.hasNonNull("submitted_at") || !job.hasNonNull("finished_at")) {
             return java.util.Optional.empty();
         }
-        return java.util.Optional.of((double) Duration.between(Instant.parse(job.path("submitted_at").asText()),
-                Instant.parse(job.path("finished_at").asText())).toMillis());
+        return java.util.Optional.of((double) Duration.between(
+                        Instant.parse(job.path("submitted_at").asText()),
+                        Instant.parse(job.path("finished_at").asText()))
+                .toMillis());
     }
 
     static double percentile(double[] sorted, int p) {
@@ -193,7 +231,8 @@ public final class Demo {
         int h = images.get(0).getHeight() * scale;
         int gap = 4;
         int rows = (images.size() + columns - 1) / columns;
-        BufferedImage sheet = new BufferedImage(columns * (w + gap) + gap, rows * (h + gap) + gap, BufferedImage.TYPE_INT_RGB);
+        BufferedImage sheet =
+                new BufferedImage(columns * (w + gap) + gap, rows * (h + gap) + gap, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = sheet.createGraphics();
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, sheet.getWidth(), sheet.getHeight());

@@ -1,5 +1,7 @@
 package dev.genfleet.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,9 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A thin client of the gateway's v1 API on the JDK's HTTP client. Errors come back as
@@ -46,7 +45,8 @@ public final class GenfleetClient {
 
     private final URI base;
     private final String apiKey;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     public GenfleetClient(URI base, String apiKey) {
         this.base = base;
@@ -62,7 +62,8 @@ public final class GenfleetClient {
     }
 
     public byte[] output(String id, int index) {
-        return send(request("/v1/jobs/" + id + "/output?index=" + index).GET().build()).body();
+        return send(request("/v1/jobs/" + id + "/output?index=" + index).GET().build())
+                .body();
     }
 
     public JsonNode submitCampaign(JsonNode body) {
@@ -79,10 +80,12 @@ public final class GenfleetClient {
         try {
             HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             if (response.statusCode() / 100 != 2) {
-                throw new ApiException(response.statusCode(), new String(response.body().readAllBytes(), StandardCharsets.UTF_8));
+                throw new ApiException(
+                        response.statusCode(), new String(response.body().readAllBytes(), StandardCharsets.UTF_8));
             }
             List<JsonNode> lines = new ArrayList<>();
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            try (BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                     if (!line.isBlank()) {
                         lines.add(JSON.readTree(line));
@@ -99,8 +102,10 @@ public final class GenfleetClient {
     }
 
     private HttpResponse<byte[]> post(String path, String contentType, String body) {
-        return send(request(path).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build());
+        return send(request(path)
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .build());
     }
 
     private HttpRequest.Builder request(String path) {

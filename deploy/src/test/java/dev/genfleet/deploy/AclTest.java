@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -18,18 +17,30 @@ import org.junit.jupiter.params.provider.MethodSource;
 class AclTest {
 
     /** Kafka's ACL operations; Strimzi's model does not reject an unknown one, so this does. */
-    private static final Set<String> OPERATIONS = Set.of("Read", "Write", "Create", "Delete", "Alter", "Describe",
-            "ClusterAction", "AlterConfigs", "DescribeConfigs", "IdempotentWrite", "All");
+    private static final Set<String> OPERATIONS = Set.of(
+            "Read",
+            "Write",
+            "Create",
+            "Delete",
+            "Alter",
+            "Describe",
+            "ClusterAction",
+            "AlterConfigs",
+            "DescribeConfigs",
+            "IdempotentWrite",
+            "All");
 
     static Stream<Path> examplesWithUsers() {
-        return Chart.examples().stream().filter(p -> !Chart.render(p).ofKind("KafkaUser").isEmpty());
+        return Chart.examples().stream()
+                .filter(p -> !Chart.render(p).ofKind("KafkaUser").isEmpty());
     }
 
     /** "Read topic genfleet.results" style grants of one user; prefix patterns end in '*'. */
     private static Set<String> grants(Map<String, Object> user) {
         Set<String> grants = new HashSet<>();
         for (Map<String, Object> acl : Tree.maps(user, "spec.authorization.acls")) {
-            String name = Tree.str(acl, "resource.name") + ("prefix".equals(Tree.str(acl, "resource.patternType")) ? "*" : "");
+            String name = Tree.str(acl, "resource.name")
+                    + ("prefix".equals(Tree.str(acl, "resource.patternType")) ? "*" : "");
             for (Object op : (List<?>) acl.get("operations")) {
                 assertTrue(OPERATIONS.contains(op.toString()), "unknown ACL operation " + op);
                 assertFalse("All".equals(op), "All is never least privilege");
@@ -43,7 +54,8 @@ class AclTest {
     private static boolean allows(Set<String> grants, String op, String type, String name) {
         return grants.stream().anyMatch(g -> {
             String[] p = g.split(" ", 3);
-            return p[0].equals(op) && p[1].equals(type)
+            return p[0].equals(op)
+                    && p[1].equals(type)
                     && (p[2].endsWith("*") ? name.startsWith(p[2].substring(0, p[2].length() - 1)) : p[2].equals(name));
         });
     }
@@ -93,7 +105,12 @@ class AclTest {
             assertTrue(allows(g, "Write", "transactionalId", user + "-7d9f-x2k4q-bulk-2"));
             for (Map<String, Object> other : r.pools()) {
                 if (!other.get("name").equals(name)) {
-                    assertFalse(allows(g, "Read", "topic", t.get("jobsPrefix") + other.get("name").toString() + ".interactive"),
+                    assertFalse(
+                            allows(
+                                    g,
+                                    "Read",
+                                    "topic",
+                                    t.get("jobsPrefix") + other.get("name").toString() + ".interactive"),
                             name + " reads the jobs of " + other.get("name"));
                 }
             }

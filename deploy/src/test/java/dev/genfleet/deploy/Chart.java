@@ -1,5 +1,11 @@
 package dev.genfleet.deploy;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,13 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
-
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.marcnuri.helm.Helm;
-import com.marcnuri.helm.LintResult;
 
 /**
  * The chart under test: renders it with helm-java (Helm as a native library, no CLI, no cluster) and
@@ -36,7 +35,9 @@ final class Chart {
         List<Path> examples = new ArrayList<>();
         examples.add(dir().resolve("values.yaml"));
         try (Stream<Path> files = Files.list(dir())) {
-            files.filter(p -> p.getFileName().toString().matches("values-.+\\.yaml")).sorted().forEach(examples::add);
+            files.filter(p -> p.getFileName().toString().matches("values-.+\\.yaml"))
+                    .sorted()
+                    .forEach(examples::add);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -59,7 +60,8 @@ final class Chart {
     }
 
     private static Rendered doRender(Path valuesFile) {
-        String out = new Helm(dir()).template()
+        String out = new Helm(dir())
+                .template()
                 .withName(RELEASE)
                 .withNamespace(NAMESPACE)
                 .withKubeVersion(KUBE_VERSION)
@@ -106,8 +108,7 @@ final class Chart {
 
     static Map<String, Object> readMap(Path file) {
         try {
-            Map<String, Object> map = YAML.readValue(file.toFile(), new TypeReference<>() {
-            });
+            Map<String, Object> map = YAML.readValue(file.toFile(), new TypeReference<>() {});
             return map == null ? new LinkedHashMap<>() : map;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -130,8 +131,8 @@ final class Chart {
 
     static List<Map<String, Object>> parse(String multiDoc) {
         List<Map<String, Object>> docs = new ArrayList<>();
-        try (MappingIterator<Map<String, Object>> it = YAML.readerFor(new TypeReference<Map<String, Object>>() {
-        }).readValues(multiDoc)) {
+        try (MappingIterator<Map<String, Object>> it =
+                YAML.readerFor(new TypeReference<Map<String, Object>>() {}).readValues(multiDoc)) {
             while (it.hasNext()) {
                 Map<String, Object> doc = it.next();
                 if (doc != null && !doc.isEmpty()) {
@@ -144,6 +145,5 @@ final class Chart {
         return docs;
     }
 
-    private Chart() {
-    }
+    private Chart() {}
 }

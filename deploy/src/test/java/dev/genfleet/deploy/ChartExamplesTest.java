@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.marcnuri.helm.LintResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,11 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import com.marcnuri.helm.LintResult;
 
 /** Every example install lints strictly, renders, and every rendered document is valid for its kind. */
 class ChartExamplesTest {
@@ -35,7 +33,8 @@ class ChartExamplesTest {
     @MethodSource("examples")
     void shouldLoadEveryRenderedDocumentIntoItsTypedModel(Path values) {
         Rendered rendered = Chart.render(values);
-        assertTrue(rendered.docs().size() > 10, "rendered only " + rendered.docs().size() + " documents");
+        assertTrue(
+                rendered.docs().size() > 10, "rendered only " + rendered.docs().size() + " documents");
         List<String> problems = new ArrayList<>();
         for (Map<String, Object> doc : rendered.docs()) {
             problems.addAll(Kinds.check(doc));
@@ -50,7 +49,8 @@ class ChartExamplesTest {
         for (Map<String, Object> doc : Chart.render(values).docs()) {
             String name = Tree.str(doc, "metadata.name");
             assertTrue(seen.add(doc.get("kind") + "/" + name), "duplicate " + doc.get("kind") + "/" + name);
-            assertTrue(name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?") && name.length() <= 63,
+            assertTrue(
+                    name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?") && name.length() <= 63,
                     () -> "not a valid Kubernetes name: " + name);
             Map<String, Object> labels = Tree.map(doc, "metadata.labels");
             assertEquals("genfleet", labels.get("app.kubernetes.io/part-of"), doc.get("kind") + "/" + name);

@@ -1,9 +1,5 @@
 package dev.genfleet.deploy;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -14,6 +10,9 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /** Strict loading of the core Kubernetes kinds into fabric8 8 models. */
 final class CoreModel {
@@ -60,6 +59,5 @@ final class CoreModel {
         }
     }
 
-    private CoreModel() {
-    }
+    private CoreModel() {}
 }

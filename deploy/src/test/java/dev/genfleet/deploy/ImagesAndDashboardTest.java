@@ -3,17 +3,15 @@ package dev.genfleet.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** The Dockerfiles agree with the chart (ports, user, paths, CUDA libtorch); the dashboard shows what it promises. */
 class ImagesAndDashboardTest {
@@ -40,7 +38,8 @@ class ImagesAndDashboardTest {
     @Test
     void shouldCarryTheCudaLibtorchThatTheChartPointsDjlAt() throws IOException {
         String cuda = dockerfile("worker-cuda.Dockerfile");
-        Map<String, Object> pytorch = Tree.map(Chart.values(Chart.dir().resolve("values.yaml")), "workers.gpuDefaults.pytorch");
+        Map<String, Object> pytorch =
+                Tree.map(Chart.values(Chart.dir().resolve("values.yaml")), "workers.gpuDefaults.pytorch");
         assertTrue(cuda.contains("PYTORCH_LIBRARY_PATH=" + pytorch.get("libraryPath")));
         assertTrue(cuda.contains("PYTORCH_VERSION=" + pytorch.get("version")));
         assertTrue(cuda.contains("PYTORCH_FLAVOR=" + pytorch.get("flavor")));
@@ -50,18 +49,28 @@ class ImagesAndDashboardTest {
         assertTrue(cuda.contains("FROM nvidia/cuda:12.8"), "cu128 needs a CUDA 12.8 runtime");
         assertTrue(cuda.contains("DJL_OFFLINE=true"));
         String cpu = dockerfile("worker.Dockerfile");
-        assertTrue(!cpu.contains("PYTORCH_LIBRARY_PATH") && cpu.contains("DJL_OFFLINE=true"),
+        assertTrue(
+                !cpu.contains("PYTORCH_LIBRARY_PATH") && cpu.contains("DJL_OFFLINE=true"),
                 "the CPU image uses the libtorch of the Maven dependencies");
     }
 
     @Test
     void shouldShowLagOutcomesBatchesInferenceAndGpuOnTheDashboard() throws IOException {
-        JsonNode dashboard = new ObjectMapper().readTree(Chart.dir().resolve("dashboards/genfleet.json").toFile());
+        JsonNode dashboard = new ObjectMapper()
+                .readTree(Chart.dir().resolve("dashboards/genfleet.json").toFile());
         List<String> exprs = new ArrayList<>();
-        dashboard.path("panels").forEach(p -> p.path("targets").forEach(t -> exprs.add(t.path("expr").asText())));
+        dashboard
+                .path("panels")
+                .forEach(p ->
+                        p.path("targets").forEach(t -> exprs.add(t.path("expr").asText())));
         String all = String.join("\n", exprs);
-        for (String metric : List.of("kafka_consumergroup_lag", "genfleet_jobs_total", "genfleet_batch_size",
-                "genfleet_batch_duration_seconds", "genfleet_queue_wait_seconds", "DCGM_FI_DEV_GPU_UTIL")) {
+        for (String metric : List.of(
+                "kafka_consumergroup_lag",
+                "genfleet_jobs_total",
+                "genfleet_batch_size",
+                "genfleet_batch_duration_seconds",
+                "genfleet_queue_wait_seconds",
+                "DCGM_FI_DEV_GPU_UTIL")) {
             assertTrue(all.contains(metric), "no panel for " + metric);
         }
         assertTrue(all.contains("by (outcome)"), "jobs/s by outcome");

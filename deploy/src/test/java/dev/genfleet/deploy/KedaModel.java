@@ -1,11 +1,10 @@
 package dev.genfleet.deploy;
 
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBehavior;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBehavior;
 
 /**
  * KEDA has no Java model, so its kinds are checked against an explicit allow-list of the fields of
@@ -19,14 +18,29 @@ final class KedaModel {
     static final String API_VERSION = "keda.sh/v1alpha1";
 
     /** A field type: "string", "int", "bool", "string-map", "hpa-behavior", a nested Map or a List of one. */
-    private static final Map<String, Object> OBJECT_META = Map.of(
-            "name", "string", "namespace", "string", "labels", "string-map", "annotations", "string-map");
+    private static final Map<String, Object> OBJECT_META =
+            Map.of("name", "string", "namespace", "string", "labels", "string-map", "annotations", "string-map");
 
     private static final Map<String, Object> SCALED_OBJECT = Map.of(
-            "apiVersion", "string", "kind", "string", "metadata", OBJECT_META,
-            "spec", Map.ofEntries(
-                    Map.entry("scaleTargetRef", Map.of("apiVersion", "string", "kind", "string", "name", "string",
-                            "envSourceContainerName", "string")),
+            "apiVersion",
+            "string",
+            "kind",
+            "string",
+            "metadata",
+            OBJECT_META,
+            "spec",
+            Map.ofEntries(
+                    Map.entry(
+                            "scaleTargetRef",
+                            Map.of(
+                                    "apiVersion",
+                                    "string",
+                                    "kind",
+                                    "string",
+                                    "name",
+                                    "string",
+                                    "envSourceContainerName",
+                                    "string")),
                     Map.entry("pollingInterval", "int"),
                     Map.entry("cooldownPeriod", "int"),
                     Map.entry("initialCooldownPeriod", "int"),
@@ -34,15 +48,38 @@ final class KedaModel {
                     Map.entry("minReplicaCount", "int"),
                     Map.entry("maxReplicaCount", "int"),
                     Map.entry("fallback", Map.of("failureThreshold", "int", "replicas", "int", "behavior", "string")),
-                    Map.entry("advanced", Map.of("restoreToOriginalReplicaCount", "bool",
-                            "horizontalPodAutoscalerConfig", Map.of("name", "string", "behavior", "hpa-behavior"))),
-                    Map.entry("triggers", List.of(Map.of("type", "string", "name", "string", "metadata", "string-map",
-                            "authenticationRef", Map.of("name", "string", "kind", "string"),
-                            "metricType", "string", "useCachedMetrics", "bool")))));
+                    Map.entry(
+                            "advanced",
+                            Map.of(
+                                    "restoreToOriginalReplicaCount",
+                                    "bool",
+                                    "horizontalPodAutoscalerConfig",
+                                    Map.of("name", "string", "behavior", "hpa-behavior"))),
+                    Map.entry(
+                            "triggers",
+                            List.of(Map.of(
+                                    "type",
+                                    "string",
+                                    "name",
+                                    "string",
+                                    "metadata",
+                                    "string-map",
+                                    "authenticationRef",
+                                    Map.of("name", "string", "kind", "string"),
+                                    "metricType",
+                                    "string",
+                                    "useCachedMetrics",
+                                    "bool")))));
 
     private static final Map<String, Object> TRIGGER_AUTHENTICATION = Map.of(
-            "apiVersion", "string", "kind", "string", "metadata", OBJECT_META,
-            "spec", Map.of(
+            "apiVersion",
+            "string",
+            "kind",
+            "string",
+            "metadata",
+            OBJECT_META,
+            "spec",
+            Map.of(
                     "secretTargetRef", List.of(Map.of("parameter", "string", "name", "string", "key", "string")),
                     "configMapTargetRef", List.of(Map.of("parameter", "string", "name", "string", "key", "string")),
                     "env", List.of(Map.of("parameter", "string", "name", "string", "containerName", "string"))));
@@ -52,14 +89,33 @@ final class KedaModel {
             "TriggerAuthentication", List.of("metadata.name"));
 
     /** Parameters of KEDA's `kafka` scaler (trigger metadata) and of its TriggerAuthentication. */
-    static final Set<String> KAFKA_METADATA = Set.of("bootstrapServers", "consumerGroup", "topic", "lagThreshold",
-            "activationLagThreshold", "offsetResetPolicy", "allowIdleConsumers", "excludePersistentLag",
-            "scaleToZeroOnInvalidOffset", "limitToPartitionsWithLag", "ensureEvenDistributionOfPartitions",
-            "partitionLimitation", "version", "sasl", "tls", "unsafeSsl");
-    static final Set<String> KAFKA_AUTH_PARAMETERS = Set.of("sasl", "username", "password", "tls", "ca", "cert", "key",
-            "keyPassword", "unsafeSsl");
-    private static final Set<String> KAFKA_BOOLEANS = Set.of("allowIdleConsumers", "excludePersistentLag",
-            "scaleToZeroOnInvalidOffset", "limitToPartitionsWithLag", "ensureEvenDistributionOfPartitions", "unsafeSsl");
+    static final Set<String> KAFKA_METADATA = Set.of(
+            "bootstrapServers",
+            "consumerGroup",
+            "topic",
+            "lagThreshold",
+            "activationLagThreshold",
+            "offsetResetPolicy",
+            "allowIdleConsumers",
+            "excludePersistentLag",
+            "scaleToZeroOnInvalidOffset",
+            "limitToPartitionsWithLag",
+            "ensureEvenDistributionOfPartitions",
+            "partitionLimitation",
+            "version",
+            "sasl",
+            "tls",
+            "unsafeSsl");
+
+    static final Set<String> KAFKA_AUTH_PARAMETERS =
+            Set.of("sasl", "username", "password", "tls", "ca", "cert", "key", "keyPassword", "unsafeSsl");
+    private static final Set<String> KAFKA_BOOLEANS = Set.of(
+            "allowIdleConsumers",
+            "excludePersistentLag",
+            "scaleToZeroOnInvalidOffset",
+            "limitToPartitionsWithLag",
+            "ensureEvenDistributionOfPartitions",
+            "unsafeSsl");
 
     static List<String> check(Map<String, Object> doc) {
         String kind = (String) doc.get("kind");
@@ -162,8 +218,8 @@ final class KedaModel {
                 case "string" -> value instanceof String;
                 case "int" -> value instanceof Integer || value instanceof Long;
                 case "bool" -> value instanceof Boolean;
-                case "string-map" -> value instanceof Map<?, ?> m
-                        && m.values().stream().allMatch(v -> v instanceof String);
+                case "string-map" ->
+                    value instanceof Map<?, ?> m && m.values().stream().allMatch(v -> v instanceof String);
                 case "hpa-behavior" -> {
                     var behavior = CoreModel.load((Map<String, Object>) value, HorizontalPodAutoscalerBehavior.class);
                     int before = problems.size();
@@ -173,11 +229,11 @@ final class KedaModel {
                 default -> throw new IllegalArgumentException(type.toString());
             };
             if (!ok && !"hpa-behavior".equals(type)) {
-                problems.add(path + ": expected " + type + ", got " + value.getClass().getSimpleName() + " " + value);
+                problems.add(path + ": expected " + type + ", got "
+                        + value.getClass().getSimpleName() + " " + value);
             }
         }
     }
 
-    private KedaModel() {
-    }
+    private KedaModel() {}
 }

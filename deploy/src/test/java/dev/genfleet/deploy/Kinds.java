@@ -22,6 +22,5 @@ final class Kinds {
         return problems;
     }
 
-    private Kinds() {
-    }
+    private Kinds() {}
 }

@@ -40,8 +40,11 @@ final class ModelWalker {
             return;
         }
         for (Method m : type.getMethods()) {
-            if (m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers()) || !m.getName().startsWith("get")
-                    || m.getReturnType().isPrimitive() || m.getDeclaringClass() == Object.class) {
+            if (m.getParameterCount() != 0
+                    || Modifier.isStatic(m.getModifiers())
+                    || !m.getName().startsWith("get")
+                    || m.getReturnType().isPrimitive()
+                    || m.getDeclaringClass() == Object.class) {
                 continue;
             }
             Object value;
@@ -56,11 +59,11 @@ final class ModelWalker {
                 }
                 continue;
             }
-            String field = Character.toLowerCase(m.getName().charAt(3)) + m.getName().substring(4);
+            String field =
+                    Character.toLowerCase(m.getName().charAt(3)) + m.getName().substring(4);
             walk(value, path + "." + field, problems, seen);
         }
     }
 
-    private ModelWalker() {
-    }
+    private ModelWalker() {}
 }

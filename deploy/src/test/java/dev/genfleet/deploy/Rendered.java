@@ -13,7 +13,9 @@ record Rendered(Path valuesFile, List<Map<String, Object>> docs, Map<String, Obj
     }
 
     Map<String, Object> one(String kind, String name) {
-        return ofKind(kind).stream().filter(d -> name.equals(Tree.str(d, "metadata.name"))).findFirst()
+        return ofKind(kind).stream()
+                .filter(d -> name.equals(Tree.str(d, "metadata.name")))
+                .findFirst()
                 .orElseThrow(() -> new NoSuchElementException(kind + " " + name + " in " + this));
     }
 

@@ -11,28 +11,51 @@ import java.util.Map;
 final class Required {
 
     static final Map<String, List<String>> FIELDS = Map.ofEntries(
-            Map.entry("Deployment", List.of("spec.selector.matchLabels", "spec.template.metadata.labels",
-                    "spec.template.spec.containers[].name", "spec.template.spec.containers[].image",
-                    "spec.template.spec.volumes[].name")),
+            Map.entry(
+                    "Deployment",
+                    List.of(
+                            "spec.selector.matchLabels",
+                            "spec.template.metadata.labels",
+                            "spec.template.spec.containers[].name",
+                            "spec.template.spec.containers[].image",
+                            "spec.template.spec.volumes[].name")),
             Map.entry("Service", List.of("spec.ports[].port", "spec.selector")),
             Map.entry("ConfigMap", List.of()),
             Map.entry("Secret", List.of()),
             Map.entry("ServiceAccount", List.of()),
             Map.entry("PodDisruptionBudget", List.of("spec.selector")),
-            Map.entry("HorizontalPodAutoscaler", List.of("spec.scaleTargetRef.kind", "spec.scaleTargetRef.name",
-                    "spec.maxReplicas")),
+            Map.entry(
+                    "HorizontalPodAutoscaler",
+                    List.of("spec.scaleTargetRef.kind", "spec.scaleTargetRef.name", "spec.maxReplicas")),
             Map.entry("NetworkPolicy", List.of("spec.podSelector")),
-            Map.entry("Kafka", List.of("spec.kafka.listeners[].name", "spec.kafka.listeners[].port",
-                    "spec.kafka.listeners[].type", "spec.kafka.listeners[].tls")),
-            Map.entry("KafkaNodePool", List.of("metadata.labels.[strimzi.io/cluster]", "spec.replicas", "spec.roles",
-                    "spec.storage.type")),
-            Map.entry("KafkaTopic", List.of("metadata.labels.[strimzi.io/cluster]", "spec.partitions", "spec.replicas")),
-            Map.entry("KafkaUser", List.of("metadata.labels.[strimzi.io/cluster]", "spec.authentication.type",
-                    "spec.authorization.acls[].resource.type", "spec.authorization.acls[].operations")),
+            Map.entry(
+                    "Kafka",
+                    List.of(
+                            "spec.kafka.listeners[].name",
+                            "spec.kafka.listeners[].port",
+                            "spec.kafka.listeners[].type",
+                            "spec.kafka.listeners[].tls")),
+            Map.entry(
+                    "KafkaNodePool",
+                    List.of(
+                            "metadata.labels.[strimzi.io/cluster]",
+                            "spec.replicas",
+                            "spec.roles",
+                            "spec.storage.type")),
+            Map.entry(
+                    "KafkaTopic", List.of("metadata.labels.[strimzi.io/cluster]", "spec.partitions", "spec.replicas")),
+            Map.entry(
+                    "KafkaUser",
+                    List.of(
+                            "metadata.labels.[strimzi.io/cluster]",
+                            "spec.authentication.type",
+                            "spec.authorization.acls[].resource.type",
+                            "spec.authorization.acls[].operations")),
             Map.entry("ServiceMonitor", List.of("spec.selector", "spec.endpoints[].port")),
             Map.entry("PodMonitor", List.of("spec.selector", "spec.podMetricsEndpoints[].port")),
-            Map.entry("ScaledObject", List.of("spec.scaleTargetRef.name", "spec.triggers[].type",
-                    "spec.triggers[].metadata")),
+            Map.entry(
+                    "ScaledObject",
+                    List.of("spec.scaleTargetRef.name", "spec.triggers[].type", "spec.triggers[].metadata")),
             Map.entry("TriggerAuthentication", List.of()));
 
     static List<String> check(Map<String, Object> doc) {
@@ -85,6 +108,5 @@ final class Required {
         missing(child, parts, i + 1, path, id, problems);
     }
 
-    private Required() {
-    }
+    private Required() {}
 }

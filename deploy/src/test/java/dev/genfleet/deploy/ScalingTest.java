@@ -6,17 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.genfleet.schemas.TopicCatalog;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import dev.genfleet.schemas.TopicCatalog;
 
 /** KEDA watches exactly what each pool consumes, with the README's arithmetic; GPU pools get GPUs. */
 class ScalingTest {
@@ -46,12 +44,18 @@ class ScalingTest {
             }
             // what the worker consumes: worker/src/main/resources/application.properties
             String prefix = Tree.str(r.values(), "topics.jobsPrefix");
-            assertEquals(new TreeSet<>(Set.of(
-                    prefix + name + ".interactive <- genfleet-worker-" + name + "-interactive",
-                    prefix + name + ".bulk <- genfleet-worker-" + name + "-bulk")), watched);
+            assertEquals(
+                    new TreeSet<>(Set.of(
+                            prefix + name + ".interactive <- genfleet-worker-" + name + "-interactive",
+                            prefix + name + ".bulk <- genfleet-worker-" + name + "-bulk")),
+                    watched);
         }
-        assertEquals(r.pools().stream().filter(p -> Boolean.TRUE.equals(Tree.get(p, "scaling.enabled"))).count(),
-                r.ofKind("ScaledObject").size(), "one ScaledObject per scaled pool, no strays");
+        assertEquals(
+                r.pools().stream()
+                        .filter(p -> Boolean.TRUE.equals(Tree.get(p, "scaling.enabled")))
+                        .count(),
+                r.ofKind("ScaledObject").size(),
+                "one ScaledObject per scaled pool, no strays");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -67,8 +71,12 @@ class ScalingTest {
                 String priority = (String) t.get("name");
                 double target = Tree.num(pool, "scaling." + priority + "TargetSeconds");
                 long expected = Math.max(1, (long) Math.ceil(perReplica * target));
-                assertEquals(String.valueOf(expected), Tree.str(t, "metadata.lagThreshold"), pool.get("name") + " " + priority);
-                assertEquals(String.valueOf((long) Tree.num(pool, "scaling.activationLagThreshold")),
+                assertEquals(
+                        String.valueOf(expected),
+                        Tree.str(t, "metadata.lagThreshold"),
+                        pool.get("name") + " " + priority);
+                assertEquals(
+                        String.valueOf((long) Tree.num(pool, "scaling.activationLagThreshold")),
                         Tree.str(t, "metadata.activationLagThreshold"));
             }
         }
@@ -79,7 +87,8 @@ class ScalingTest {
     void shouldScaleFromZeroWithoutCommittedOffsetsAndNeverBeyondPartitions(Path values) {
         Rendered r = Chart.render(values);
         Map<String, Integer> partitions = new java.util.HashMap<>();
-        TopicCatalog.load().topics(r.pools().stream().map(p -> (String) p.get("name")).toList())
+        TopicCatalog.load()
+                .topics(r.pools().stream().map(p -> (String) p.get("name")).toList())
                 .forEach(t -> partitions.put(t.name(), t.partitions()));
         for (Map<String, Object> so : r.ofKind("ScaledObject")) {
             int max = (int) Tree.num(so, "spec.maxReplicaCount");
@@ -91,7 +100,9 @@ class ScalingTest {
                 assertEquals("false", Tree.str(t, "metadata.scaleToZeroOnInvalidOffset"));
                 assertEquals("false", Tree.str(t, "metadata.allowIdleConsumers"));
                 int p = partitions.get(Tree.str(t, "metadata.topic"));
-                assertTrue(max <= p, Tree.str(so, "metadata.name") + ": maxReplicaCount " + max + " > " + p + " partitions");
+                assertTrue(
+                        max <= p,
+                        Tree.str(so, "metadata.name") + ": maxReplicaCount " + max + " > " + p + " partitions");
             }
         }
     }
@@ -136,13 +147,16 @@ class ScalingTest {
             double worst = Tree.num(pool, "worstBatchSeconds");
             double drain = Tree.num(pool, "drainTimeoutSeconds");
             double grace = Tree.num(pod, "terminationGracePeriodSeconds");
-            double preStop = Double.parseDouble(((List<?>) Tree.get(container, "lifecycle.preStop.exec.command")).get(1).toString());
+            double preStop = Double.parseDouble(((List<?>) Tree.get(container, "lifecycle.preStop.exec.command"))
+                    .get(1)
+                    .toString());
             assertTrue(grace > preStop + worst + drain, pool.get("name") + ": grace " + grace);
             assertTrue(drain >= worst, "a drain shorter than a batch cuts the batch off");
             assertEquals((long) drain + "s", env(container).get("GENFLEET_WORKER_DRAIN_TIMEOUT"));
             String shutdown = env(container).get("QUARKUS_SHUTDOWN_TIMEOUT");
             assertTrue(Long.parseLong(shutdown.replace("s", "")) > drain, "Quarkus must wait for the drain");
-            assertTrue(Long.parseLong(shutdown.replace("s", "")) + preStop < grace, "the kubelet must wait for Quarkus");
+            assertTrue(
+                    Long.parseLong(shutdown.replace("s", "")) + preStop < grace, "the kubelet must wait for Quarkus");
         }
     }
 
@@ -150,7 +164,11 @@ class ScalingTest {
     static Map<String, String> env(Map<String, Object> container) {
         Map<String, String> env = new java.util.HashMap<>();
         for (Map<String, Object> e : Tree.maps(container, "env")) {
-            env.put((String) e.get("name"), e.get("value") == null ? "<from " + e.get("valueFrom") + ">" : e.get("value").toString());
+            env.put(
+                    (String) e.get("name"),
+                    e.get("value") == null
+                            ? "<from " + e.get("valueFrom") + ">"
+                            : e.get("value").toString());
         }
         return env;
     }

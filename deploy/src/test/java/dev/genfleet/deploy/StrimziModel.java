@@ -48,7 +48,8 @@ final class StrimziModel {
         }
         try {
             Class<?> type = Class.forName(KINDS.get(kind), true, LOADER);
-            Object model = MAPPER.getClass().getMethod("readValue", String.class, Class.class)
+            Object model = MAPPER.getClass()
+                    .getMethod("readValue", String.class, Class.class)
                     .invoke(MAPPER, Chart.YAML.writeValueAsString(doc), type);
             ModelWalker.walk(model, id, problems);
         } catch (java.lang.reflect.InvocationTargetException e) {
@@ -62,7 +63,9 @@ final class StrimziModel {
     private static ClassLoader loader() {
         Path dir = Path.of(System.getProperty("genfleet.strimzi-model", "target/strimzi-model"));
         try (Stream<Path> jars = Files.list(dir)) {
-            URL[] urls = jars.filter(p -> p.toString().endsWith(".jar")).map(StrimziModel::url).toArray(URL[]::new);
+            URL[] urls = jars.filter(p -> p.toString().endsWith(".jar"))
+                    .map(StrimziModel::url)
+                    .toArray(URL[]::new);
             if (urls.length == 0) {
                 throw new IllegalStateException("no jars in " + dir + "; run the build (dependency:copy)");
             }
@@ -84,14 +87,15 @@ final class StrimziModel {
         try {
             Class<?> factoryType = Class.forName("com.fasterxml.jackson.core.JsonFactory", true, LOADER);
             Object yamlFactory = Class.forName("com.fasterxml.jackson.dataformat.yaml.YAMLFactory", true, LOADER)
-                    .getConstructor().newInstance();
+                    .getConstructor()
+                    .newInstance();
             return Class.forName("com.fasterxml.jackson.databind.ObjectMapper", true, LOADER)
-                    .getConstructor(factoryType).newInstance(yamlFactory);
+                    .getConstructor(factoryType)
+                    .newInstance(yamlFactory);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private StrimziModel() {
-    }
+    private StrimziModel() {}
 }

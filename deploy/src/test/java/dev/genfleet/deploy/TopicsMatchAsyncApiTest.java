@@ -3,23 +3,22 @@ package dev.genfleet.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.genfleet.schemas.TopicCatalog;
+import dev.genfleet.schemas.TopicCatalog.TopicSpec;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import dev.genfleet.schemas.TopicCatalog;
-import dev.genfleet.schemas.TopicCatalog.TopicSpec;
 
 /** The chart's KafkaTopics are the AsyncAPI document's topics: names, partitions, compaction, retention, configs. */
 class TopicsMatchAsyncApiTest {
 
     static Stream<Path> examplesWithTopics() {
-        return Chart.examples().stream().filter(p -> !Chart.render(p).ofKind("KafkaTopic").isEmpty());
+        return Chart.examples().stream()
+                .filter(p -> !Chart.render(p).ofKind("KafkaTopic").isEmpty());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -37,8 +36,12 @@ class TopicsMatchAsyncApiTest {
         }
         Map<String, String> actual = new TreeMap<>();
         for (Map<String, Object> topic : rendered.ofKind("KafkaTopic")) {
-            actual.put(Tree.str(topic, "spec.topicName"), describe((int) Tree.num(topic, "spec.partitions"),
-                    (int) Tree.num(topic, "spec.replicas"), Tree.map(topic, "spec.config")));
+            actual.put(
+                    Tree.str(topic, "spec.topicName"),
+                    describe(
+                            (int) Tree.num(topic, "spec.partitions"),
+                            (int) Tree.num(topic, "spec.replicas"),
+                            Tree.map(topic, "spec.config")));
         }
         assertEquals(expected, actual);
     }
@@ -51,8 +54,12 @@ class TopicsMatchAsyncApiTest {
             expected.put(spec.channel(), describe(spec.partitions(), spec.replicas(), spec.configs()));
         }
         Map<String, String> actual = new TreeMap<>();
-        specs.forEach((channel, spec) -> actual.put(channel, describe((int) Tree.num(spec, "partitions"),
-                (int) Tree.num(spec, "replicas"), Tree.map(spec, "config"))));
+        specs.forEach((channel, spec) -> actual.put(
+                channel,
+                describe(
+                        (int) Tree.num(spec, "partitions"),
+                        (int) Tree.num(spec, "replicas"),
+                        Tree.map(spec, "config"))));
         assertEquals(expected, actual);
     }
 

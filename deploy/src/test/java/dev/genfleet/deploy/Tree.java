@@ -59,6 +59,5 @@ final class Tree {
         throw new IllegalArgumentException(path + " is not a number: " + v);
     }
 
-    private Tree() {
-    }
+    private Tree() {}
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 /** The checks themselves: a mistake of each class must be caught, or the example tests prove nothing. */
@@ -33,7 +32,9 @@ class ValidatorsTest {
 
     @Test
     void shouldAcceptAValidDeployment() {
-        assertEquals(List.of(), Kinds.check(yaml(DEPLOYMENT.formatted("nodeSelector: {a: b}", "ports: [{containerPort: 80}]"))));
+        assertEquals(
+                List.of(),
+                Kinds.check(yaml(DEPLOYMENT.formatted("nodeSelector: {a: b}", "ports: [{containerPort: 80}]"))));
     }
 
     @Test
@@ -50,7 +51,8 @@ class ValidatorsTest {
 
     @Test
     void shouldRejectAMissingRequiredCoreField() {
-        List<String> problems = Kinds.check(yaml(DEPLOYMENT.formatted("", "").replace("image: i", "imagePullPolicy: Always")));
+        List<String> problems =
+                Kinds.check(yaml(DEPLOYMENT.formatted("", "").replace("image: i", "imagePullPolicy: Always")));
         assertTrue(problems.toString().contains("containers[].image"), problems::toString);
     }
 
@@ -144,13 +146,16 @@ class ValidatorsTest {
 
     @Test
     void shouldRejectADuplicateKey() {
-        RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+        RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(
+                RuntimeException.class,
                 () -> Chart.parse("kind: ConfigMap\nmetadata:\n  labels: {a: b}\n  labels: {a: c}\n"));
         assertTrue(e.getMessage().contains("Duplicate"), e::getMessage);
     }
 
     @Test
     void shouldRejectAKindWithoutAModel() {
-        assertTrue(Kinds.check(yaml("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n")).toString().contains("no typed model"));
+        assertTrue(Kinds.check(yaml("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"))
+                .toString()
+                .contains("no typed model"));
     }
 }

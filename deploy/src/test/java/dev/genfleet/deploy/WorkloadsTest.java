@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -29,7 +28,11 @@ class WorkloadsTest {
         for (Map<String, Object> d : deployments) {
             String name = Tree.str(d, "metadata.name");
             Map<String, Object> podLabels = Tree.map(d, "spec.template.metadata.labels");
-            assertTrue(podLabels.entrySet().containsAll(Tree.map(d, "spec.selector.matchLabels").entrySet()),
+            assertTrue(
+                    podLabels
+                            .entrySet()
+                            .containsAll(
+                                    Tree.map(d, "spec.selector.matchLabels").entrySet()),
                     name + ": selector does not match its pods");
             for (Map<String, Object> c : Tree.maps(d, "spec.template.spec.containers")) {
                 for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
@@ -44,7 +47,10 @@ class WorkloadsTest {
                 assertEquals(Boolean.TRUE, Tree.get(c, "securityContext.readOnlyRootFilesystem"));
             }
             long pdbs = r.ofKind("PodDisruptionBudget").stream()
-                    .filter(p -> podLabels.entrySet().containsAll(Tree.map(p, "spec.selector.matchLabels").entrySet()))
+                    .filter(p -> podLabels
+                            .entrySet()
+                            .containsAll(
+                                    Tree.map(p, "spec.selector.matchLabels").entrySet()))
                     .count();
             assertEquals(1, pdbs, name + " needs exactly one PodDisruptionBudget");
         }
@@ -63,7 +69,9 @@ class WorkloadsTest {
             assertEquals(null, Tree.get(d, "spec.replicas"), "the HPA owns replicas");
         }
         Map<String, Object> svc = r.one("Service", gateway);
-        assertTrue(Tree.map(d, "spec.template.metadata.labels").entrySet().containsAll(Tree.map(svc, "spec.selector").entrySet()));
+        assertTrue(Tree.map(d, "spec.template.metadata.labels")
+                .entrySet()
+                .containsAll(Tree.map(svc, "spec.selector").entrySet()));
         String config = Tree.str(r.one("ConfigMap", gateway), "data").toString();
         assertTrue(config.contains("genfleet.gateway.create-topics=false"), "Strimzi owns topics in a cluster");
         assertTrue(config.contains("quarkus.http.host=0.0.0.0"));
@@ -90,8 +98,11 @@ class WorkloadsTest {
         assertEquals(List.of("http"), ports.stream().map(p -> p.get("port")).toList());
         for (Map<String, Object> pool : r.pools()) {
             Map<String, Object> d = r.one("Deployment", Chart.RELEASE + "-worker-" + pool.get("name"));
-            var containerPorts = Tree.maps(Tree.maps(d, "spec.template.spec.containers").get(0), "ports");
-            assertEquals(List.of(8081), containerPorts.stream().map(p -> p.get("containerPort")).toList());
+            var containerPorts =
+                    Tree.maps(Tree.maps(d, "spec.template.spec.containers").get(0), "ports");
+            assertEquals(
+                    List.of(8081),
+                    containerPorts.stream().map(p -> p.get("containerPort")).toList());
         }
     }
 
@@ -106,11 +117,19 @@ class WorkloadsTest {
             Map<String, Object> sm = r.one("ServiceMonitor", Chart.RELEASE + "-" + component);
             assertEquals("/q/metrics", Tree.str(Tree.maps(sm, "spec.endpoints").get(0), "path"));
             Map<String, Object> selector = Tree.map(sm, "spec.selector.matchLabels");
-            assertFalse(r.ofKind("Service").stream()
-                    .filter(s -> Tree.map(s, "metadata.labels").entrySet().containsAll(selector.entrySet())).toList().isEmpty(),
+            assertFalse(
+                    r.ofKind("Service").stream()
+                            .filter(s ->
+                                    Tree.map(s, "metadata.labels").entrySet().containsAll(selector.entrySet()))
+                            .toList()
+                            .isEmpty(),
                     component + " ServiceMonitor selects no Service");
         }
-        assertEquals(r.pools().size(), r.ofKind("Service").stream()
-                .filter(s -> Tree.str(s, "metadata.name").endsWith("-metrics")).count(), "one metrics Service per pool");
+        assertEquals(
+                r.pools().size(),
+                r.ofKind("Service").stream()
+                        .filter(s -> Tree.str(s, "metadata.name").endsWith("-metrics"))
+                        .count(),
+                "one metrics Service per pool");
     }
 }

@@ -4,6 +4,11 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.genfleet.client.GenfleetClient;
+import dev.genfleet.schemas.Topics;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -21,12 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.genfleet.client.GenfleetClient;
-import dev.genfleet.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -51,7 +50,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class FleetE2EIT {
 
     private static final Duration CAMPAIGN_TIMEOUT = Duration.ofMinutes(4);
-    private static final Path REPO = Path.of(System.getProperty("genfleet.repo", "..")).toAbsolutePath().normalize();
+    private static final Path REPO =
+            Path.of(System.getProperty("genfleet.repo", "..")).toAbsolutePath().normalize();
 
     private Path home;
     private Map<String, String> env;
@@ -65,9 +65,15 @@ class FleetE2EIT {
         int kafkaPort = freePorts(2); // broker and controller
         int gatewayPort = freePorts(1);
         int workerPortBase = freePorts(3); // workers listen on base + 1, base + 2 (one per pool)
-        env = Map.of("GENFLEET_HOME", home.toString(), "GENFLEET_PORT", String.valueOf(gatewayPort),
-                "GENFLEET_KAFKA_PORT", String.valueOf(kafkaPort),
-                "GENFLEET_WORKER_PORT_BASE", String.valueOf(workerPortBase));
+        env = Map.of(
+                "GENFLEET_HOME",
+                home.toString(),
+                "GENFLEET_PORT",
+                String.valueOf(gatewayPort),
+                "GENFLEET_KAFKA_PORT",
+                String.valueOf(kafkaPort),
+                "GENFLEET_WORKER_PORT_BASE",
+                String.valueOf(workerPortBase));
         genfleet("up");
         Map<String, String> exported = readEnv();
         client = new GenfleetClient(URI.create(exported.get("GENFLEET_URL")), exported.get("GENFLEET_API_KEY"));
@@ -85,7 +91,8 @@ class FleetE2EIT {
     @Order(1)
     void shouldRunTheReadmeWalkthroughVerbatim() throws Exception {
         String readme = Files.readString(REPO.resolve("README.md"));
-        Matcher section = Pattern.compile("<!-- walkthrough:start -->(.*?)<!-- walkthrough:end -->", Pattern.DOTALL).matcher(readme);
+        Matcher section = Pattern.compile("<!-- walkthrough:start -->(.*?)<!-- walkthrough:end -->", Pattern.DOTALL)
+                .matcher(readme);
         assertTrue(section.find(), "README.md has no walkthrough section");
         StringBuilder script = new StringBuilder("set -euo pipefail\n");
         Matcher block = Pattern.compile("```bash\\n(.*?)```", Pattern.DOTALL).matcher(section.group(1));
@@ -96,7 +103,10 @@ class FleetE2EIT {
         Files.createSymbolicLink(work.resolve(".genfleet"), home);
         Path file = work.resolve("walkthrough.sh");
         Files.writeString(file, script);
-        Process bash = new ProcessBuilder("bash", file.toString()).directory(work.toFile()).redirectErrorStream(true).start();
+        Process bash = new ProcessBuilder("bash", file.toString())
+                .directory(work.toFile())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(bash.waitFor(3, TimeUnit.MINUTES), "walkthrough did not finish");
         assertEquals(0, bash.exitValue(), "walkthrough failed:\n" + output);
@@ -117,7 +127,8 @@ class FleetE2EIT {
         awaitSucceeded(campaign, 20);
         long pid = pid("worker-text-1");
         kill("-KILL", pid);
-        await().atMost(Duration.ofSeconds(20)).until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
         genfleet("up"); // restarts what died
         awaitExactlyOneResultPerRecipient(campaign, 300);
     }
@@ -130,14 +141,17 @@ class FleetE2EIT {
         awaitSucceeded(campaign, 20);
         long broker = pid("broker");
         kill("-TERM", broker);
-        await().atMost(Duration.ofSeconds(60)).until(() -> !ProcessHandle.of(broker).map(ProcessHandle::isAlive).orElse(false));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() ->
+                        !ProcessHandle.of(broker).map(ProcessHandle::isAlive).orElse(false));
         genfleet("up");
         awaitExactlyOneResultPerRecipient(campaign, 300);
         assertEquals(gatewayPid, pid("gateway"), "the gateway was restarted");
         ObjectNode job = GenfleetClient.mapper().createObjectNode().put("model", "copy-gpt");
         job.putObject("input").put("prompt", "Hi Ben, ").put("max_tokens", 20).put("seed", 5);
         String id = client.submitJob(job).path("id").asText();
-        await().atMost(Duration.ofSeconds(60)).until(() -> "SUCCEEDED".equals(client.job(id).path("status").asText()));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> "SUCCEEDED".equals(client.job(id).path("status").asText()));
     }
 
     @Test
@@ -146,7 +160,9 @@ class FleetE2EIT {
         assertTrue(!firstCampaignJobs.isEmpty(), "needs the jobs of the first campaign");
         long gateway = pid("gateway");
         kill("-TERM", gateway);
-        await().atMost(Duration.ofSeconds(60)).until(() -> !ProcessHandle.of(gateway).map(ProcessHandle::isAlive).orElse(false));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() ->
+                        !ProcessHandle.of(gateway).map(ProcessHandle::isAlive).orElse(false));
         genfleet("up");
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
             for (String id : firstCampaignJobs.subList(0, 25)) {
@@ -160,8 +176,12 @@ class FleetE2EIT {
     void shouldRunTheBenchmarkAtATinySizeToKeepItFromRotting() throws Exception {
         genfleet("bench", "--tiny");
         String output = Files.readString(home.resolve("genfleet-bench.log"));
-        assertTrue(Pattern.compile("fleet_vs_raw=[0-9.]+ batching_gain=[0-9.]+ fanout_vs_producer=[0-9.]+ "
-                + "fleet_vs_djl_serving=NA queue_p99_ms=[0-9]+ queue_p99_loaded_ms=[0-9]+").matcher(output).find(), output);
+        assertTrue(
+                Pattern.compile("fleet_vs_raw=[0-9.]+ batching_gain=[0-9.]+ fanout_vs_producer=[0-9.]+ "
+                                + "fleet_vs_djl_serving=NA queue_p99_ms=[0-9]+ queue_p99_loaded_ms=[0-9]+")
+                        .matcher(output)
+                        .find(),
+                output);
     }
 
     @Test
@@ -179,7 +199,10 @@ class FleetE2EIT {
             assertTrue(ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true), "process " + pid + " survived down");
         }
         List<String> leftovers = ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(home.toString())).orElse(false))
+                .filter(p -> p.info()
+                        .commandLine()
+                        .map(c -> c.contains(home.toString()))
+                        .orElse(false))
                 .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
                 .toList();
         assertEquals(List.of(), leftovers);
@@ -202,14 +225,21 @@ class FleetE2EIT {
     }
 
     private void awaitSucceeded(String campaign, int atLeast) {
-        await().atMost(CAMPAIGN_TIMEOUT).pollInterval(Duration.ofMillis(200))
-                .until(() -> client.campaign(campaign).path("counts").path("succeeded").asInt() >= atLeast);
+        await().atMost(CAMPAIGN_TIMEOUT)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> client.campaign(campaign)
+                                .path("counts")
+                                .path("succeeded")
+                                .asInt()
+                        >= atLeast);
     }
 
     /** Waits for the campaign, then checks one SUCCEEDED line per recipient and one committed result record per job. */
     private List<String> awaitExactlyOneResultPerRecipient(String campaign, int recipients) {
-        await().atMost(CAMPAIGN_TIMEOUT).pollInterval(Duration.ofMillis(500))
-                .until(() -> "FINISHED".equals(client.campaign(campaign).path("status").asText()));
+        await().atMost(CAMPAIGN_TIMEOUT)
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> "FINISHED"
+                        .equals(client.campaign(campaign).path("status").asText()));
         List<JsonNode> lines = client.campaignResults(campaign);
         Map<String, Long> perRecipient = lines.stream()
                 .collect(Collectors.groupingBy(l -> l.path("custom_id").asText(), Collectors.counting()));
@@ -225,16 +255,24 @@ class FleetE2EIT {
 
     private Map<String, Long> committedResults(Set<String> jobIds) {
         Map<String, Long> counts = new HashMap<>();
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (var consumer = new KafkaConsumer<>(
+                Map.<String, Object>of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             String topic = Topics.DEFAULT_RESULTS;
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+                    && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (jobIds.contains(r.key())) {
                         counts.merge(r.key(), 1L, Long::sum);
@@ -246,11 +284,14 @@ class FleetE2EIT {
     }
 
     private long pid(String component) throws IOException {
-        return Long.parseLong(Files.readString(home.resolve("run").resolve(component + ".pid")).trim());
+        return Long.parseLong(Files.readString(home.resolve("run").resolve(component + ".pid"))
+                .trim());
     }
 
     private static void kill(String signal, long pid) throws Exception {
-        assertEquals(0, new ProcessBuilder("kill", signal, String.valueOf(pid)).start().waitFor());
+        assertEquals(
+                0,
+                new ProcessBuilder("kill", signal, String.valueOf(pid)).start().waitFor());
     }
 
     private Map<String, String> readEnv() throws IOException {
@@ -266,14 +307,20 @@ class FleetE2EIT {
 
     private void genfleet(String... args) throws Exception {
         int exit = genfleetAllowingFailure(args);
-        assertEquals(0, exit, "./genfleet " + String.join(" ", args) + " failed:\n"
-                + Files.readString(home.resolve("genfleet-" + args[0] + ".log")));
+        assertEquals(
+                0,
+                exit,
+                "./genfleet " + String.join(" ", args) + " failed:\n"
+                        + Files.readString(home.resolve("genfleet-" + args[0] + ".log")));
     }
 
     private int genfleetAllowingFailure(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("bash", REPO.resolve("genfleet").toString()));
+        List<String> command =
+                new ArrayList<>(List.of("bash", REPO.resolve("genfleet").toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(REPO.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(home.resolve("genfleet-" + args[0] + ".log").toFile());
         builder.environment().putAll(env);
         Process process = builder.start();

@@ -30,7 +30,10 @@ class ShellScriptsTest {
         command.addAll(SCRIPTS);
         Process p;
         try {
-            p = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true).start();
+            p = new ProcessBuilder(command)
+                    .directory(REPO.toFile())
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
             throw new AssertionError("shellcheck is not installed (apt-get install shellcheck; .ci/run does)", e);
         }

@@ -16,23 +16,40 @@ import org.junit.jupiter.api.Test;
 class InferenceArchitectureTest {
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.genfleet.inference");
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.genfleet.inference");
 
     @Test
     void knowsNoJobs() {
-        ArchRule rule = noClasses().that().resideInAPackage("dev.genfleet.inference..")
-            .should().dependOnClassesThat().resideInAnyPackage("dev.genfleet.schemas..", "dev.genfleet.worker..",
-                    "dev.genfleet.gateway..", "dev.genfleet.training..")
-            .because("inference is a library of models; jobs, topics and training live elsewhere");
+        ArchRule rule = noClasses()
+                .that()
+                .resideInAPackage("dev.genfleet.inference..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.genfleet.schemas..",
+                        "dev.genfleet.worker..",
+                        "dev.genfleet.gateway..",
+                        "dev.genfleet.training..")
+                .because("inference is a library of models; jobs, topics and training live elsewhere");
         rule.check(CLASSES);
     }
 
     @Test
     void knowsNoFramework() {
-        ArchRule rule = noClasses().that().resideInAPackage("dev.genfleet.inference..")
-            .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "io.quarkus..", "jakarta..",
-                    "org.eclipse.microprofile..", "io.smallrye..", "io.vertx..")
-            .because("inference runs in a worker, a benchmark or a trainer alike");
+        ArchRule rule = noClasses()
+                .that()
+                .resideInAPackage("dev.genfleet.inference..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.apache.kafka..",
+                        "io.quarkus..",
+                        "jakarta..",
+                        "org.eclipse.microprofile..",
+                        "io.smallrye..",
+                        "io.vertx..")
+                .because("inference runs in a worker, a benchmark or a trainer alike");
         rule.check(CLASSES);
     }
 }

@@ -1,10 +1,5 @@
 package dev.genfleet.schemas;
 
-import java.net.URI;
-import java.time.ZoneOffset;
-import java.util.Objects;
-import java.util.UUID;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -12,6 +7,10 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.message.MessageReader;
 import io.cloudevents.kafka.KafkaMessageFactory;
+import java.net.URI;
+import java.time.ZoneOffset;
+import java.util.Objects;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
@@ -96,7 +95,8 @@ public final class EventCodec {
             return failed(Decoded.Codes.NOT_A_CLOUDEVENT, "not a CloudEvent in Kafka binary mode: " + e.getMessage());
         }
         if (!expected.accepts(event.getType())) {
-            return failed(Decoded.Codes.UNEXPECTED_TYPE,
+            return failed(
+                    Decoded.Codes.UNEXPECTED_TYPE,
                     "type '" + event.getType() + "' is not a " + expected.name().toLowerCase() + " v1 type");
         }
         if (event.getData() == null) {
@@ -116,7 +116,8 @@ public final class EventCodec {
         }
         Object tenant = event.getExtension(TENANT);
         if (tenant != null && payload.tenant() != null && !tenant.toString().equals(payload.tenant())) {
-            return failed(Decoded.Codes.INVALID_PAYLOAD,
+            return failed(
+                    Decoded.Codes.INVALID_PAYLOAD,
                     "tenant extension '" + tenant + "' does not match payload tenant '" + payload.tenant() + "'");
         }
         return new Decoded.Ok<>(payload, event);

@@ -61,7 +61,8 @@ public enum EventType {
             case JOB_REQUEST -> "job.submitted";
             case JOB_RESULT -> "job.result";
             case AUDIT_EVENT -> "audit." + kebab(((AuditEvent) payload).type().name());
-            case CONTROL_COMMAND -> "control." + kebab(((ControlCommand) payload).action().name());
+            case CONTROL_COMMAND ->
+                "control." + kebab(((ControlCommand) payload).action().name());
             case DEAD_LETTER -> "job.dead-letter";
             case MODEL_ANNOUNCEMENT -> "model.announced";
         };

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -33,7 +32,8 @@ public final class FleetLag {
         return "genfleet-worker-" + pool + "-" + priority.wireName();
     }
 
-    public static List<Lag> measure(Admin admin, Topics topics, List<String> pools) throws ExecutionException, InterruptedException {
+    public static List<Lag> measure(Admin admin, Topics topics, List<String> pools)
+            throws ExecutionException, InterruptedException {
         List<Lag> lags = new ArrayList<>();
         var existing = admin.listTopics().names().get();
         for (String pool : pools) {
@@ -42,15 +42,22 @@ public final class FleetLag {
                 if (!existing.contains(topic)) {
                     continue;
                 }
-                int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+                int partitions = admin.describeTopics(List.of(topic))
+                        .allTopicNames()
+                        .get()
+                        .get(topic)
+                        .partitions()
+                        .size();
                 Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
                 for (int p = 0; p < partitions; p++) {
                     latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
                 }
-                Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get();
+                Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+                        admin.listOffsets(latest).all().get();
                 String group = groupOf(pool, priority);
-                Map<TopicPartition, OffsetAndMetadata> committed =
-                        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata()
+                        .get();
                 long end = 0;
                 long done = 0;
                 for (TopicPartition tp : latest.keySet()) {
@@ -70,12 +77,18 @@ public final class FleetLag {
             System.exit(2);
         }
         List<String> pools = args.length > 1 ? List.of(args).subList(1, args.length) : Topics.DEFAULT_POOLS;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, args[0],
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 8000))) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                args[0],
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                5000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                8000))) {
             System.out.printf("%-8s %-12s %10s %10s %8s%n", "pool", "priority", "written", "committed", "lag");
             for (Lag lag : measure(admin, Topics.defaults(), pools)) {
-                System.out.printf("%-8s %-12s %10d %10d %8d%n", lag.pool(), lag.priority().wireName(), lag.end(),
-                        lag.committed(), lag.lag());
+                System.out.printf(
+                        "%-8s %-12s %10d %10d %8d%n",
+                        lag.pool(), lag.priority().wireName(), lag.end(), lag.committed(), lag.lag());
             }
         }
     }

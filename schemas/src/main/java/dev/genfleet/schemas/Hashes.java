@@ -1,11 +1,10 @@
 package dev.genfleet.schemas;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
 
 /**
  * The provenance hashes of the audit log, defined once so that gateway and worker agree: lowercase

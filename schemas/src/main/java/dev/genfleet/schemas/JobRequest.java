@@ -49,7 +49,18 @@ public record JobRequest(
     }
 
     public JobRequest withAttempt(int nextAttempt) {
-        return new JobRequest(jobId, tenant, campaignId, customId, model, priority, input, submittedAt, deadline,
-                nextAttempt, webhookUrl, metadata);
+        return new JobRequest(
+                jobId,
+                tenant,
+                campaignId,
+                customId,
+                model,
+                priority,
+                input,
+                submittedAt,
+                deadline,
+                nextAttempt,
+                webhookUrl,
+                metadata);
     }
 }

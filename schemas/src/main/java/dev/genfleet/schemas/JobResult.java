@@ -28,11 +28,35 @@ public record JobResult(
         implements GenfleetPayload {
 
     /** A result without a runtime fingerprint (written by the gateway, or by a worker that predates it). */
-    public JobResult(String jobId, String tenant, String campaignId, String customId, JobStatus status, String model,
-            String modelVersion, JobOutput output, Reason error, int attempt, Instant startedAt, Instant finishedAt,
+    public JobResult(
+            String jobId,
+            String tenant,
+            String campaignId,
+            String customId,
+            JobStatus status,
+            String model,
+            String modelVersion,
+            JobOutput output,
+            Reason error,
+            int attempt,
+            Instant startedAt,
+            Instant finishedAt,
             String workerId) {
-        this(jobId, tenant, campaignId, customId, status, model, modelVersion, output, error, attempt, startedAt,
-                finishedAt, workerId, null);
+        this(
+                jobId,
+                tenant,
+                campaignId,
+                customId,
+                status,
+                model,
+                modelVersion,
+                output,
+                error,
+                attempt,
+                startedAt,
+                finishedAt,
+                workerId,
+                null);
     }
 
     public JobResult {

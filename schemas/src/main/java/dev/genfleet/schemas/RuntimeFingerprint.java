@@ -40,17 +40,47 @@ public record RuntimeFingerprint(
     }
 
     /** A fingerprint whose id is computed from the fields. */
-    public static RuntimeFingerprint of(String weightsSha256, String engine, String djl, String device, String isa,
-            String cpu, int threads, int interopThreads) {
-        return new RuntimeFingerprint(idOf(weightsSha256, engine, djl, device, isa, cpu, threads, interopThreads),
-                weightsSha256, engine, djl, device, isa, cpu, threads, interopThreads);
+    public static RuntimeFingerprint of(
+            String weightsSha256,
+            String engine,
+            String djl,
+            String device,
+            String isa,
+            String cpu,
+            int threads,
+            int interopThreads) {
+        return new RuntimeFingerprint(
+                idOf(weightsSha256, engine, djl, device, isa, cpu, threads, interopThreads),
+                weightsSha256,
+                engine,
+                djl,
+                device,
+                isa,
+                cpu,
+                threads,
+                interopThreads);
     }
 
     /** First 16 hex digits of the sha256 of the fields joined by newlines (null as the empty string). */
-    public static String idOf(String weightsSha256, String engine, String djl, String device, String isa, String cpu,
-            int threads, int interopThreads) {
-        String canonical = String.join("\n", nz(weightsSha256), nz(engine), nz(djl), nz(device), nz(isa), nz(cpu),
-                Integer.toString(threads), Integer.toString(interopThreads));
+    public static String idOf(
+            String weightsSha256,
+            String engine,
+            String djl,
+            String device,
+            String isa,
+            String cpu,
+            int threads,
+            int interopThreads) {
+        String canonical = String.join(
+                "\n",
+                nz(weightsSha256),
+                nz(engine),
+                nz(djl),
+                nz(device),
+                nz(isa),
+                nz(cpu),
+                Integer.toString(threads),
+                Integer.toString(interopThreads));
         return Hashes.sha256Hex(canonical.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
 

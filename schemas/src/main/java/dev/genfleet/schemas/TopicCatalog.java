@@ -1,5 +1,8 @@
 package dev.genfleet.schemas;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,10 +12,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 /**
  * The topics of the AsyncAPI document ({@code genfleet/asyncapi.yaml} on the classpath) with their
@@ -62,7 +61,11 @@ public final class TopicCatalog {
     /** Pool names the document allows for the {@code {pool}} parameter of the jobs channels. */
     public List<String> pools() {
         List<String> pools = new ArrayList<>();
-        document.path("channels").path("jobsInteractive").path("parameters").path("pool").path("enum")
+        document.path("channels")
+                .path("jobsInteractive")
+                .path("parameters")
+                .path("pool")
+                .path("enum")
                 .forEach(p -> pools.add(p.asText()));
         return pools;
     }
@@ -70,20 +73,30 @@ public final class TopicCatalog {
     /** Every topic the document names, with {@code {pool}} expanded over {@code pools}. */
     public List<TopicSpec> topics(Collection<String> pools) {
         List<TopicSpec> topics = new ArrayList<>();
-        Iterator<Map.Entry<String, JsonNode>> channels = document.path("channels").fields();
+        Iterator<Map.Entry<String, JsonNode>> channels =
+                document.path("channels").fields();
         while (channels.hasNext()) {
             Map.Entry<String, JsonNode> channel = channels.next();
             JsonNode kafka = channel.getValue().path("bindings").path("kafka");
             Map<String, String> configs = new LinkedHashMap<>();
-            kafka.path("topicConfiguration").fields().forEachRemaining(e -> configs.put(e.getKey(),
-                    e.getValue().isArray() ? join(e.getValue()) : e.getValue().asText()));
+            kafka.path("topicConfiguration")
+                    .fields()
+                    .forEachRemaining(e -> configs.put(
+                            e.getKey(),
+                            e.getValue().isArray()
+                                    ? join(e.getValue())
+                                    : e.getValue().asText()));
             String address = channel.getValue().path("address").asText();
             List<String> names = address.contains("{pool}")
                     ? pools.stream().map(p -> address.replace("{pool}", p)).toList()
                     : List.of(address);
             for (String name : names) {
-                topics.add(new TopicSpec(channel.getKey(), name, kafka.path("partitions").asInt(1),
-                        kafka.path("replicas").asInt(1), Map.copyOf(configs)));
+                topics.add(new TopicSpec(
+                        channel.getKey(),
+                        name,
+                        kafka.path("partitions").asInt(1),
+                        kafka.path("replicas").asInt(1),
+                        Map.copyOf(configs)));
             }
         }
         return topics;

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -56,7 +55,8 @@ public final class TopicProvisioner {
         List<String> pools = args.length > 1 ? List.of(args).subList(1, args.length) : catalog.pools();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]))) {
             List<String> created = ensure(admin, catalog.topics(pools));
-            System.out.println("topics created: " + (created.isEmpty() ? "none (all present)" : String.join(", ", created)));
+            System.out.println(
+                    "topics created: " + (created.isEmpty() ? "none (all present)" : String.join(", ", created)));
         }
     }
 }

@@ -11,7 +11,8 @@ import java.util.Objects;
  *
  * @param jobsPrefix jobs of pool {@code p} at priority {@code q} go to {@code <jobsPrefix><p>.<q>}
  */
-public record Topics(String jobsPrefix, String results, String audit, String deadLetters, String control, String models) {
+public record Topics(
+        String jobsPrefix, String results, String audit, String deadLetters, String control, String models) {
 
     public static final String DEFAULT_JOBS_PREFIX = "genfleet.jobs.";
     public static final String DEFAULT_RESULTS = "genfleet.results";
@@ -33,7 +34,12 @@ public record Topics(String jobsPrefix, String results, String audit, String dea
     }
 
     public static Topics defaults() {
-        return new Topics(DEFAULT_JOBS_PREFIX, DEFAULT_RESULTS, DEFAULT_AUDIT, DEFAULT_DEAD_LETTERS, DEFAULT_CONTROL,
+        return new Topics(
+                DEFAULT_JOBS_PREFIX,
+                DEFAULT_RESULTS,
+                DEFAULT_AUDIT,
+                DEFAULT_DEAD_LETTERS,
+                DEFAULT_CONTROL,
                 DEFAULT_MODELS);
     }
 

@@ -3,6 +3,7 @@ package dev.genfleet.schemas;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,8 +15,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 /** The AsyncAPI document is valid AsyncAPI 3.0 and names exactly the topics and payloads the code uses. */
@@ -28,9 +27,11 @@ class AsyncApiDocumentTest {
 
     @Test
     void shouldBeValidForTheReferenceAsyncApiParser() throws Exception {
-        assertTrue(Files.isDirectory(PARSER_DIR.resolve("node_modules/@asyncapi/parser")),
+        assertTrue(
+                Files.isDirectory(PARSER_DIR.resolve("node_modules/@asyncapi/parser")),
                 "run `npm ci` in schemas/src/test/asyncapi (the Maven build does it in generate-test-resources)");
-        Process process = new ProcessBuilder("node", "validate.mjs", DOCUMENT.toAbsolutePath().toString())
+        Process process = new ProcessBuilder(
+                        "node", "validate.mjs", DOCUMENT.toAbsolutePath().toString())
                 .directory(PARSER_DIR.toFile())
                 .redirectErrorStream(true)
                 .start();
@@ -53,8 +54,13 @@ class AsyncApiDocumentTest {
     @Test
     void shouldReferenceTheSchemaOfEveryPayloadAndNothingElse() {
         Set<String> referenced = new HashSet<>();
-        catalog.document().path("components").path("messages")
-                .forEach(m -> referenced.add(Path.of(m.path("payload").path("$ref").asText()).getFileName().toString()));
+        catalog.document()
+                .path("components")
+                .path("messages")
+                .forEach(m ->
+                        referenced.add(Path.of(m.path("payload").path("$ref").asText())
+                                .getFileName()
+                                .toString()));
         Set<String> shipped = new HashSet<>();
         for (EventType type : EventType.values()) {
             shipped.add(type.schemaFile());
@@ -64,8 +70,8 @@ class AsyncApiDocumentTest {
 
     @Test
     void shouldCompactResultsAndModelsAndKeepBindingsConsistent() {
-        Map<String, TopicCatalog.TopicSpec> byName = catalog.topics().stream()
-                .collect(Collectors.toMap(TopicCatalog.TopicSpec::name, t -> t));
+        Map<String, TopicCatalog.TopicSpec> byName =
+                catalog.topics().stream().collect(Collectors.toMap(TopicCatalog.TopicSpec::name, t -> t));
         assertTrue(byName.get(Topics.DEFAULT_RESULTS).compacted());
         assertTrue(byName.get(Topics.DEFAULT_MODELS).compacted());
         assertTrue(!byName.get(Topics.DEFAULT_AUDIT).compacted(), "audit is append-only");
@@ -75,14 +81,17 @@ class AsyncApiDocumentTest {
         }
         catalog.document().path("channels").fields().forEachRemaining(e -> {
             JsonNode channel = e.getValue();
-            assertEquals(channel.path("address").asText(), channel.path("bindings").path("kafka").path("topic").asText(),
+            assertEquals(
+                    channel.path("address").asText(),
+                    channel.path("bindings").path("kafka").path("topic").asText(),
                     e.getKey() + ": binding topic differs from address");
         });
     }
 
     @Test
     void shouldGiveEachPayloadTypeAMessageTitledWithItsCloudEventsType() throws IOException {
-        List<String> titles = catalog.document().path("components").path("messages").findValuesAsText("title");
+        List<String> titles =
+                catalog.document().path("components").path("messages").findValuesAsText("title");
         for (String title : titles) {
             assertTrue(title.startsWith(EventType.TYPE_PREFIX) && title.endsWith(".v1"), title);
         }

@@ -3,14 +3,13 @@ package dev.genfleet.schemas;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import dev.genfleet.testkit.KafkaBrokers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import dev.genfleet.testkit.KafkaBrokers;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -38,20 +37,33 @@ class CloudEventsBrokerIT {
         }
         EventCodec codec = EventCodec.forComponent("broker-it");
         List<GenfleetPayload> sent = Samples.all();
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new ByteArraySerializer())) {
+        try (var producer = new KafkaProducer<>(
+                Map.<String, Object>of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             for (GenfleetPayload payload : sent) {
-                producer.send(codec.encode(topic, payload, TraceContext.of(TRACEPARENT))).get();
+                producer.send(codec.encode(topic, payload, TraceContext.of(TRACEPARENT)))
+                        .get();
             }
         }
 
         List<ConsumerRecord<String, byte[]>> received = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "it-" + topic,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (var consumer = new KafkaConsumer<>(
+                Map.<String, Object>of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "it-" + topic,
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (received.size() < sent.size() && System.nanoTime() < until) {
@@ -75,7 +87,8 @@ class CloudEventsBrokerIT {
             }
             Decoded<?> decoded = codec.decode(record, payload.getClass());
             Decoded.Ok<?> ok = assertInstanceOf(Decoded.Ok.class, decoded, () -> String.valueOf(decoded));
-            assertEquals(Json.mapper().readTree(Json.mapper().writeValueAsBytes(payload)),
+            assertEquals(
+                    Json.mapper().readTree(Json.mapper().writeValueAsBytes(payload)),
                     Json.mapper().readTree(Json.mapper().writeValueAsBytes(ok.payload())));
         }
     }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
-
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -36,16 +35,38 @@ class EventCodecTest {
 
     @Test
     void shouldNameAuditAndControlTypesAfterTheirKind() {
-        assertEquals("dev.genfleet.audit.dead-lettered.v1", EventType.ceType(new AuditEvent("e", AuditType.DEAD_LETTERED,
-                "j", null, null, "t", "w", Samples.T0, null, null, null, null, null, 1, null, null, null, null)));
-        assertEquals("dev.genfleet.control.cancel-campaign.v1", EventType.ceType(Samples.all().get(8)));
+        assertEquals(
+                "dev.genfleet.audit.dead-lettered.v1",
+                EventType.ceType(new AuditEvent(
+                        "e",
+                        AuditType.DEAD_LETTERED,
+                        "j",
+                        null,
+                        null,
+                        "t",
+                        "w",
+                        Samples.T0,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        1,
+                        null,
+                        null,
+                        null,
+                        null)));
+        assertEquals(
+                "dev.genfleet.control.cancel-campaign.v1",
+                EventType.ceType(Samples.all().get(8)));
     }
 
     @Test
     void shouldRoundTripEveryPayload() {
         for (GenfleetPayload payload : Samples.all()) {
             ProducerRecord<String, byte[]> record = codec.encode("t", payload, TraceContext.NONE);
-            Decoded<? extends GenfleetPayload> decoded = codec.decode(record.headers(), record.value(), payload.getClass());
+            Decoded<? extends GenfleetPayload> decoded =
+                    codec.decode(record.headers(), record.value(), payload.getClass());
             Decoded.Ok<?> ok = assertInstanceOf(Decoded.Ok.class, decoded, () -> payload + " -> " + decoded);
             assertEquals(payload.subject(), ((GenfleetPayload) ok.payload()).subject());
             assertNull(ok.trace().traceparent());
@@ -54,31 +75,49 @@ class EventCodecTest {
 
     @Test
     void shouldTurnPlainJsonWithoutCloudEventHeadersIntoTypedFailure() {
-        Decoded<JobRequest> decoded = codec.decode(new RecordHeaders(), "{\"job_id\":\"x\"}".getBytes(StandardCharsets.UTF_8), JobRequest.class);
+        Decoded<JobRequest> decoded = codec.decode(
+                new RecordHeaders(), "{\"job_id\":\"x\"}".getBytes(StandardCharsets.UTF_8), JobRequest.class);
         assertEquals(Decoded.Codes.NOT_A_CLOUDEVENT, failure(decoded));
     }
 
     @Test
     void shouldRejectAnotherPayloadType() {
         ProducerRecord<String, byte[]> result = codec.encode("t", Samples.all().get(2), TraceContext.NONE);
-        assertEquals(Decoded.Codes.UNEXPECTED_TYPE, failure(codec.decode(result.headers(), result.value(), JobRequest.class)));
+        assertEquals(
+                Decoded.Codes.UNEXPECTED_TYPE,
+                failure(codec.decode(result.headers(), result.value(), JobRequest.class)));
     }
 
     @Test
     void shouldReportMalformedJsonAndInvalidPayloads() {
-        Headers headers = codec.encode("t", Samples.textJob(), TraceContext.NONE).headers();
-        assertEquals(Decoded.Codes.MALFORMED_DATA, failure(codec.decode(headers, "{not json".getBytes(StandardCharsets.UTF_8), JobRequest.class)));
-        assertEquals(Decoded.Codes.INVALID_PAYLOAD, failure(codec.decode(headers, "{\"attempt\":\"one\"}".getBytes(StandardCharsets.UTF_8), JobRequest.class)));
-        assertEquals(Decoded.Codes.INVALID_PAYLOAD, failure(codec.decode(headers, "{\"job_id\":\"x\",\"attempt\":1}".getBytes(StandardCharsets.UTF_8), JobRequest.class)));
+        Headers headers =
+                codec.encode("t", Samples.textJob(), TraceContext.NONE).headers();
+        assertEquals(
+                Decoded.Codes.MALFORMED_DATA,
+                failure(codec.decode(headers, "{not json".getBytes(StandardCharsets.UTF_8), JobRequest.class)));
+        assertEquals(
+                Decoded.Codes.INVALID_PAYLOAD,
+                failure(codec.decode(
+                        headers, "{\"attempt\":\"one\"}".getBytes(StandardCharsets.UTF_8), JobRequest.class)));
+        assertEquals(
+                Decoded.Codes.INVALID_PAYLOAD,
+                failure(codec.decode(
+                        headers,
+                        "{\"job_id\":\"x\",\"attempt\":1}".getBytes(StandardCharsets.UTF_8),
+                        JobRequest.class)));
         assertEquals(Decoded.Codes.EMPTY_RECORD, failure(codec.decode(headers, null, JobRequest.class)));
-        assertEquals(Decoded.Codes.MALFORMED_DATA, failure(codec.decode(headers, new byte[] {(byte) 0xC3, (byte) 0x28}, JobRequest.class)));
+        assertEquals(
+                Decoded.Codes.MALFORMED_DATA,
+                failure(codec.decode(headers, new byte[] {(byte) 0xC3, (byte) 0x28}, JobRequest.class)));
     }
 
     @Test
     void shouldRefuseATenantHeaderThatContradictsThePayload() {
         ProducerRecord<String, byte[]> record = codec.encode("t", Samples.textJob(), TraceContext.NONE);
         record.headers().remove("ce_tenant").add("ce_tenant", "other".getBytes(StandardCharsets.UTF_8));
-        assertEquals(Decoded.Codes.INVALID_PAYLOAD, failure(codec.decode(record.headers(), record.value(), JobRequest.class)));
+        assertEquals(
+                Decoded.Codes.INVALID_PAYLOAD,
+                failure(codec.decode(record.headers(), record.value(), JobRequest.class)));
     }
 
     @Test
@@ -108,7 +147,9 @@ class EventCodecTest {
     }
 
     private static String failure(Decoded<?> decoded) {
-        return assertInstanceOf(Decoded.Failed.class, decoded, () -> "expected a failure, got " + decoded).reason().code();
+        return assertInstanceOf(Decoded.Failed.class, decoded, () -> "expected a failure, got " + decoded)
+                .reason()
+                .code();
     }
 
     private static String header(Headers headers, String name) {

@@ -1,5 +1,6 @@
 package dev.genfleet.schemas;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,8 +10,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.core.type.TypeReference;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -22,9 +21,18 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 final class Fixtures {
 
-    static final List<String> NAMES = List.of("job-request-text", "job-request-image", "job-result-text",
-            "job-result-image", "job-result-dead-lettered", "audit-succeeded", "audit-rejected",
-            "control-cancel-job", "control-cancel-campaign", "dead-letter", "model-announcement");
+    static final List<String> NAMES = List.of(
+            "job-request-text",
+            "job-request-image",
+            "job-result-text",
+            "job-result-image",
+            "job-result-dead-lettered",
+            "audit-succeeded",
+            "audit-rejected",
+            "control-cancel-job",
+            "control-cancel-campaign",
+            "dead-letter",
+            "model-announcement");
 
     private Fixtures() {}
 
@@ -34,8 +42,10 @@ final class Fixtures {
 
     static RecordHeaders headers(String name) {
         try {
-            Map<String, String> map = Json.mapper().readValue(resource("fixtures/v1/" + name + ".headers.json"),
-                    new TypeReference<LinkedHashMap<String, String>>() {});
+            Map<String, String> map = Json.mapper()
+                    .readValue(
+                            resource("fixtures/v1/" + name + ".headers.json"),
+                            new TypeReference<LinkedHashMap<String, String>>() {});
             RecordHeaders headers = new RecordHeaders();
             map.forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
             return headers;
@@ -62,14 +72,17 @@ final class Fixtures {
         EventCodec codec = EventCodec.forComponent("fixtures");
         List<GenfleetPayload> samples = Samples.all();
         for (int i = 0; i < NAMES.size(); i++) {
-            ProducerRecord<String, byte[]> record = codec.encode("fixture", samples.get(i),
+            ProducerRecord<String, byte[]> record = codec.encode(
+                    "fixture",
+                    samples.get(i),
                     TraceContext.of("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
             Map<String, String> headers = new LinkedHashMap<>();
             for (Header h : record.headers()) {
                 headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
             }
             Files.write(dir.resolve(NAMES.get(i) + ".value.json"), record.value());
-            Files.write(dir.resolve(NAMES.get(i) + ".headers.json"),
+            Files.write(
+                    dir.resolve(NAMES.get(i) + ".headers.json"),
                     Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(headers));
         }
     }

@@ -4,16 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.ValidationMessage;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.networknt.schema.ValidationMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -61,12 +60,27 @@ class JsonSchemaContractTest {
                 invalid(EventType.JOB_REQUEST, "unknown priority", d -> d.put("priority", "urgent")),
                 invalid(EventType.JOB_REQUEST, "attempt 0", d -> d.put("attempt", 0)),
                 invalid(EventType.JOB_REQUEST, "submitted_at not a date", d -> d.put("submitted_at", "yesterday")),
-                invalid(EventType.JOB_REQUEST, "temperature too high", d -> ((ObjectNode) d.get("input")).put("temperature", 9.5)),
+                invalid(
+                        EventType.JOB_REQUEST,
+                        "temperature too high",
+                        d -> ((ObjectNode) d.get("input")).put("temperature", 9.5)),
                 invalid(EventType.JOB_REQUEST, "top_p above 1", d -> ((ObjectNode) d.get("input")).put("top_p", 1.5)),
-                invalid(EventType.JOB_REQUEST, "max_tokens a string", d -> ((ObjectNode) d.get("input")).put("max_tokens", "64")),
-                invalid(EventType.JOB_REQUEST, "input kind unknown", d -> ((ObjectNode) d.get("input")).put("kind", "audio")),
-                invalid(EventType.JOB_REQUEST, "text input without prompt", d -> ((ObjectNode) d.get("input")).remove("prompt")),
-                invalid(EventType.JOB_REQUEST, "empty stop sequence", d -> ((ObjectNode) d.get("input")).putArray("stop").add("")),
+                invalid(
+                        EventType.JOB_REQUEST,
+                        "max_tokens a string",
+                        d -> ((ObjectNode) d.get("input")).put("max_tokens", "64")),
+                invalid(
+                        EventType.JOB_REQUEST,
+                        "input kind unknown",
+                        d -> ((ObjectNode) d.get("input")).put("kind", "audio")),
+                invalid(
+                        EventType.JOB_REQUEST,
+                        "text input without prompt",
+                        d -> ((ObjectNode) d.get("input")).remove("prompt")),
+                invalid(
+                        EventType.JOB_REQUEST,
+                        "empty stop sequence",
+                        d -> ((ObjectNode) d.get("input")).putArray("stop").add("")),
                 invalid(EventType.JOB_RESULT, "succeeded without output", d -> d.remove("output")),
                 invalid(EventType.JOB_RESULT, "unknown status", d -> d.put("status", "DONE")),
                 invalid(EventType.AUDIT_EVENT, "unknown audit type", d -> d.put("type", "EXPLODED")),
@@ -102,7 +116,10 @@ class JsonSchemaContractTest {
     }
 
     private static Arguments invalid(EventType type, String why, java.util.function.Consumer<ObjectNode> mutation) {
-        GenfleetPayload base = Samples.all().stream().filter(p -> p.eventType() == type).findFirst().orElseThrow();
+        GenfleetPayload base = Samples.all().stream()
+                .filter(p -> p.eventType() == type)
+                .findFirst()
+                .orElseThrow();
         ObjectNode doc = JSON.valueToTree(base);
         assertValid(type, doc);
         mutation.accept(doc);
@@ -117,10 +134,14 @@ class JsonSchemaContractTest {
     @Test
     void shouldShipOneSchemaPerEventTypeWithMatchingId() throws Exception {
         for (EventType type : EventType.values()) {
-            try (var in = getClass().getClassLoader().getResourceAsStream(EventType.SCHEMA_RESOURCE_DIR + type.schemaFile())) {
+            try (var in = getClass()
+                    .getClassLoader()
+                    .getResourceAsStream(EventType.SCHEMA_RESOURCE_DIR + type.schemaFile())) {
                 JsonNode schema = JSON.readTree(in);
                 assertEquals(type.dataSchema().toString(), schema.get("$id").asText());
-                assertEquals("https://json-schema.org/draft/2020-12/schema", schema.get("$schema").asText());
+                assertEquals(
+                        "https://json-schema.org/draft/2020-12/schema",
+                        schema.get("$schema").asText());
             }
         }
         assertEquals(6, List.of(EventType.values()).size());

@@ -3,11 +3,10 @@ package dev.genfleet.schemas;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.genfleet.testkit.KafkaBrokers;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import dev.genfleet.testkit.KafkaBrokers;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.common.config.ConfigResource;
@@ -23,10 +22,19 @@ class TopicProvisionerIT {
                 .toList();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", KafkaBrokers.bootstrapServers()))) {
             List<String> created = TopicProvisioner.ensure(admin, specs);
-            assertTrue(created.containsAll(List.of("genfleet.jobs." + pool + ".interactive", "genfleet.jobs." + pool + ".bulk")));
-            for (TopicCatalog.TopicSpec spec : specs.stream().filter(t -> created.contains(t.name())).toList()) {
-                assertEquals(spec.partitions(), admin.describeTopics(List.of(spec.name())).allTopicNames().get()
-                        .get(spec.name()).partitions().size(), spec.name());
+            assertTrue(created.containsAll(
+                    List.of("genfleet.jobs." + pool + ".interactive", "genfleet.jobs." + pool + ".bulk")));
+            for (TopicCatalog.TopicSpec spec :
+                    specs.stream().filter(t -> created.contains(t.name())).toList()) {
+                assertEquals(
+                        spec.partitions(),
+                        admin.describeTopics(List.of(spec.name()))
+                                .allTopicNames()
+                                .get()
+                                .get(spec.name())
+                                .partitions()
+                                .size(),
+                        spec.name());
             }
             ConfigResource results = new ConfigResource(ConfigResource.Type.TOPIC, Topics.DEFAULT_RESULTS);
             Config config = admin.describeConfigs(List.of(results)).all().get().get(results);

@@ -13,7 +13,6 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
-
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -65,7 +64,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * A broker whose data lives in {@code dataDir} and survives restarts (formatted on first use
      * only), listening on fixed ports: the local mode's broker.
      */
-    public static EmbeddedKafkaBroker persistent(Path dataDir, int brokerPort, int controllerPort, Map<String, String> overrides) {
+    public static EmbeddedKafkaBroker persistent(
+            Path dataDir, int brokerPort, int controllerPort, Map<String, String> overrides) {
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, false, overrides);
         broker.fixedBrokerPort = brokerPort;
         broker.fixedControllerPort = controllerPort;
@@ -175,7 +175,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     new String[] {"format", "--standalone", "-t", clusterId, "-c", cfg.toString()},
                     new PrintStream(captured, true, StandardCharsets.UTF_8));
             if (rc != 0) {
-                throw new IllegalStateException("kafka storage format failed: " + captured.toString(StandardCharsets.UTF_8));
+                throw new IllegalStateException(
+                        "kafka storage format failed: " + captured.toString(StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -196,7 +197,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return;
         }
         try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,8 +1,7 @@
 package dev.genfleet.testkit;
 
-import java.util.Map;
-
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.Map;
 
 /**
  * Gives a {@code @QuarkusTest} a real Kafka broker: Testcontainers' Kafka where a Docker engine runs,

@@ -65,7 +65,8 @@ public final class KafkaBrokers {
     /** Kept in its own class so that Testcontainers is only loaded when it is on the classpath. */
     private static final class DockerProbe {
         static boolean available() {
-            Supplier<Boolean> probe = () -> org.testcontainers.DockerClientFactory.instance().isDockerAvailable();
+            Supplier<Boolean> probe =
+                    () -> org.testcontainers.DockerClientFactory.instance().isDockerAvailable();
             try {
                 return probe.get();
             } catch (RuntimeException | LinkageError e) {

@@ -21,13 +21,20 @@ public final class KafkaServerMain {
         Path dataDir = Path.of(args[0]).toAbsolutePath();
         int port = args.length > 1 ? Integer.parseInt(args[1]) : 9092;
         int controllerPort = args.length > 2 ? Integer.parseInt(args[2]) : 9093;
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.persistent(dataDir, port, controllerPort,
-                Map.of("auto.create.topics.enable", "false", "log.retention.hours", "24")).start();
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.persistent(
+                        dataDir,
+                        port,
+                        controllerPort,
+                        Map.of("auto.create.topics.enable", "false", "log.retention.hours", "24"))
+                .start();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            broker.close();
-            stopped.countDown();
-        }, "kafka-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            broker.close();
+                            stopped.countDown();
+                        },
+                        "kafka-stop"));
         System.out.println("genfleet kafka ready on " + broker.bootstrapServers() + " data " + dataDir);
         stopped.await();
     }

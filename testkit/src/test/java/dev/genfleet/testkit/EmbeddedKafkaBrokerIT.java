@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -29,7 +28,9 @@ class EmbeddedKafkaBrokerIT {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.create().start()) {
             assertTrue(broker.bootstrapServers().startsWith("127.0.0.1:"));
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic("roundtrip", 3, (short) 1))).all().get();
+                admin.createTopics(List.of(new NewTopic("roundtrip", 3, (short) 1)))
+                        .all()
+                        .get();
             }
             Properties producerProps = new Properties();
             producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
@@ -52,7 +53,8 @@ class EmbeddedKafkaBrokerIT {
             consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             List<ConsumerRecord<String, String>> seen = new ArrayList<>();
-            try (var consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer())) {
+            try (var consumer =
+                    new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer())) {
                 consumer.subscribe(List.of("roundtrip"));
                 long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 while (seen.size() < 10 && System.nanoTime() < until) {

@@ -1,9 +1,8 @@
 package dev.genfleet.training;
 
-import java.nio.file.Path;
-
 import dev.genfleet.training.image.ImageModelBenchmark;
 import dev.genfleet.training.text.TextModelBenchmark;
+import java.nio.file.Path;
 
 /**
  * Raw model throughput, in process and without Kafka: text at batch 1 and 16 (with and without the

@@ -1,18 +1,17 @@
 package dev.genfleet.worker;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
 import ai.djl.Device;
+import dev.genfleet.inference.Modality;
+import dev.genfleet.inference.ModelInfo;
 import dev.genfleet.schemas.JobInput;
 import dev.genfleet.schemas.JobOutput;
 import dev.genfleet.schemas.TextInput;
 import dev.genfleet.schemas.TextOutput;
 import dev.genfleet.worker.model.HostedModel;
-import dev.genfleet.inference.Modality;
 import dev.genfleet.worker.model.ModelFamily;
-import dev.genfleet.inference.ModelInfo;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A model family for tests only, loaded through the same ServiceLoader path a user's family would

@@ -16,37 +16,56 @@ import org.junit.jupiter.api.Test;
 class WorkerArchitectureTest {
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.genfleet.worker");
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.genfleet.worker");
 
-    private static final String[] MESSAGING = {"org.apache.kafka..", "io.smallrye.reactive.messaging..",
-        "org.eclipse.microprofile.reactive.messaging..", "io.quarkus..", "io.vertx..", "jakarta.enterprise..",
-        "jakarta.inject.."};
+    private static final String[] MESSAGING = {
+        "org.apache.kafka..",
+        "io.smallrye.reactive.messaging..",
+        "org.eclipse.microprofile.reactive.messaging..",
+        "io.quarkus..",
+        "io.vertx..",
+        "jakarta.enterprise..",
+        "jakarta.inject.."
+    };
 
     @Test
     void batchAndRunKnowNoMessaging() {
         ArchRule rule = noClasses()
-            .that().resideInAnyPackage("dev.genfleet.worker.batch..", "dev.genfleet.worker.run..",
-                    "dev.genfleet.worker.model..")
-            .should().dependOnClassesThat().resideInAnyPackage(MESSAGING)
-            .because("a batch and a model run the same whether the rows came from Kafka or a test");
+                .that()
+                .resideInAnyPackage(
+                        "dev.genfleet.worker.batch..", "dev.genfleet.worker.run..", "dev.genfleet.worker.model..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(MESSAGING)
+                .because("a batch and a model run the same whether the rows came from Kafka or a test");
         rule.check(CLASSES);
     }
 
     @Test
     void noTrainingInAWorker() {
-        ArchRule rule = noClasses().that().resideInAPackage("dev.genfleet.worker..")
-            .should().dependOnClassesThat().resideInAPackage("dev.genfleet.training..")
-            .because("trainers and corpora are a tool, never in a worker image");
+        ArchRule rule = noClasses()
+                .that()
+                .resideInAPackage("dev.genfleet.worker..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.genfleet.training..")
+                .because("trainers and corpora are a tool, never in a worker image");
         rule.check(CLASSES);
     }
 
     @Test
     void modelsDoNotReachBackIntoTheApplication() {
         ArchRule rule = noClasses()
-            .that().resideInAPackage("dev.genfleet.worker.model..")
-            .should().dependOnClassesThat().resideInAnyPackage("dev.genfleet.worker.consume..",
-                    "dev.genfleet.worker.publish..", "dev.genfleet.worker.health..")
-            .because("the job-to-model adapters are called by the pipeline, never the other way round");
+                .that()
+                .resideInAPackage("dev.genfleet.worker.model..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.genfleet.worker.consume..",
+                        "dev.genfleet.worker.publish..",
+                        "dev.genfleet.worker.health..")
+                .because("the job-to-model adapters are called by the pipeline, never the other way round");
         rule.check(CLASSES);
     }
 }

@@ -1,6 +1,5 @@
 package dev.genfleet.inference.image;
 
-
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -53,8 +52,7 @@ public record GanConfig(
             throw new IllegalArgumentException("imageSize must be a power of two >= 8: " + imageSize);
         }
         if (8 << gChannels.length != imageSize) {
-            throw new IllegalArgumentException(
-                    "gChannels needs one stage per doubling from 4 to " + imageSize / 2);
+            throw new IllegalArgumentException("gChannels needs one stage per doubling from 4 to " + imageSize / 2);
         }
     }
 
@@ -64,14 +62,7 @@ public record GanConfig(
     /** The recipe the committed model was trained with. */
     public static GanConfig defaults() {
         return new GanConfig(
-                32,
-                64,
-                DEFAULT_STYLES,
-                DEFAULT_STYLES.get(0),
-                64,
-                new int[] {48, 24},
-                new int[] {24, 48, 96},
-                0.2f);
+                32, 64, DEFAULT_STYLES, DEFAULT_STYLES.get(0), 64, new int[] {48, 24}, new int[] {24, 48, 96}, 0.2f);
     }
 
     public int styleCount() {
@@ -83,8 +74,7 @@ public record GanConfig(
         String s = style == null ? defaultStyle : style;
         int i = styles.indexOf(s);
         if (i < 0) {
-            throw new IllegalArgumentException(
-                    "unknown style '" + style + "'; this model knows " + styles);
+            throw new IllegalArgumentException("unknown style '" + style + "'; this model knows " + styles);
         }
         return i;
     }
@@ -133,9 +123,8 @@ public record GanConfig(
 
     /** Reads the architecture from {@code dir/config.json}. */
     public static GanConfig read(Path dir) throws IOException {
-        JsonObject root =
-                JsonParser.parseString(Files.readString(dir.resolve(FILE), StandardCharsets.UTF_8))
-                        .getAsJsonObject();
+        JsonObject root = JsonParser.parseString(Files.readString(dir.resolve(FILE), StandardCharsets.UTF_8))
+                .getAsJsonObject();
         String family = root.has("family") ? root.get("family").getAsString() : "";
         if (!FAMILY.equals(family)) {
             throw new IOException("not a " + FAMILY + " model config: family '" + family + "' in " + dir);

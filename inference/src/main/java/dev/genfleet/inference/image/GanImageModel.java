@@ -9,9 +9,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.genfleet.inference.ImageGeneration;
-import dev.genfleet.inference.InferenceThread;
 import dev.genfleet.inference.ImageModel;
 import dev.genfleet.inference.ImageRequest;
+import dev.genfleet.inference.InferenceThread;
 import dev.genfleet.inference.Modality;
 import dev.genfleet.inference.ModelInfo;
 import java.io.BufferedInputStream;
@@ -55,8 +55,7 @@ public final class GanImageModel implements ImageModel {
     private final ModelInfo info;
     private boolean closed;
 
-    private GanImageModel(
-            GanConfig cfg, NDManager manager, Block generator, Block discriminator, ModelInfo info) {
+    private GanImageModel(GanConfig cfg, NDManager manager, Block generator, Block discriminator, ModelInfo info) {
         this.cfg = cfg;
         this.manager = manager;
         this.generator = generator;
@@ -90,7 +89,8 @@ public final class GanImageModel implements ImageModel {
             long params = GanNetworks.parameterCount(g) + GanNetworks.parameterCount(d);
             Path parent = versionDir.toAbsolutePath().normalize().getParent();
             String id = parent == null ? "banner-gan" : parent.getFileName().toString();
-            String version = versionDir.toAbsolutePath().normalize().getFileName().toString();
+            String version =
+                    versionDir.toAbsolutePath().normalize().getFileName().toString();
             ModelInfo info = new ModelInfo(id, version, Modality.IMAGE, device.toString(), params);
             return new GanImageModel(cfg, manager, g, d, info);
         } catch (RuntimeException e) {
@@ -164,7 +164,10 @@ public final class GanImageModel implements ImageModel {
         return ImagePipeline.render(seeds, labels, cfg.latentDim(), cfg.imageSize(), (latents, chunkLabels) -> {
             try (NDManager sub = manager.newSubManager()) {
                 NDArray input = GanNetworks.generatorInput(sub, cfg, latents, chunkLabels);
-                return generator.forward(parameterStore, new NDList(input), false).singletonOrThrow().toFloatArray();
+                return generator
+                        .forward(parameterStore, new NDList(input), false)
+                        .singletonOrThrow()
+                        .toFloatArray();
             }
         });
     }
@@ -180,7 +183,10 @@ public final class GanImageModel implements ImageModel {
             try (NDManager sub = manager.newSubManager()) {
                 NDArray x = GanNetworks.imagesToArray(sub, chunk, cfg.imageSize());
                 NDArray input = GanNetworks.discriminatorInput(x, cfg, chunkLabels);
-                return discriminator.forward(parameterStore, new NDList(input), false).singletonOrThrow().toFloatArray();
+                return discriminator
+                        .forward(parameterStore, new NDList(input), false)
+                        .singletonOrThrow()
+                        .toFloatArray();
             }
         });
     }

@@ -74,7 +74,8 @@ public final class GanNetworks {
 
         SequentialBlock g = new SequentialBlock();
         g.add(new ParallelBlock(
-                branches -> new NDList(branches.get(0).singletonOrThrow().add(branches.get(1).singletonOrThrow())),
+                branches -> new NDList(
+                        branches.get(0).singletonOrThrow().add(branches.get(1).singletonOrThrow())),
                 List.of(conv, template)));
         g.add(Activation.tanhBlock());
         return g;
@@ -172,9 +173,8 @@ public final class GanNetworks {
             onehot[i * styles + labels[i]] = 1f;
         }
         NDManager m = images.getManager();
-        NDArray planes =
-                m.create(onehot, new Shape(b, styles, 1, 1))
-                        .broadcast(new Shape(b, styles, cfg.imageSize(), cfg.imageSize()));
+        NDArray planes = m.create(onehot, new Shape(b, styles, 1, 1))
+                .broadcast(new Shape(b, styles, cfg.imageSize(), cfg.imageSize()));
         return images.concat(planes, 1);
     }
 

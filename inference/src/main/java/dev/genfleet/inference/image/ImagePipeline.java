@@ -51,8 +51,8 @@ final class ImagePipeline {
      * Each request's {@code max(count, bestOf)} candidates are rendered and scored together; the
      * {@code count} best (highest score first, ties in candidate order) come back as PNGs.
      */
-    static List<ImageGeneration> generate(List<ImageRequest> batch, int size, ToIntFunction<String> styleIndex,
-            Render render, Score score) {
+    static List<ImageGeneration> generate(
+            List<ImageRequest> batch, int size, ToIntFunction<String> styleIndex, Render render, Score score) {
         Objects.requireNonNull(batch, "batch");
         // validate everything before computing anything
         int[] candidates = new int[batch.size()];
@@ -93,7 +93,8 @@ final class ImagePipeline {
                 order[i] = start + i;
             }
             // best score first; ties keep candidate order (stable sort)
-            Arrays.sort(order, Comparator.comparingDouble((Integer i) -> scores[i]).reversed());
+            Arrays.sort(
+                    order, Comparator.comparingDouble((Integer i) -> scores[i]).reversed());
             int keep = batch.get(r).count();
             List<GeneratedImage> images = new ArrayList<>(keep);
             for (int i = 0; i < keep; i++) {
@@ -121,7 +122,10 @@ final class ImagePipeline {
             }
             float[] chw = generator.draw(latents, chunkLabels);
             // a NaN pixel would quantise silently to 0: refuse it instead (only the real rows count)
-            NonFiniteOutputException.requireFinite(chw, 0, n * 3 * size * size,
+            NonFiniteOutputException.requireFinite(
+                    chw,
+                    0,
+                    n * 3 * size * size,
                     "generator output for latent seed " + seeds[start] + " and the " + (n - 1) + " rows after it");
             for (int i = 0; i < n; i++) {
                 out[start + i] = GanNetworks.fromChw(chw, i, size);
@@ -150,8 +154,8 @@ final class ImagePipeline {
             }
             float[] logits = critic.logits(chunk, chunkLabels);
             // a realism score is a number in [0, 1] or the job fails: never NaN on the wire
-            NonFiniteOutputException.requireFinite(logits, 0, n, "discriminator logits of images " + start + ".."
-                    + (start + n - 1));
+            NonFiniteOutputException.requireFinite(
+                    logits, 0, n, "discriminator logits of images " + start + ".." + (start + n - 1));
             for (int i = 0; i < n; i++) {
                 out[start + i] = 1.0 / (1.0 + Math.exp(-logits[i]));
             }

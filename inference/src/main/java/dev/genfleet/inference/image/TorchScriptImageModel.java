@@ -11,9 +11,9 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.genfleet.inference.ImageGeneration;
-import dev.genfleet.inference.InferenceThread;
 import dev.genfleet.inference.ImageModel;
 import dev.genfleet.inference.ImageRequest;
+import dev.genfleet.inference.InferenceThread;
 import dev.genfleet.inference.Modality;
 import dev.genfleet.inference.ModelInfo;
 import dev.genfleet.inference.torchscript.TorchScriptModules;
@@ -53,9 +53,16 @@ public final class TorchScriptImageModel implements ImageModel {
     private final ModelInfo info;
     private boolean closed;
 
-    private TorchScriptImageModel(ZooModel<NDList, NDList> generator, ZooModel<NDList, NDList> discriminator,
-            int latentDim, int size, List<String> styles, String defaultStyle, String generatorFile,
-            String discriminatorFile, ModelInfo info) {
+    private TorchScriptImageModel(
+            ZooModel<NDList, NDList> generator,
+            ZooModel<NDList, NDList> discriminator,
+            int latentDim,
+            int size,
+            List<String> styles,
+            String defaultStyle,
+            String generatorFile,
+            String discriminatorFile,
+            ModelInfo info) {
         this.generator = generator;
         this.discriminator = discriminator;
         this.latentDim = latentDim;
@@ -108,12 +115,26 @@ public final class TorchScriptImageModel implements ImageModel {
         try {
             d = TorchScriptModules.loadModule(versionDir, dFile, dev, dContract);
             Path abs = versionDir.toAbsolutePath().normalize();
-            String id = TorchScriptModules.string(config, "id", abs.getParent().getFileName().toString());
-            String version = TorchScriptModules.string(config, "version", abs.getFileName().toString());
-            ModelInfo info = new ModelInfo(id, version, Modality.IMAGE, dev.toString(),
+            String id = TorchScriptModules.string(
+                    config, "id", abs.getParent().getFileName().toString());
+            String version = TorchScriptModules.string(
+                    config, "version", abs.getFileName().toString());
+            ModelInfo info = new ModelInfo(
+                    id,
+                    version,
+                    Modality.IMAGE,
+                    dev.toString(),
                     TorchScriptModules.parameterCount(g) + TorchScriptModules.parameterCount(d));
-            TorchScriptImageModel model = new TorchScriptImageModel(g, d, latent, size, styles, defaultStyle,
-                    versionDir.resolve(gFile).toString(), versionDir.resolve(dFile).toString(), info);
+            TorchScriptImageModel model = new TorchScriptImageModel(
+                    g,
+                    d,
+                    latent,
+                    size,
+                    styles,
+                    defaultStyle,
+                    versionDir.resolve(gFile).toString(),
+                    versionDir.resolve(dFile).toString(),
+                    info);
             model.probe(gContract, dContract);
             return model;
         } catch (RuntimeException e) {
@@ -193,10 +214,14 @@ public final class TorchScriptImageModel implements ImageModel {
                 System.arraycopy(latents[i], 0, z, i * latentDim, latentDim);
             }
             try (NDManager sub = generator.getNDManager().newSubManager()) {
-                String what = generatorFile + " forward(z float32 [" + b + ", " + latentDim + "], style int64 [" + b + "])";
-                NDList out = TorchScriptModules.forward(generator,
-                        new NDList(sub.create(z, new Shape(b, latentDim)), styleArray(sub, chunkLabels)), what);
-                return TorchScriptModules.expect(out, new Shape(b, 3, size, size), what).toFloatArray();
+                String what =
+                        generatorFile + " forward(z float32 [" + b + ", " + latentDim + "], style int64 [" + b + "])";
+                NDList out = TorchScriptModules.forward(
+                        generator,
+                        new NDList(sub.create(z, new Shape(b, latentDim)), styleArray(sub, chunkLabels)),
+                        what);
+                return TorchScriptModules.expect(out, new Shape(b, 3, size, size), what)
+                        .toFloatArray();
             }
         });
     }
@@ -210,8 +235,10 @@ public final class TorchScriptImageModel implements ImageModel {
             try (NDManager sub = discriminator.getNDManager().newSubManager()) {
                 String what = discriminatorFile + " forward(images float32 [" + b + ", 3, " + size + ", " + size
                         + "], style int64 [" + b + "])";
-                NDList out = TorchScriptModules.forward(discriminator,
-                        new NDList(GanNetworks.imagesToArray(sub, chunk, size), styleArray(sub, chunkLabels)), what);
+                NDList out = TorchScriptModules.forward(
+                        discriminator,
+                        new NDList(GanNetworks.imagesToArray(sub, chunk, size), styleArray(sub, chunkLabels)),
+                        what);
                 if (out.size() == 1 && out.get(0).getShape().equals(new Shape(b))) {
                     out = new NDList(out.get(0).reshape(b, 1)); // [B] is accepted too
                 }

@@ -1,6 +1,5 @@
 package dev.genfleet.inference.text;
 
-
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -163,10 +162,11 @@ public final class CharTokenizer {
     }
 
     public static CharTokenizer load(Path dir) throws IOException {
-        JsonObject json = new Gson().fromJson(
-                Files.readString(dir.resolve(VOCAB_JSON), StandardCharsets.UTF_8), JsonObject.class);
+        JsonObject json = new Gson()
+                .fromJson(Files.readString(dir.resolve(VOCAB_JSON), StandardCharsets.UTF_8), JsonObject.class);
         List<String> toks = new ArrayList<>();
         json.getAsJsonArray("tokens").forEach(e -> toks.add(e.getAsString()));
-        return new CharTokenizer(toks, json.get("fallback").getAsString(), json.get("bos").getAsString());
+        return new CharTokenizer(
+                toks, json.get("fallback").getAsString(), json.get("bos").getAsString());
     }
 }

@@ -70,8 +70,8 @@ public final class GptBlock extends AbstractBlock {
      * every layer at every token: 20% of a batch's time in a worker profile. The write is a copy, so the
      * values read by the attention are the same bits either way.
      */
-    NDList step(ParameterStore ps, NDArray x, NDArray kCache, NDArray vCache, NDIndex slot, NDIndex written,
-            NDArray mask) {
+    NDList step(
+            ParameterStore ps, NDArray x, NDArray kCache, NDArray vCache, NDIndex slot, NDIndex written, NDArray mask) {
         NDList qkvHeads = projectQkv(ps, x, false);
         kCache.set(slot, qkvHeads.get(1).squeeze(2).get(written));
         vCache.set(slot, qkvHeads.get(2).squeeze(2).get(written));
@@ -83,7 +83,8 @@ public final class GptBlock extends AbstractBlock {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
         NDArray h = ln1.forward(ps, new NDList(x), training).singletonOrThrow();
-        NDList parts = qkv.forward(ps, new NDList(h), training).singletonOrThrow().split(3, 2);
+        NDList parts =
+                qkv.forward(ps, new NDList(h), training).singletonOrThrow().split(3, 2);
         NDList out = new NDList(3);
         for (NDArray p : parts) {
             out.add(p.reshape(b, t, heads, dModel / heads).transpose(0, 2, 1, 3));

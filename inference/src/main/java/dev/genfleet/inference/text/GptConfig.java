@@ -16,7 +16,12 @@ import com.google.gson.JsonObject;
 public record GptConfig(int vocabSize, int dModel, int heads, int layers, int context, int mlpHidden) {
 
     public GptConfig {
-        if (vocabSize < 2 || dModel < 1 || heads < 1 || dModel % heads != 0 || layers < 1 || context < 2
+        if (vocabSize < 2
+                || dModel < 1
+                || heads < 1
+                || dModel % heads != 0
+                || layers < 1
+                || context < 2
                 || mlpHidden < 1) {
             throw new IllegalArgumentException("bad GPT config: " + vocabSize + "/" + dModel + "/" + heads + "/"
                     + layers + "/" + context + "/" + mlpHidden);

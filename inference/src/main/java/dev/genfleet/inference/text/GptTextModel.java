@@ -64,8 +64,15 @@ public final class GptTextModel implements TextModel {
     private final ModelInfo info;
     private volatile boolean fullRecompute;
 
-    private GptTextModel(GptConfig config, CharTokenizer tokenizer, TinyGpt block, NDManager manager,
-            Device device, int rowsPerStep, String id, String version) {
+    private GptTextModel(
+            GptConfig config,
+            CharTokenizer tokenizer,
+            TinyGpt block,
+            NDManager manager,
+            Device device,
+            int rowsPerStep,
+            String id,
+            String version) {
         this.config = config;
         this.tokenizer = tokenizer;
         this.block = block;
@@ -107,9 +114,11 @@ public final class GptTextModel implements TextModel {
                         DataInputStream dis = new DataInputStream(new BufferedInputStream(in))) {
                     block.loadParameters(mgr, dis);
                 }
-                String id = json.has("id") ? json.get("id").getAsString()
+                String id = json.has("id")
+                        ? json.get("id").getAsString()
                         : versionDir.toAbsolutePath().getParent().getFileName().toString();
-                String version = json.has("version") ? json.get("version").getAsString()
+                String version = json.has("version")
+                        ? json.get("version").getAsString()
                         : versionDir.getFileName().toString();
                 return new GptTextModel(cfg, tok, block, mgr, dev, rowsPerStep, id, version);
             } catch (RuntimeException | IOException | MalformedModelException e) {
@@ -124,7 +133,8 @@ public final class GptTextModel implements TextModel {
     }
 
     static JsonObject readConfig(Path versionDir) throws IOException {
-        return new Gson().fromJson(Files.readString(versionDir.resolve(CONFIG), StandardCharsets.UTF_8), JsonObject.class);
+        return new Gson()
+                .fromJson(Files.readString(versionDir.resolve(CONFIG), StandardCharsets.UTF_8), JsonObject.class);
     }
 
     @Override
@@ -253,8 +263,11 @@ public final class GptTextModel implements TextModel {
                                 mask[s * ctx + j] = TinyGpt.NEG;
                             }
                         }
-                        NDList out = block.step(ps, sm.create(tok, new Shape(slots, 1)),
-                                sm.create(pos, new Shape(slots, 1)), caches,
+                        NDList out = block.step(
+                                ps,
+                                sm.create(tok, new Shape(slots, 1)),
+                                sm.create(pos, new Shape(slots, 1)),
+                                caches,
                                 sm.create(Arrays.copyOf(writeRows, writes)),
                                 sm.create(Arrays.copyOf(writePositions, writes)),
                                 sm.create(mask, new Shape(slots, 1, 1, ctx)));
@@ -281,8 +294,8 @@ public final class GptTextModel implements TextModel {
      * Prefills one row alone, with a shape that depends only on that row's window length (rounded up to
      * {@link #PREFILL_BUCKET}), then copies its keys and values into the row's cache slot.
      */
-    private NDList prefillRow(ParameterStore ps, NDManager bm, Row r, int slot, NDList caches, Shape cacheShape,
-            float[] logits) {
+    private NDList prefillRow(
+            ParameterStore ps, NDManager bm, Row r, int slot, NDList caches, Shape cacheShape, float[] logits) {
         int ctx = config.context();
         int vocab = config.vocabSize();
         int w = r.windowLength();
@@ -327,7 +340,8 @@ public final class GptTextModel implements TextModel {
             }
             ParameterStore ps = new ParameterStore(sm, false);
             return block.forward(ps, new NDList(sm.create(x, new Shape(1, window.length))), false)
-                    .singletonOrThrow().toFloatArray();
+                    .singletonOrThrow()
+                    .toFloatArray();
         }
     }
 
@@ -352,7 +366,8 @@ public final class GptTextModel implements TextModel {
             int first = starts.get(i);
             int l = Math.min(ctx, ids.length - 1 - first);
             List<Integer> group = new ArrayList<>();
-            while (i < starts.size() && group.size() < windowsPerBatch
+            while (i < starts.size()
+                    && group.size() < windowsPerBatch
                     && Math.min(ctx, ids.length - 1 - starts.get(i)) == l) {
                 group.add(starts.get(i++));
             }

@@ -104,13 +104,21 @@ public final class TinyGpt extends AbstractBlock {
      *
      * @return {@code [logits (B,1,V)]}
      */
-    NDList step(ParameterStore ps, NDArray tokens, NDArray pos, NDList caches, NDArray rows, NDArray positions,
+    NDList step(
+            ParameterStore ps,
+            NDArray tokens,
+            NDArray pos,
+            NDList caches,
+            NDArray rows,
+            NDArray positions,
             NDArray mask) {
         NDArray x = embed(ps, tokens, pos, false);
         NDIndex slot = new NDIndex("{}, :, {}", rows, positions);
         NDIndex written = new NDIndex("{}", rows);
         for (int i = 0; i < layers.size(); i++) {
-            x = layers.get(i).step(ps, x, caches.get(2 * i), caches.get(2 * i + 1), slot, written, mask).get(0);
+            x = layers.get(i)
+                    .step(ps, x, caches.get(2 * i), caches.get(2 * i + 1), slot, written, mask)
+                    .get(0);
         }
         return new NDList(head(ps, x, false));
     }

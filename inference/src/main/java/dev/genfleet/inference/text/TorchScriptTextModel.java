@@ -57,8 +57,13 @@ public final class TorchScriptTextModel implements TextModel {
     private final ModelInfo info;
     private boolean closed;
 
-    private TorchScriptTextModel(ZooModel<NDList, NDList> module, CharTokenizer tokenizer, int context, int slots,
-            String file, ModelInfo info) {
+    private TorchScriptTextModel(
+            ZooModel<NDList, NDList> module,
+            CharTokenizer tokenizer,
+            int context,
+            int slots,
+            String file,
+            ModelInfo info) {
         this.module = module;
         this.tokenizer = tokenizer;
         this.context = context;
@@ -106,8 +111,8 @@ public final class TorchScriptTextModel implements TextModel {
             throw new UncheckedIOException("cannot read " + versionDir.resolve(vocabFile), e);
         }
         if (config.has("vocab_size") && config.get("vocab_size").getAsInt() != tokenizer.vocabSize()) {
-            throw new IllegalArgumentException(configFile + ": vocab_size " + config.get("vocab_size").getAsInt()
-                    + " != " + tokenizer.vocabSize() + " tokens in " + vocabFile);
+            throw new IllegalArgumentException(configFile + ": vocab_size "
+                    + config.get("vocab_size").getAsInt() + " != " + tokenizer.vocabSize() + " tokens in " + vocabFile);
         }
         String file = TorchScriptModules.string(config, "model", DEFAULT_FILE);
         String contract = "forward(tokens: int64 [B, T], 1 <= T <= " + context + ") -> logits: float32 [B, T, "
@@ -115,12 +120,14 @@ public final class TorchScriptTextModel implements TextModel {
         ZooModel<NDList, NDList> module = TorchScriptModules.loadModule(versionDir, file, dev, contract);
         try {
             Path abs = versionDir.toAbsolutePath().normalize();
-            String id = TorchScriptModules.string(config, "id", abs.getParent().getFileName().toString());
-            String version = TorchScriptModules.string(config, "version", abs.getFileName().toString());
-            ModelInfo info = new ModelInfo(id, version, Modality.TEXT, dev.toString(),
-                    TorchScriptModules.parameterCount(module));
-            TorchScriptTextModel model = new TorchScriptTextModel(module, tokenizer, context, slots,
-                    versionDir.resolve(file).toString(), info);
+            String id = TorchScriptModules.string(
+                    config, "id", abs.getParent().getFileName().toString());
+            String version = TorchScriptModules.string(
+                    config, "version", abs.getFileName().toString());
+            ModelInfo info = new ModelInfo(
+                    id, version, Modality.TEXT, dev.toString(), TorchScriptModules.parameterCount(module));
+            TorchScriptTextModel model = new TorchScriptTextModel(
+                    module, tokenizer, context, slots, versionDir.resolve(file).toString(), info);
             model.probe(contract);
             return model;
         } catch (RuntimeException e) {
@@ -158,7 +165,9 @@ public final class TorchScriptTextModel implements TextModel {
 
     /** Arrays held by the module's own manager; constant across calls when nothing leaks. */
     public int managedArrayCount() {
-        return ((ai.djl.ndarray.BaseNDManager) module.getNDManager()).getManagedArrays().size();
+        return ((ai.djl.ndarray.BaseNDManager) module.getNDManager())
+                .getManagedArrays()
+                .size();
     }
 
     @Override
@@ -173,7 +182,8 @@ public final class TorchScriptTextModel implements TextModel {
             Map<Integer, List<DecodeRow>> byLength = new TreeMap<>();
             for (DecodeRow r : rows) {
                 if (!r.done()) {
-                    byLength.computeIfAbsent(padded(r.windowLength()), k -> new ArrayList<>()).add(r);
+                    byLength.computeIfAbsent(padded(r.windowLength()), k -> new ArrayList<>())
+                            .add(r);
                 }
             }
             if (byLength.isEmpty()) {
@@ -228,10 +238,12 @@ public final class TorchScriptTextModel implements TextModel {
 
     private float[] run(long[] tokens, int b, int t) {
         try (NDManager sm = module.getNDManager().newSubManager()) {
-            NDList out = TorchScriptModules.forward(module, new NDList(sm.create(tokens, new Shape(b, t))),
+            NDList out = TorchScriptModules.forward(
+                    module,
+                    new NDList(sm.create(tokens, new Shape(b, t))),
                     file + " forward(tokens int64 [" + b + ", " + t + "])");
-            NDArray logits = TorchScriptModules.expect(out, new Shape(b, t, vocab),
-                    file + " forward(tokens int64 [" + b + ", " + t + "])");
+            NDArray logits = TorchScriptModules.expect(
+                    out, new Shape(b, t, vocab), file + " forward(tokens int64 [" + b + ", " + t + "])");
             return logits.toFloatArray();
         }
     }

@@ -80,8 +80,8 @@ public final class TorchScriptModules {
         }
         Path pt = versionDir.resolve(file);
         if (!Files.isRegularFile(pt)) {
-            throw new IllegalArgumentException("TorchScript file " + pt + " is missing (named by config.json); expected "
-                    + contract);
+            throw new IllegalArgumentException(
+                    "TorchScript file " + pt + " is missing (named by config.json); expected " + contract);
         }
         Criteria<NDList, NDList> criteria = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
@@ -94,16 +94,18 @@ public final class TorchScriptModules {
         try {
             return criteria.loadModel();
         } catch (IOException | ModelException | EngineException e) {
-            throw new IllegalStateException("cannot load TorchScript file " + pt + " with the PyTorch engine: "
-                    + e.getMessage() + "; expected a torch.jit.save'd module with " + contract, e);
+            throw new IllegalStateException(
+                    "cannot load TorchScript file " + pt + " with the PyTorch engine: " + e.getMessage()
+                            + "; expected a torch.jit.save'd module with " + contract,
+                    e);
         }
     }
 
     /** Runs a module once; an engine error becomes an IllegalStateException naming the file and the contract. */
     public static NDList forward(ZooModel<NDList, NDList> module, NDList inputs, String what) {
         try {
-            return module.getBlock().forward(new ai.djl.training.ParameterStore(inputs.head().getManager(), false),
-                    inputs, false);
+            return module.getBlock()
+                    .forward(new ai.djl.training.ParameterStore(inputs.head().getManager(), false), inputs, false);
         } catch (EngineException e) {
             throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
         }
@@ -115,13 +117,13 @@ public final class TorchScriptModules {
      */
     public static NDArray expect(NDList out, Shape expected, String what) {
         if (out.size() != 1) {
-            throw new IllegalStateException(what + " returned " + out.size() + " outputs, expected one float32 "
-                    + expected);
+            throw new IllegalStateException(
+                    what + " returned " + out.size() + " outputs, expected one float32 " + expected);
         }
         NDArray a = out.get(0);
         if (!a.getShape().equals(expected) || a.getDataType() != DataType.FLOAT32) {
-            throw new IllegalStateException(what + " returned " + a.getDataType() + " " + a.getShape()
-                    + ", expected float32 " + expected);
+            throw new IllegalStateException(
+                    what + " returned " + a.getDataType() + " " + a.getShape() + ", expected float32 " + expected);
         }
         return a;
     }

@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,7 +35,9 @@ class GanImageModelTest {
 
     @BeforeAll
     static void load() {
-        assertTrue(Files.isRegularFile(VERSION_DIR.resolve("generator.params")), "committed weights missing in " + VERSION_DIR);
+        assertTrue(
+                Files.isRegularFile(VERSION_DIR.resolve("generator.params")),
+                "committed weights missing in " + VERSION_DIR);
         model = GanImageModel.load(VERSION_DIR);
     }
 
@@ -60,7 +61,8 @@ class GanImageModelTest {
 
     @Test
     void shouldEncodePngsThatDecodeAtThePromisedSize() throws IOException {
-        List<GeneratedImage> images = generate(new ImageRequest(11L, 3, "forest", 1)).images();
+        List<GeneratedImage> images =
+                generate(new ImageRequest(11L, 3, "forest", 1)).images();
         assertEquals(3, images.size());
         for (GeneratedImage image : images) {
             assertEquals(32, image.width());
@@ -92,17 +94,21 @@ class GanImageModelTest {
         for (int i = 0; i < batch.size(); i++) { // every row equals its own request run alone
             ImageGeneration single = generate(batch.get(i));
             for (int k = 0; k < single.images().size(); k++) {
-                assertArrayEquals(single.images().get(k).png(), out.get(i).images().get(k).png(), "row " + i);
+                assertArrayEquals(
+                        single.images().get(k).png(), out.get(i).images().get(k).png(), "row " + i);
             }
         }
     }
 
     @Test
     void shouldReproduceEachImageAloneFromItsSeed() {
-        List<GeneratedImage> images = generate(new ImageRequest(77L, 4, "sunset", 1)).images();
+        List<GeneratedImage> images =
+                generate(new ImageRequest(77L, 4, "sunset", 1)).images();
         assertTrue(images.stream().anyMatch(img -> img.seed() == 77L), "image 0 uses the request seed");
         for (GeneratedImage image : images) {
-            GeneratedImage alone = generate(new ImageRequest(image.seed(), 1, "sunset", 1)).images().get(0);
+            GeneratedImage alone = generate(new ImageRequest(image.seed(), 1, "sunset", 1))
+                    .images()
+                    .get(0);
             assertArrayEquals(image.png(), alone.png());
             assertEquals(image.realismScore(), alone.realismScore(), 1e-6);
         }
@@ -114,20 +120,25 @@ class GanImageModelTest {
         byte[] b = generate(new ImageRequest(2L, 1, "neon", 1)).images().get(0).png();
         assertFalse(Arrays.equals(a, b));
         List<GeneratedImage> four = generate(new ImageRequest(3L, 4, "neon", 1)).images();
-        assertEquals(4, four.stream().map(img -> Arrays.hashCode(img.png())).distinct().count());
+        assertEquals(
+                4,
+                four.stream().map(img -> Arrays.hashCode(img.png())).distinct().count());
     }
 
     @Test
     void shouldProduceDifferentImagesForDifferentStyles() {
-        byte[] a = generate(new ImageRequest(5L, 1, "sunset", 1)).images().get(0).png();
+        byte[] a =
+                generate(new ImageRequest(5L, 1, "sunset", 1)).images().get(0).png();
         byte[] b = generate(new ImageRequest(5L, 1, "ocean", 1)).images().get(0).png();
         assertFalse(Arrays.equals(a, b));
     }
 
     @Test
     void shouldKeepBestScoredImagesWhenBestOfExceedsCount() {
-        List<GeneratedImage> all = generate(new ImageRequest(2024L, 12, "forest", 12)).images();
-        List<GeneratedImage> best = generate(new ImageRequest(2024L, 3, "forest", 12)).images();
+        List<GeneratedImage> all =
+                generate(new ImageRequest(2024L, 12, "forest", 12)).images();
+        List<GeneratedImage> best =
+                generate(new ImageRequest(2024L, 3, "forest", 12)).images();
         assertEquals(12, all.size());
         assertEquals(3, best.size());
         assertSortedByScoreDescending(all);
@@ -162,15 +173,19 @@ class GanImageModelTest {
 
     @Test
     void shouldUseTheDefaultStyleWhenStyleIsNull() {
-        byte[] viaNull = generate(new ImageRequest(9L, 1, null, 1)).images().get(0).png();
-        byte[] viaName = generate(new ImageRequest(9L, 1, model.defaultStyle(), 1)).images().get(0).png();
+        byte[] viaNull =
+                generate(new ImageRequest(9L, 1, null, 1)).images().get(0).png();
+        byte[] viaName = generate(new ImageRequest(9L, 1, model.defaultStyle(), 1))
+                .images()
+                .get(0)
+                .png();
         assertArrayEquals(viaName, viaNull);
     }
 
     @Test
     void shouldRejectAnUnknownStyle() {
-        IllegalArgumentException e = assertThrows(
-                IllegalArgumentException.class, () -> generate(new ImageRequest(1L, 1, "baroque", 1)));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> generate(new ImageRequest(1L, 1, "baroque", 1)));
         assertTrue(e.getMessage().contains("baroque"), e.getMessage());
         assertTrue(e.getMessage().contains("sunset"), "lists the known styles: " + e.getMessage());
     }

@@ -1,6 +1,5 @@
 package dev.genfleet.inference.image;
 
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,14 +39,15 @@ class ImageDeterminismTest {
 
     static Stream<Arguments> models() {
         Supplier<ImageModel> banner = () -> GanImageModel.load(GanImageModelTest.VERSION_DIR, Device.cpu());
-        Supplier<ImageModel> torchscript = () -> TorchScriptImageModel.load(TorchScriptImageModelTest.VERSION_DIR, Device.cpu());
+        Supplier<ImageModel> torchscript =
+                () -> TorchScriptImageModel.load(TorchScriptImageModelTest.VERSION_DIR, Device.cpu());
         return Stream.of(Arguments.of("banner-gan", banner), Arguments.of("banner-gan-torchscript", torchscript));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
-    void shouldGiveTheSameBytesAndScoresAloneBatchedInSequenceAndConcurrentlyOnAWarmModel(String name,
-            Supplier<ImageModel> loader) throws Exception {
+    void shouldGiveTheSameBytesAndScoresAloneBatchedInSequenceAndConcurrentlyOnAWarmModel(
+            String name, Supplier<ImageModel> loader) throws Exception {
         try (ImageModel model = loader.get()) {
             List<ImageGeneration> cold = new ArrayList<>();
             for (ImageRequest probe : PROBES) {
@@ -59,7 +59,10 @@ class ImageDeterminismTest {
             // alone, in sequence, three times over
             for (int round = 0; round < 3; round++) {
                 for (int p = 0; p < PROBES.size(); p++) {
-                    assertSame(cold.get(p), model.generate(List.of(PROBES.get(p))).get(0), name + " probe " + p + " alone, round " + round);
+                    assertSame(
+                            cold.get(p),
+                            model.generate(List.of(PROBES.get(p))).get(0),
+                            name + " probe " + p + " alone, round " + round);
                 }
             }
             // batched: the probes between unrelated rows
@@ -99,7 +102,10 @@ class ImageDeterminismTest {
             }
             // count 1 is candidate 0 of count 3: the same image, whatever the rank it got there
             GeneratedImage single = cold.get(1).images().get(0);
-            GeneratedImage sameSeed = cold.get(0).images().stream().filter(i -> i.seed() == 77L).findFirst().orElseThrow();
+            GeneratedImage sameSeed = cold.get(0).images().stream()
+                    .filter(i -> i.seed() == 77L)
+                    .findFirst()
+                    .orElseThrow();
             assertArrayEquals(single.png(), sameSeed.png(), name + ": seed 77 alone and within count 3");
             assertEquals(single.realismScore(), sameSeed.realismScore(), 0.0);
         }
@@ -137,7 +143,8 @@ class ImageDeterminismTest {
     private static ImageRequest randomRequest(SplittableRandom rnd) {
         int count = 1 + rnd.nextInt(6);
         int bestOf = rnd.nextBoolean() ? count : count + rnd.nextInt(24);
-        String style = rnd.nextInt(5) == 0 ? null : GanConfig.DEFAULT_STYLES.get(rnd.nextInt(GanConfig.DEFAULT_STYLES.size()));
+        String style =
+                rnd.nextInt(5) == 0 ? null : GanConfig.DEFAULT_STYLES.get(rnd.nextInt(GanConfig.DEFAULT_STYLES.size()));
         return new ImageRequest(rnd.nextLong(), count, style, bestOf);
     }
 

@@ -30,8 +30,12 @@ class ImagePipelineTest {
             logits[1] = Float.NaN;
             return logits;
         };
-        NonFiniteOutputException e = assertThrows(NonFiniteOutputException.class,
-                () -> ImagePipeline.generate(List.of(new ImageRequest(1L, 2, null, 2)), SIZE, s -> 0,
+        NonFiniteOutputException e = assertThrows(
+                NonFiniteOutputException.class,
+                () -> ImagePipeline.generate(
+                        List.of(new ImageRequest(1L, 2, null, 2)),
+                        SIZE,
+                        s -> 0,
                         ImagePipelineTest::grey,
                         (images, labels) -> ImagePipeline.score(images, labels, SIZE, nanForSecondRow)));
         assertTrue(e.getMessage().contains("NaN"), e.getMessage());
@@ -45,7 +49,8 @@ class ImagePipelineTest {
             chw[5] = Float.POSITIVE_INFINITY;
             return chw;
         };
-        assertThrows(NonFiniteOutputException.class,
+        assertThrows(
+                NonFiniteOutputException.class,
                 () -> ImagePipeline.render(new long[] {3L}, new int[] {0}, 8, SIZE, infinite));
     }
 

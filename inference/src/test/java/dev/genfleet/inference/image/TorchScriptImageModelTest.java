@@ -1,6 +1,5 @@
 package dev.genfleet.inference.image;
 
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -86,7 +85,8 @@ class TorchScriptImageModelTest {
                 if (ours[i][p] != theirs[i][p]) {
                     differing++;
                     for (int shift = 0; shift <= 16; shift += 8) {
-                        maxChannel = Math.max(maxChannel,
+                        maxChannel = Math.max(
+                                maxChannel,
                                 Math.abs(((ours[i][p] >> shift) & 0xFF) - ((theirs[i][p] >> shift) & 0xFF)));
                     }
                 }
@@ -98,9 +98,13 @@ class TorchScriptImageModelTest {
         for (int i = 0; i < n; i++) {
             maxScore = Math.max(maxScore, Math.abs(ourScores[i] - theirScores[i]));
         }
-        System.out.printf(Locale.ROOT,
+        System.out.printf(
+                Locale.ROOT,
                 "banner-gan-torchscript vs banner-gan: %d of %d pixels differ (max channel diff %d), max |realism diff| %.3e%n",
-                differing, n * 32 * 32, maxChannel, maxScore);
+                differing,
+                n * 32 * 32,
+                maxChannel,
+                maxScore);
         assertEquals(0, differing, "pixels that differ from banner-gan (max channel difference " + maxChannel + ")");
         assertTrue(maxScore <= 1e-6, "max |realism diff| " + maxScore);
     }
@@ -127,7 +131,9 @@ class TorchScriptImageModelTest {
 
     @Test
     void shouldEncodePngsThatDecodeAtThePromisedSize() throws IOException {
-        List<GeneratedImage> images = model.generate(List.of(new ImageRequest(11L, 3, "forest", 1))).get(0).images();
+        List<GeneratedImage> images = model.generate(List.of(new ImageRequest(11L, 3, "forest", 1)))
+                .get(0)
+                .images();
         assertEquals(3, images.size());
         for (GeneratedImage image : images) {
             assertEquals(32, image.width());
@@ -152,15 +158,21 @@ class TorchScriptImageModelTest {
         List<ImageGeneration> out = model.generate(batch);
         assertArrayEquals(alone, out.get(7).images().get(0).png());
         for (int i = 0; i < batch.size(); i += 5) {
-            assertArrayEquals(model.generate(List.of(batch.get(i))).get(0).images().get(0).png(),
-                    out.get(i).images().get(0).png(), "row " + i);
+            assertArrayEquals(
+                    model.generate(List.of(batch.get(i))).get(0).images().get(0).png(),
+                    out.get(i).images().get(0).png(),
+                    "row " + i);
         }
     }
 
     @Test
     void shouldKeepBestScoredImagesWhenBestOfExceedsCount() {
-        List<GeneratedImage> all = model.generate(List.of(new ImageRequest(2024L, 12, "forest", 12))).get(0).images();
-        List<GeneratedImage> best = model.generate(List.of(new ImageRequest(2024L, 3, "forest", 12))).get(0).images();
+        List<GeneratedImage> all = model.generate(List.of(new ImageRequest(2024L, 12, "forest", 12)))
+                .get(0)
+                .images();
+        List<GeneratedImage> best = model.generate(List.of(new ImageRequest(2024L, 3, "forest", 12)))
+                .get(0)
+                .images();
         assertEquals(12, all.size());
         assertEquals(3, best.size());
         List<GeneratedImage> expected = all.stream()
@@ -178,9 +190,10 @@ class TorchScriptImageModelTest {
 
     @Test
     void shouldRejectAnUnknownStyleAndANonPositiveCount() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> model.generate(List.of(new ImageRequest(1L, 1, "baroque", 1))));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> model.generate(List.of(new ImageRequest(1L, 1, "baroque", 1))));
         assertTrue(e.getMessage().contains("baroque") && e.getMessage().contains("sunset"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> model.generate(List.of(new ImageRequest(1L, 0, "ocean", 1))));
+        assertThrows(
+                IllegalArgumentException.class, () -> model.generate(List.of(new ImageRequest(1L, 0, "ocean", 1))));
     }
 }

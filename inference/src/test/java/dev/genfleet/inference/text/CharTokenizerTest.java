@@ -1,6 +1,5 @@
 package dev.genfleet.inference.text;
 
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -21,7 +20,9 @@ class CharTokenizerTest {
         tok.save(dir);
         CharTokenizer loaded = CharTokenizer.load(dir);
         assertArrayEquals(tok.encode(text), loaded.encode(text));
-        assertEquals(tok.vocabSize(), Files.readAllLines(dir.resolve(CharTokenizer.VOCAB_TXT)).size());
+        assertEquals(
+                tok.vocabSize(),
+                Files.readAllLines(dir.resolve(CharTokenizer.VOCAB_TXT)).size());
     }
 
     @Test

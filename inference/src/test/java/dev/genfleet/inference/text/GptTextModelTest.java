@@ -1,6 +1,5 @@
 package dev.genfleet.inference.text;
 
-
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,8 +45,8 @@ class GptTextModelTest {
         }
     }
 
-    private static TextRequest req(String prompt, int max, double temp, int topK, double topP, List<String> stop,
-            long seed) {
+    private static TextRequest req(
+            String prompt, int max, double temp, int topK, double topP, List<String> stop, long seed) {
         return new TextRequest(prompt, max, temp, topK, topP, stop, seed);
     }
 
@@ -96,28 +95,34 @@ class GptTextModelTest {
         assertEquals("stop", g.finishReason());
         assertFalse(g.text().contains("."), g.text());
         // the same row without the stop sequence, cut at the same length, ends with the stop sequence
-        TextGeneration full = model.generate(List.of(
-                req("Hi Maria,", g.completionTokens(), 0.8, 0, 0.95, List.of(), 21))).get(0);
+        TextGeneration full = model.generate(
+                        List.of(req("Hi Maria,", g.completionTokens(), 0.8, 0, 0.95, List.of(), 21)))
+                .get(0);
         assertEquals(g.text() + ".", full.text());
         assertEquals("length", full.finishReason());
     }
 
     @Test
     void shouldHonourMaxTokens() {
-        TextGeneration g = model.generate(List.of(req("Hi Maria,", 17, 0.8, 0, 1.0, List.of(), 2))).get(0);
+        TextGeneration g = model.generate(List.of(req("Hi Maria,", 17, 0.8, 0, 1.0, List.of(), 2)))
+                .get(0);
         assertEquals("length", g.finishReason());
         assertEquals(17, g.completionTokens());
         assertEquals(17, g.text().codePointCount(0, g.text().length()));
         assertEquals(9, g.promptTokens());
-        TextGeneration none = model.generate(List.of(req("Hi", 0, 0.8, 0, 1.0, List.of(), 2))).get(0);
+        TextGeneration none =
+                model.generate(List.of(req("Hi", 0, 0.8, 0, 1.0, List.of(), 2))).get(0);
         assertEquals(new TextGeneration("", "length", 2, 0), none);
     }
 
     @Test
     void shouldBeDeterministicWhenGreedy() {
-        TextGeneration a = model.generate(List.of(req("Meet the", 50, 0.0, 0, 1.0, List.of(), 1))).get(0);
-        TextGeneration b = model.generate(List.of(req("Meet the", 50, 0.0, 0, 1.0, List.of(), 987654321))).get(0);
-        TextGeneration c = model.generate(List.of(req("Meet the", 50, 0.0, 7, 0.3, List.of(), 5))).get(0);
+        TextGeneration a = model.generate(List.of(req("Meet the", 50, 0.0, 0, 1.0, List.of(), 1)))
+                .get(0);
+        TextGeneration b = model.generate(List.of(req("Meet the", 50, 0.0, 0, 1.0, List.of(), 987654321)))
+                .get(0);
+        TextGeneration c = model.generate(List.of(req("Meet the", 50, 0.0, 7, 0.3, List.of(), 5)))
+                .get(0);
         assertEquals(a, b);
         assertEquals(a, c);
     }
@@ -125,19 +130,21 @@ class GptTextModelTest {
     @Test
     void shouldNotThrowOnUnknownCharactersInPrompt() {
         String weird = "H\u00e9llo Zo\u00eb \uD83D\uDE00 \u2014 \u2713 \u0000 \uD800 \u4e2d\u6587 \t\r";
-        TextGeneration g = assertDoesNotThrow(
-                () -> model.generate(List.of(req(weird, 20, 0.8, 0, 1.0, List.of(), 3))).get(0));
+        TextGeneration g = assertDoesNotThrow(() -> model.generate(List.of(req(weird, 20, 0.8, 0, 1.0, List.of(), 3)))
+                .get(0));
         assertEquals(weird.codePointCount(0, weird.length()), g.promptTokens());
         assertEquals(20, g.completionTokens());
         CharTokenizer tok = model.tokenizer();
         assertEquals("Hello Zoe", tok.decode(tok.encode("H\u00e9llo Zo\u00eb")));
-        TextGeneration nul = model.generate(List.of(new TextRequest(null, 5, 0.8, 0, 1.0, null, 1))).get(0);
+        TextGeneration nul = model.generate(List.of(new TextRequest(null, 5, 0.8, 0, 1.0, null, 1)))
+                .get(0);
         assertEquals(0, nul.promptTokens());
     }
 
     @Test
     void shouldGenerateFromEmptyPrompt() {
-        TextGeneration g = model.generate(List.of(req("", 40, 0.8, 0, 0.95, List.of(), 4))).get(0);
+        TextGeneration g =
+                model.generate(List.of(req("", 40, 0.8, 0, 0.95, List.of(), 4))).get(0);
         assertEquals(0, g.promptTokens());
         assertEquals(40, g.completionTokens());
         assertFalse(g.text().isBlank());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-
 import org.junit.jupiter.api.Test;
 
 class SamplerTest {
@@ -25,8 +24,20 @@ class SamplerTest {
 
     @Test
     void shouldOrderCandidatesLikeTheComparatorIncludingTiesZerosInfinitiesAndNaN() {
-        float[] special = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE,
-            -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, 1f, 1f, -1f};
+        float[] special = {
+            0f,
+            -0f,
+            Float.NaN,
+            Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY,
+            Float.MIN_VALUE,
+            -Float.MIN_VALUE,
+            Float.MAX_VALUE,
+            -Float.MAX_VALUE,
+            1f,
+            1f,
+            -1f
+        };
         SplittableRandom random = new SplittableRandom(7);
         for (int round = 0; round < 2_000; round++) {
             int vocab = 1 + random.nextInt(80);
@@ -39,7 +50,9 @@ class SamplerTest {
                     default -> (float) (random.nextGaussian() * 5);
                 };
             }
-            assertArrayEquals(specifiedOrder(logits, offset, vocab), Sampler.order(logits, offset, vocab),
+            assertArrayEquals(
+                    specifiedOrder(logits, offset, vocab),
+                    Sampler.order(logits, offset, vocab),
                     "round " + round + ": " + Arrays.toString(logits));
         }
     }
@@ -54,7 +67,8 @@ class SamplerTest {
         SplittableRandom a = new SplittableRandom(42);
         SplittableRandom b = new SplittableRandom(42);
         for (int i = 0; i < 200; i++) {
-            assertEquals(Sampler.sample(logits, 0, 68, 0.8, 0, 0.95, a), Sampler.sample(logits, 0, 68, 0.8, 0, 0.95, b));
+            assertEquals(
+                    Sampler.sample(logits, 0, 68, 0.8, 0, 0.95, a), Sampler.sample(logits, 0, 68, 0.8, 0, 0.95, b));
         }
     }
 

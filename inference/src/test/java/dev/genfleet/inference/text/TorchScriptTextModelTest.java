@@ -1,6 +1,5 @@
 package dev.genfleet.inference.text;
 
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,8 +60,8 @@ class TorchScriptTextModelTest {
         }
     }
 
-    private static TextRequest req(String prompt, int max, double temp, int topK, double topP, List<String> stop,
-            long seed) {
+    private static TextRequest req(
+            String prompt, int max, double temp, int topK, double topP, List<String> stop, long seed) {
         return new TextRequest(prompt, max, temp, topK, topP, stop, seed);
     }
 
@@ -105,8 +104,8 @@ class TorchScriptTextModelTest {
                 windows++;
             }
         }
-        System.out.printf(Locale.ROOT, "copy-gpt-torchscript vs copy-gpt: max |logit diff| %.3e over %d windows%n",
-                max, windows);
+        System.out.printf(
+                Locale.ROOT, "copy-gpt-torchscript vs copy-gpt: max |logit diff| %.3e over %d windows%n", max, windows);
         assertTrue(max <= MAX_LOGIT_DIFF, "max |logit diff| " + max);
     }
 
@@ -132,11 +131,14 @@ class TorchScriptTextModelTest {
             if (ours.get(i).equals(theirs.get(i))) {
                 same++;
             } else {
-                System.out.println("prompt " + i + " differs:\n  torchscript " + ours.get(i) + "\n  djl         "
-                        + theirs.get(i));
+                System.out.println(
+                        "prompt " + i + " differs:\n  torchscript " + ours.get(i) + "\n  djl         " + theirs.get(i));
             }
         }
-        System.out.printf(Locale.ROOT, "copy-gpt-torchscript vs copy-gpt: %d/%d seeded generations identical%n", same,
+        System.out.printf(
+                Locale.ROOT,
+                "copy-gpt-torchscript vs copy-gpt: %d/%d seeded generations identical%n",
+                same,
                 prompts.size());
         assertEquals(prompts.size(), same, "generations that differ from copy-gpt");
     }
@@ -171,23 +173,27 @@ class TorchScriptTextModelTest {
 
     @Test
     void shouldHonourStopSequenceAndExcludeIt() {
-        TextGeneration g = model.generate(List.of(req("Hi Maria,", 300, 0.8, 0, 0.95, List.of("."), 21))).get(0);
+        TextGeneration g = model.generate(List.of(req("Hi Maria,", 300, 0.8, 0, 0.95, List.of("."), 21)))
+                .get(0);
         assertEquals("stop", g.finishReason());
         assertFalse(g.text().contains("."), g.text());
-        TextGeneration full = model.generate(List.of(
-                req("Hi Maria,", g.completionTokens(), 0.8, 0, 0.95, List.of(), 21))).get(0);
+        TextGeneration full = model.generate(
+                        List.of(req("Hi Maria,", g.completionTokens(), 0.8, 0, 0.95, List.of(), 21)))
+                .get(0);
         assertEquals(g.text() + ".", full.text());
         assertEquals("length", full.finishReason());
     }
 
     @Test
     void shouldHonourMaxTokens() {
-        TextGeneration g = model.generate(List.of(req("Hi Maria,", 17, 0.8, 0, 1.0, List.of(), 2))).get(0);
+        TextGeneration g = model.generate(List.of(req("Hi Maria,", 17, 0.8, 0, 1.0, List.of(), 2)))
+                .get(0);
         assertEquals("length", g.finishReason());
         assertEquals(17, g.completionTokens());
         assertEquals(17, g.text().codePointCount(0, g.text().length()));
         assertEquals(9, g.promptTokens());
-        TextGeneration none = model.generate(List.of(req("Hi", 0, 0.8, 0, 1.0, List.of(), 2))).get(0);
+        TextGeneration none =
+                model.generate(List.of(req("Hi", 0, 0.8, 0, 1.0, List.of(), 2))).get(0);
         assertEquals(new TextGeneration("", "length", 2, 0), none);
         assertTrue(model.generate(List.of()).isEmpty());
     }
@@ -207,9 +213,15 @@ class TorchScriptTextModelTest {
         for (long seed = 1; seed <= 4; seed++) {
             batch.add(req("Hi Maria,", 60, 0.9, 0, 1.0, List.of(), seed));
         }
-        assertTrue(model.generate(batch).stream().map(TextGeneration::text).distinct().count() >= 3);
-        TextGeneration a = model.generate(List.of(req("Meet the", 50, 0.0, 0, 1.0, List.of(), 1))).get(0);
-        TextGeneration b = model.generate(List.of(req("Meet the", 50, 0.0, 7, 0.3, List.of(), 987654321))).get(0);
+        assertTrue(model.generate(batch).stream()
+                        .map(TextGeneration::text)
+                        .distinct()
+                        .count()
+                >= 3);
+        TextGeneration a = model.generate(List.of(req("Meet the", 50, 0.0, 0, 1.0, List.of(), 1)))
+                .get(0);
+        TextGeneration b = model.generate(List.of(req("Meet the", 50, 0.0, 7, 0.3, List.of(), 987654321)))
+                .get(0);
         assertEquals(a, b);
     }
 }

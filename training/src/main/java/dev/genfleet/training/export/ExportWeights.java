@@ -18,9 +18,9 @@ import com.google.gson.JsonObject;
 import dev.genfleet.inference.image.GanConfig;
 import dev.genfleet.inference.image.GanNetworks;
 import dev.genfleet.inference.text.CharTokenizer;
-import dev.genfleet.training.text.CopyGrammar;
 import dev.genfleet.inference.text.GptConfig;
 import dev.genfleet.inference.text.TinyGpt;
+import dev.genfleet.training.text.CopyGrammar;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -54,7 +54,8 @@ import java.util.regex.Pattern;
  */
 public final class ExportWeights {
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+    private static final Gson GSON =
+            new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
     private ExportWeights() {}
 
@@ -71,7 +72,8 @@ public final class ExportWeights {
 
     // ---- copy-gpt ----
 
-    private static final Pattern GPT_LAYER = Pattern.compile("\\d\\dlayer(\\d+)_\\d\\d(ln1|qkv|proj|ln2|fc1|fc2)_(\\w+)");
+    private static final Pattern GPT_LAYER =
+            Pattern.compile("\\d\\dlayer(\\d+)_\\d\\d(ln1|qkv|proj|ln2|fc1|fc2)_(\\w+)");
     private static final Pattern GPT_LN_F = Pattern.compile("\\d\\dln_f_(gamma|beta)");
 
     /** {@code tok_emb}, {@code pos_emb}, {@code layers.<i>.<ln1|qkv|proj|ln2|fc1|fc2>.<weight|bias>}, {@code ln_f.*}. */
@@ -91,8 +93,8 @@ public final class ExportWeights {
     }
 
     static void dumpGpt(Path versionDir, Path out) throws IOException, MalformedModelException {
-        JsonObject config = GSON.fromJson(Files.readString(versionDir.resolve("config.json"), StandardCharsets.UTF_8),
-                JsonObject.class);
+        JsonObject config = GSON.fromJson(
+                Files.readString(versionDir.resolve("config.json"), StandardCharsets.UTF_8), JsonObject.class);
         GptConfig cfg = GptConfig.fromJson(config.getAsJsonObject("architecture"));
         String weights = config.has("weights") ? config.get("weights").getAsString() : "copy-gpt.params";
         CharTokenizer tokenizer = CharTokenizer.load(versionDir);
@@ -133,21 +135,30 @@ public final class ExportWeights {
             refs.add(gptReference(gpt, manager, full, windows, ctx, out, "ref_full"));
             refs.add(gptReference(gpt, manager, shortWindow, 1, shortWindow.length, out, "ref_short"));
             manifest.add("reference", refs);
-            Files.copy(versionDir.resolve(CharTokenizer.VOCAB_JSON), out.resolve(CharTokenizer.VOCAB_JSON),
+            Files.copy(
+                    versionDir.resolve(CharTokenizer.VOCAB_JSON),
+                    out.resolve(CharTokenizer.VOCAB_JSON),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             Files.writeString(out.resolve("manifest.json"), GSON.toJson(manifest) + "\n", StandardCharsets.UTF_8);
             System.out.println("dumped copy-gpt (" + names.size() + " tensors) to " + out);
         }
     }
 
-    private static JsonObject gptReference(TinyGpt gpt, NDManager manager, long[] tokens, int b, int t, Path out,
-            String name) throws IOException {
+    private static JsonObject gptReference(
+            TinyGpt gpt, NDManager manager, long[] tokens, int b, int t, Path out, String name) throws IOException {
         try (NDManager sub = manager.newSubManager()) {
             NDArray x = sub.create(tokens, new Shape(b, t));
-            NDArray logits = gpt.forward(new ParameterStore(sub, false), new NDList(x), false).singletonOrThrow();
+            NDArray logits = gpt.forward(new ParameterStore(sub, false), new NDList(x), false)
+                    .singletonOrThrow();
             JsonObject ref = new JsonObject();
             ref.add("tokens", writeLongs(out, name + "_tokens", tokens, new long[] {b, t}));
-            ref.add("logits", writeFloats(out, name + "_logits", logits.toFloatArray(), logits.getShape().getShape()));
+            ref.add(
+                    "logits",
+                    writeFloats(
+                            out,
+                            name + "_logits",
+                            logits.toFloatArray(),
+                            logits.getShape().getShape()));
             return ref;
         }
     }
@@ -165,16 +176,23 @@ public final class ExportWeights {
             GanNetworks.initialize(cfg, g, d, manager);
             loadParameters(g, manager, versionDir.resolve(GanConfig.GENERATOR_FILE));
             loadParameters(d, manager, versionDir.resolve(GanConfig.DISCRIMINATOR_FILE));
-            JsonObject architecture = GSON.fromJson(Files.readString(versionDir.resolve(GanConfig.FILE),
-                    StandardCharsets.UTF_8), JsonObject.class).getAsJsonObject("architecture");
+            JsonObject architecture = GSON.fromJson(
+                            Files.readString(versionDir.resolve(GanConfig.FILE), StandardCharsets.UTF_8),
+                            JsonObject.class)
+                    .getAsJsonObject("architecture");
 
             Path gDir = out.resolve("generator");
             Path dDir = out.resolve("discriminator");
             Files.createDirectories(gDir);
             Files.createDirectories(dDir);
             JsonObject manifest = new JsonObject();
-            manifest.add("source", source("banner-gan", "1", versionDir.resolve(GanConfig.GENERATOR_FILE),
-                    versionDir.resolve(GanConfig.DISCRIMINATOR_FILE)));
+            manifest.add(
+                    "source",
+                    source(
+                            "banner-gan",
+                            "1",
+                            versionDir.resolve(GanConfig.GENERATOR_FILE),
+                            versionDir.resolve(GanConfig.DISCRIMINATOR_FILE)));
             manifest.add("architecture", architecture);
             manifest.add("generator", dumpParameters(g, generatorNames(g, cfg), gDir));
             manifest.add("discriminator", dumpParameters(d, discriminatorNames(d, cfg), dDir));
@@ -200,8 +218,20 @@ public final class ExportWeights {
                 JsonObject ref = new JsonObject();
                 ref.add("z", writeFloats(out, "ref_z", z, new long[] {n, cfg.latentDim()}));
                 ref.add("style", writeLongs(out, "ref_style", labels64, new long[] {n}));
-                ref.add("images", writeFloats(out, "ref_images", images.toFloatArray(), images.getShape().getShape()));
-                ref.add("logits", writeFloats(out, "ref_logits", logits.toFloatArray(), logits.getShape().getShape()));
+                ref.add(
+                        "images",
+                        writeFloats(
+                                out,
+                                "ref_images",
+                                images.toFloatArray(),
+                                images.getShape().getShape()));
+                ref.add(
+                        "logits",
+                        writeFloats(
+                                out,
+                                "ref_logits",
+                                logits.toFloatArray(),
+                                logits.getShape().getShape()));
                 manifest.add("reference", ref);
             }
             Files.writeString(out.resolve("manifest.json"), GSON.toJson(manifest) + "\n", StandardCharsets.UTF_8);
@@ -245,7 +275,8 @@ public final class ExportWeights {
             }
             int index = seen.indexOf(stage);
             if (index >= stages.size() || !stages.get(index)[1].equals(m.group(1))) {
-                throw new IllegalStateException("generator parameter " + key + " does not fit the config's architecture");
+                throw new IllegalStateException(
+                        "generator parameter " + key + " does not fit the config's architecture");
             }
             names.put(key, stages.get(index)[0] + "." + suffix(m.group(2), key));
         }
@@ -278,8 +309,8 @@ public final class ExportWeights {
             }
         }
         if (convs.size() != cfg.dChannels().length) {
-            throw new IllegalStateException("discriminator has " + convs.size() + " convolutions, config says "
-                    + cfg.dChannels().length);
+            throw new IllegalStateException(
+                    "discriminator has " + convs.size() + " convolutions, config says " + cfg.dChannels().length);
         }
         return names;
     }
@@ -316,7 +347,8 @@ public final class ExportWeights {
             if (array.getDataType() != DataType.FLOAT32) {
                 throw new IllegalStateException(p.getKey() + " is " + array.getDataType() + ", expected float32");
             }
-            JsonObject t = writeFloats(dir, name, array.toFloatArray(), array.getShape().getShape());
+            JsonObject t = writeFloats(
+                    dir, name, array.toFloatArray(), array.getShape().getShape());
             t.addProperty("djl_name", p.getKey());
             tensors.add(t);
         }
@@ -364,7 +396,9 @@ public final class ExportWeights {
 
     private static String sha256Hex(byte[] bytes) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

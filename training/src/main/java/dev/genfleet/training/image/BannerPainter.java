@@ -1,7 +1,6 @@
 package dev.genfleet.training.image;
 
 import dev.genfleet.inference.image.GanConfig;
-
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -1,10 +1,5 @@
 package dev.genfleet.training.image;
 
-import dev.genfleet.inference.image.GanConfig;
-import dev.genfleet.inference.image.GanImageModel;
-import dev.genfleet.inference.image.GanNetworks;
-import dev.genfleet.inference.image.ImageCodec;
-
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -23,6 +18,10 @@ import com.google.gson.JsonObject;
 import dev.genfleet.inference.GeneratedImage;
 import dev.genfleet.inference.ImageGeneration;
 import dev.genfleet.inference.ImageRequest;
+import dev.genfleet.inference.image.GanConfig;
+import dev.genfleet.inference.image.GanImageModel;
+import dev.genfleet.inference.image.GanNetworks;
+import dev.genfleet.inference.image.ImageCodec;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -108,7 +107,8 @@ public final class GanTrainer {
             GanNetworks.initialize(cfg, g, d, root);
             gParams = GanNetworks.parameterCount(g);
             dParams = GanNetworks.parameterCount(d);
-            System.out.printf(Locale.ROOT, "G %,d params, D %,d params; %d steps x batch %d%n", gParams, dParams, steps, batch);
+            System.out.printf(
+                    Locale.ROOT, "G %,d params, D %,d params; %d steps x batch %d%n", gParams, dParams, steps, batch);
             ParameterStore ps = new ParameterStore(root, false);
             Optimizer optG = adam(lrG);
             Optimizer optD = adam(lrD);
@@ -135,7 +135,8 @@ public final class GanTrainer {
                         real[i] = painter.paintRgb(cfg.styles().get(labels[i]), rnd.nextLong());
                         z[i] = GanNetworks.latent(latentRnd.nextLong(), cfg.latentDim());
                     }
-                    NDArray realIn = GanNetworks.discriminatorInput(GanNetworks.imagesToArray(sm, real, size), cfg, labels);
+                    NDArray realIn =
+                            GanNetworks.discriminatorInput(GanNetworks.imagesToArray(sm, real, size), cfg, labels);
                     NDArray gIn = GanNetworks.generatorInput(sm, cfg, z, labels);
 
                     // D step: real -> realTarget, fake (detached) -> 0
@@ -196,7 +197,13 @@ public final class GanTrainer {
                     System.out.printf(
                             Locale.ROOT,
                             "step %5d  %6.1fs  %.2f steps/s  lossD %.3f  lossG %.3f  D(real) %.3f  D(fake) %.3f%n",
-                            step, secs, step / secs, row[1], row[2], row[3], row[4]);
+                            step,
+                            secs,
+                            step / secs,
+                            row[1],
+                            row[2],
+                            row[3],
+                            row[4]);
                     sumD = sumG = sumReal = sumFake = 0;
                     window = 0;
                     if (secs > maxSeconds && step < steps) {
@@ -219,7 +226,8 @@ public final class GanTrainer {
             save(d, out.resolve(GanConfig.DISCRIMINATOR_FILE));
         }
         double trainSeconds = trainNanos / 1e9;
-        System.out.printf(Locale.ROOT, "trained %d steps in %.1fs (%.2f steps/s)%n", done, trainSeconds, done / trainSeconds);
+        System.out.printf(
+                Locale.ROOT, "trained %d steps in %.1fs (%.2f steps/s)%n", done, trainSeconds, done / trainSeconds);
 
         // evaluate through the saved model, exactly as the worker will load it
         JsonObject training = new JsonObject();
@@ -300,7 +308,10 @@ public final class GanTrainer {
 
     /** Mean binary cross-entropy of logits {@code x} against a constant target, numerically stable. */
     private static NDArray bceWithLogits(NDArray x, float target) {
-        return x.maximum(0f).sub(x.mul(target)).add(x.abs().neg().exp().add(1f).log()).mean();
+        return x.maximum(0f)
+                .sub(x.mul(target))
+                .add(x.abs().neg().exp().add(1f).log())
+                .mean();
     }
 
     private static float meanSigmoid(NDArray logits) {
@@ -314,7 +325,13 @@ public final class GanTrainer {
 
     /** Forward passes in training mode (no gradients) so batch norm's running stats fit the EMA weights. */
     private static void recalibrateBatchNorm(
-            Block g, ParameterStore ps, NDManager root, GanConfig cfg, SplittableRandom latentRnd, Random rnd, int batch) {
+            Block g,
+            ParameterStore ps,
+            NDManager root,
+            GanConfig cfg,
+            SplittableRandom latentRnd,
+            Random rnd,
+            int batch) {
         for (int k = 0; k < 100; k++) {
             try (NDManager sm = root.newSubManager()) {
                 int[] labels = new int[batch];
@@ -329,18 +346,21 @@ public final class GanTrainer {
     }
 
     /** Debug aid: the current (non-averaged) generator in inference mode on the sample-grid latents. */
-    private static void preview(Block g, ParameterStore ps, NDManager root, GanConfig cfg, Path file) throws IOException {
+    private static void preview(Block g, ParameterStore ps, NDManager root, GanConfig cfg, Path file)
+            throws IOException {
         int n = 8 * 2 * cfg.styleCount();
         float[][] z = new float[n][];
         int[] labels = new int[n];
         for (int i = 0; i < n; i++) {
             labels[i] = i / 16;
-            z[i] = GanNetworks.latent(GanImageModel.imageSeed(1000L * (labels[i] + 1) + (i / 8) % 2, i % 8), cfg.latentDim());
+            z[i] = GanNetworks.latent(
+                    GanImageModel.imageSeed(1000L * (labels[i] + 1) + (i / 8) % 2, i % 8), cfg.latentDim());
         }
         List<int[]> images = new ArrayList<>();
         try (NDManager sm = root.newSubManager()) {
             float[] chw = g.forward(ps, new NDList(GanNetworks.generatorInput(sm, cfg, z, labels)), false)
-                    .singletonOrThrow().toFloatArray();
+                    .singletonOrThrow()
+                    .toFloatArray();
             for (int i = 0; i < n; i++) {
                 images.add(GanNetworks.fromChw(chw, i, cfg.imageSize()));
             }
@@ -367,7 +387,8 @@ public final class GanTrainer {
         for (String style : cfg.styles()) {
             for (int row = 0; row < 2; row++) {
                 long seed = 1000L * (cfg.styleIndex(style) + 1) + row;
-                ImageGeneration gen = model.generate(List.of(new ImageRequest(seed, 8, style, 8))).get(0);
+                ImageGeneration gen = model.generate(List.of(new ImageRequest(seed, 8, style, 8)))
+                        .get(0);
                 for (GeneratedImage img : gen.images()) {
                     generated.add(decode(img.png(), size));
                 }
@@ -399,8 +420,13 @@ public final class GanTrainer {
             }
             double r = mean(model.score(reals, style));
             double z = mean(model.score(noises, style));
-            ImageGeneration gen = model.generate(List.of(new ImageRequest(424242L + cfg.styleIndex(style), n, style, n))).get(0);
-            double f = gen.images().stream().mapToDouble(GeneratedImage::realismScore).average().orElse(0);
+            ImageGeneration gen = model.generate(
+                            List.of(new ImageRequest(424242L + cfg.styleIndex(style), n, style, n)))
+                    .get(0);
+            double f = gen.images().stream()
+                    .mapToDouble(GeneratedImage::realismScore)
+                    .average()
+                    .orElse(0);
             JsonObject s = new JsonObject();
             s.addProperty("real", round(r, 4));
             s.addProperty("generated", round(f, 4));
@@ -454,78 +480,143 @@ public final class GanTrainer {
         double[] last = trace.isEmpty() ? new double[5] : trace.get(trace.size() - 1);
         md.append("# banner-gan v").append(VERSION).append(" — model card\n\n");
         md.append("A small class-conditional DCGAN that draws ")
-                .append(cfg.imageSize()).append("×").append(cfg.imageSize())
-                .append(" RGB banner-like images in one of ").append(cfg.styleCount())
-                .append(" styles: ").append(String.join(", ", cfg.styles()))
-                .append(" (default `").append(cfg.defaultStyle()).append("`).\n")
+                .append(cfg.imageSize())
+                .append("×")
+                .append(cfg.imageSize())
+                .append(" RGB banner-like images in one of ")
+                .append(cfg.styleCount())
+                .append(" styles: ")
+                .append(String.join(", ", cfg.styles()))
+                .append(" (default `")
+                .append(cfg.defaultStyle())
+                .append("`).\n")
                 .append("Trained from scratch, on CPU, on procedurally painted images only (`BannerPainter`); ")
                 .append("no external data or weights.\n\n");
         md.append("## Files\n\n")
                 .append("| file | content |\n|---|---|\n")
-                .append("| `generator.params` | generator weights (DJL block parameters, EMA of the training weights) |\n")
+                .append(
+                        "| `generator.params` | generator weights (DJL block parameters, EMA of the training weights) |\n")
                 .append("| `discriminator.params` | discriminator weights (gives the realism score) |\n")
-                .append("| `config.json` | family `dcgan`, architecture (needed to rebuild the blocks), training recipe, loss trace, metrics |\n")
-                .append("| `samples.png` | 8×8 generated images, ×4 nearest upscale; two rows per style in the order above; request seeds 1000·(style+1)+row, count 8 |\n")
-                .append("| `training-samples.png` | 8×8 training images in the same layout (painter seeds 777000..777015 per style) |\n\n");
+                .append(
+                        "| `config.json` | family `dcgan`, architecture (needed to rebuild the blocks), training recipe, loss trace, metrics |\n")
+                .append(
+                        "| `samples.png` | 8×8 generated images, ×4 nearest upscale; two rows per style in the order above; request seeds 1000·(style+1)+row, count 8 |\n")
+                .append(
+                        "| `training-samples.png` | 8×8 training images in the same layout (painter seeds 777000..777015 per style) |\n\n");
         md.append("## Architecture\n\n")
-                .append("- Generator (").append(String.format(Locale.ROOT, "%,d", gParams)).append(" parameters): ")
-                .append("latent z ∈ R^").append(cfg.latentDim()).append(" (standard normal, from the image seed) ‖ one-hot style → ")
-                .append("Linear → 4×4×").append(cfg.gBase()).append(" → BatchNorm → ReLU → ");
+                .append("- Generator (")
+                .append(String.format(Locale.ROOT, "%,d", gParams))
+                .append(" parameters): ")
+                .append("latent z ∈ R^")
+                .append(cfg.latentDim())
+                .append(" (standard normal, from the image seed) ‖ one-hot style → ")
+                .append("Linear → 4×4×")
+                .append(cfg.gBase())
+                .append(" → BatchNorm → ReLU → ");
         for (int c : cfg.gChannels()) {
             md.append("[nearest ×2 upsample → conv3×3 ").append(c).append(" → BatchNorm → ReLU] → ");
         }
-        md.append("nearest ×2 upsample → conv3×3 3; plus a *template* branch (one bias-free Linear from the one-hot style ")
-                .append("straight to ").append(cfg.imageSize()).append("×").append(cfg.imageSize())
+        md.append(
+                        "nearest ×2 upsample → conv3×3 3; plus a *template* branch (one bias-free Linear from the one-hot style ")
+                .append("straight to ")
+                .append(cfg.imageSize())
+                .append("×")
+                .append(cfg.imageSize())
                 .append("×3, zero-initialised: a learned base image per style) summed with it before the tanh. ")
-                .append("The template branch leaves the conv path only the latent-driven part (shape positions, jitter), which is what makes ")
+                .append(
+                        "The template branch leaves the conv path only the latent-driven part (shape positions, jitter), which is what makes ")
                 .append("training converge in minutes on a CPU. Conv-path weights start from N(0, 0.02) (DCGAN). ")
                 .append("(The PyTorch engine has no transposed convolution, hence nearest upsampling + conv.)\n")
-                .append("- Discriminator (").append(String.format(Locale.ROOT, "%,d", dParams)).append(" parameters): ")
-                .append("image ‖ ").append(cfg.styleCount()).append(" constant one-hot style planes → ");
+                .append("- Discriminator (")
+                .append(String.format(Locale.ROOT, "%,d", dParams))
+                .append(" parameters): ")
+                .append("image ‖ ")
+                .append(cfg.styleCount())
+                .append(" constant one-hot style planes → ");
         for (int c : cfg.dChannels()) {
-            md.append("[conv4×4 stride 2 ").append(c).append(" → LeakyReLU ").append(cfg.leakySlope()).append("] → ");
+            md.append("[conv4×4 stride 2 ")
+                    .append(c)
+                    .append(" → LeakyReLU ")
+                    .append(cfg.leakySlope())
+                    .append("] → ");
         }
         md.append("flatten → Linear → logit. No normalisation, so scores do not depend on the batch.\n")
-                .append("- Total ").append(String.format(Locale.ROOT, "%,d", gParams + dParams))
+                .append("- Total ")
+                .append(String.format(Locale.ROOT, "%,d", gParams + dParams))
                 .append(" trainable parameters (ModelInfo reports G + D: both run at inference).\n\n");
         md.append("## Data\n\n")
-                .append("`BannerPainter` paints each training image from (style, seed) with pure arithmetic: a vertical gradient ")
-                .append("background and a few large, anti-aliased shapes, low variance by design (jittered positions/sizes, ")
+                .append(
+                        "`BannerPainter` paints each training image from (style, seed) with pure arithmetic: a vertical gradient ")
+                .append(
+                        "background and a few large, anti-aliased shapes, low variance by design (jittered positions/sizes, ")
                 .append("±8% brightness):\n\n")
                 .append("- `sunset`: purple→orange sky, large yellow sun on the horizon, dark ground band\n")
                 .append("- `ocean`: pale blue sky, deep blue sea, two light wave stripes\n")
                 .append("- `forest`: pale green sky, three dark green triangular trees, green ground\n")
                 .append("- `neon`: near-black background, thick magenta ring, cyan bar\n\n")
-                .append("Every step draws a fresh batch (uniform style labels, seeded), so the data set is unbounded.\n\n");
+                .append(
+                        "Every step draws a fresh batch (uniform style labels, seeded), so the data set is unbounded.\n\n");
         md.append("## Training\n\n")
                 .append("| | |\n|---|---|\n")
-                .append("| steps | ").append(training.get("steps").getAsInt())
-                .append(training.get("stoppedByWallClockCap").getAsBoolean() ? " (stopped by the wall-clock cap)" : "").append(" |\n")
-                .append("| batch | ").append(training.get("batchSize").getAsInt()).append(" |\n")
-                .append("| optimiser | Adam lr G ").append(training.get("lrG").getAsFloat()).append(", D ")
-                .append(training.get("lrD").getAsFloat()).append(", β1 0.5, β2 0.999 |\n")
-                .append("| loss | non-saturating BCE on logits, real label smoothed to ").append(training.get("realLabel").getAsFloat()).append(" |\n")
-                .append("| generator EMA decay | ").append(training.get("generatorEmaDecay").getAsFloat())
+                .append("| steps | ")
+                .append(training.get("steps").getAsInt())
+                .append(training.get("stoppedByWallClockCap").getAsBoolean() ? " (stopped by the wall-clock cap)" : "")
+                .append(" |\n")
+                .append("| batch | ")
+                .append(training.get("batchSize").getAsInt())
+                .append(" |\n")
+                .append("| optimiser | Adam lr G ")
+                .append(training.get("lrG").getAsFloat())
+                .append(", D ")
+                .append(training.get("lrD").getAsFloat())
+                .append(", β1 0.5, β2 0.999 |\n")
+                .append("| loss | non-saturating BCE on logits, real label smoothed to ")
+                .append(training.get("realLabel").getAsFloat())
+                .append(" |\n")
+                .append("| generator EMA decay | ")
+                .append(training.get("generatorEmaDecay").getAsFloat())
                 .append(" (batch-norm statistics re-estimated with 100 batches afterwards) |\n")
-                .append("| seed | ").append(SEED).append(" (engine + data + latents) |\n")
-                .append("| wall time | ").append(training.get("wallSeconds").getAsDouble()).append(" s (training loop only) |\n")
-                .append("| speed | ").append(training.get("stepsPerSecond").getAsDouble()).append(" steps/s on CPU, ").append(training.get("torchThreads").getAsInt()).append(" torch thread(s) |\n")
-                .append(String.format(Locale.ROOT, "| final losses (mean of last %d steps) | D %.3f, G %.3f |%n",
-                        trace.size() > 1 ? (int) (last[0] - trace.get(trace.size() - 2)[0]) : (int) last[0], last[1], last[2]))
+                .append("| seed | ")
+                .append(SEED)
+                .append(" (engine + data + latents) |\n")
+                .append("| wall time | ")
+                .append(training.get("wallSeconds").getAsDouble())
+                .append(" s (training loop only) |\n")
+                .append("| speed | ")
+                .append(training.get("stepsPerSecond").getAsDouble())
+                .append(" steps/s on CPU, ")
+                .append(training.get("torchThreads").getAsInt())
+                .append(" torch thread(s) |\n")
+                .append(String.format(
+                        Locale.ROOT,
+                        "| final losses (mean of last %d steps) | D %.3f, G %.3f |%n",
+                        trace.size() > 1 ? (int) (last[0] - trace.get(trace.size() - 2)[0]) : (int) last[0],
+                        last[1],
+                        last[2]))
                 .append("\n### Loss trace (means over each window)\n\n")
                 .append("| step | loss D | loss G | D(real) | D(fake) |\n|---:|---:|---:|---:|---:|\n");
         for (double[] row : trace) {
-            md.append(String.format(Locale.ROOT, "| %d | %.3f | %.3f | %.3f | %.3f |%n", (int) row[0], row[1], row[2], row[3], row[4]));
+            md.append(String.format(
+                    Locale.ROOT, "| %d | %.3f | %.3f | %.3f | %.3f |%n", (int) row[0], row[1], row[2], row[3], row[4]));
         }
         md.append("\n## Realism score\n\n")
                 .append("sigmoid(D(image, style)) in [0, 1], on the 8-bit images the model returns; ")
-                .append(metrics.get("imagesPerStyleScored").getAsInt()).append(" images per style.\n\n")
+                .append(metrics.get("imagesPerStyleScored").getAsInt())
+                .append(" images per style.\n\n")
                 .append("| images | mean score |\n|---|---:|\n")
-                .append("| real (fresh painter seeds) | ").append(metrics.get("meanRealismReal").getAsDouble()).append(" |\n")
-                .append("| generated | ").append(metrics.get("meanRealismGenerated").getAsDouble()).append(" |\n")
-                .append("| uniform noise | ").append(metrics.get("meanRealismNoise").getAsDouble()).append(" |\n\n")
-                .append("Per style: see `config.json` → `metrics.perStyle`. A discriminator at the end of GAN training is not a ")
-                .append("calibrated judge: use the score to rank candidates of one request (best-of), not as an absolute quality.\n\n");
+                .append("| real (fresh painter seeds) | ")
+                .append(metrics.get("meanRealismReal").getAsDouble())
+                .append(" |\n")
+                .append("| generated | ")
+                .append(metrics.get("meanRealismGenerated").getAsDouble())
+                .append(" |\n")
+                .append("| uniform noise | ")
+                .append(metrics.get("meanRealismNoise").getAsDouble())
+                .append(" |\n\n")
+                .append(
+                        "Per style: see `config.json` → `metrics.perStyle`. A discriminator at the end of GAN training is not a ")
+                .append(
+                        "calibrated judge: use the score to rank candidates of one request (best-of), not as an absolute quality.\n\n");
         md.append("## Use\n\n")
                 .append("`GanImageModel.load(dir)`; image i of a request uses latent seed `imageSeed(seed, i)` ")
                 .append("(`imageSeed(seed, 0) == seed`), so every returned image can be reproduced alone. ")

@@ -1,8 +1,7 @@
 package dev.genfleet.training.image;
 
-import dev.genfleet.inference.image.GanImageModel;
-
 import dev.genfleet.inference.ImageRequest;
+import dev.genfleet.inference.image.GanImageModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,19 +39,34 @@ public final class ImageModelBenchmark {
                 double e2e = measure(() -> model.generate(requests(b, System.nanoTime(), model)), b);
                 long[] seeds = new long[b];
                 int[] labels = new int[b];
-                double raw = measure(() -> {
-                    for (int i = 0; i < b; i++) {
-                        seeds[i] = System.nanoTime() + i;
-                        labels[i] = i % model.styles().size();
-                    }
-                    model.render(seeds, labels);
-                }, b);
-                rows.add(String.format(Locale.ROOT, "| %d | %.0f | %.2f | %.0f | %.2f |", b, e2e, 1000.0 * b / e2e, raw, 1000.0 * b / raw));
+                double raw = measure(
+                        () -> {
+                            for (int i = 0; i < b; i++) {
+                                seeds[i] = System.nanoTime() + i;
+                                labels[i] = i % model.styles().size();
+                            }
+                            model.render(seeds, labels);
+                        },
+                        b);
+                rows.add(String.format(
+                        Locale.ROOT,
+                        "| %d | %.0f | %.2f | %.0f | %.2f |",
+                        b,
+                        e2e,
+                        1000.0 * b / e2e,
+                        raw,
+                        1000.0 * b / raw));
             }
-            System.out.printf(Locale.ROOT, "%n%s on %s, %,d parameters, load %.0f ms, torch threads %s%n%n",
-                    model.info().id() + " v" + model.info().version(), model.info().device(), model.info().parameters(),
-                    loadMs, System.getProperty("ai.djl.pytorch.num_threads", "default"));
-            System.out.println("| batch | images/s (generate: G + score + PNG) | ms/call | images/s (generator only) | ms/call |");
+            System.out.printf(
+                    Locale.ROOT,
+                    "%n%s on %s, %,d parameters, load %.0f ms, torch threads %s%n%n",
+                    model.info().id() + " v" + model.info().version(),
+                    model.info().device(),
+                    model.info().parameters(),
+                    loadMs,
+                    System.getProperty("ai.djl.pytorch.num_threads", "default"));
+            System.out.println(
+                    "| batch | images/s (generate: G + score + PNG) | ms/call | images/s (generator only) | ms/call |");
             System.out.println("|---:|---:|---:|---:|---:|");
             rows.forEach(System.out::println);
         }
@@ -61,7 +75,8 @@ public final class ImageModelBenchmark {
     private static List<ImageRequest> requests(int n, long seed, GanImageModel model) {
         List<ImageRequest> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(new ImageRequest(seed + i, 1, model.styles().get(i % model.styles().size()), 1));
+            out.add(new ImageRequest(
+                    seed + i, 1, model.styles().get(i % model.styles().size()), 1));
         }
         return out;
     }

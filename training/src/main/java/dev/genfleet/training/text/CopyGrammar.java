@@ -1,7 +1,6 @@
 package dev.genfleet.training.text;
 
 import dev.genfleet.inference.text.CharTokenizer;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -33,72 +32,115 @@ public final class CopyGrammar {
     private record Product(String name, String kind, String[] benefits, String[] features) {}
 
     private static final Product[] PRODUCTS = {
-        new Product("Aurora Espresso Maker", "coffee machine",
-                new String[] {"cafe-quality coffee in under a minute", "rich crema every single morning",
-                    "a calmer start to your day"},
+        new Product(
+                "Aurora Espresso Maker",
+                "coffee machine",
+                new String[] {
+                    "cafe-quality coffee in under a minute",
+                    "rich crema every single morning",
+                    "a calmer start to your day"
+                },
                 new String[] {"one-touch brewing", "a quiet grinder", "a milk frother that cleans itself"}),
-        new Product("Stride Trail Shoes", "running shoes",
+        new Product(
+                "Stride Trail Shoes",
+                "running shoes",
                 new String[] {"grip on every rocky climb", "light steps for long miles", "dry feet in the rain"},
                 new String[] {"a breathable mesh upper", "a cushioned sole", "recycled laces"}),
-        new Product("Nimbus Pillow", "pillow",
+        new Product(
+                "Nimbus Pillow",
+                "pillow",
                 new String[] {"deeper sleep from the first night", "no more stiff necks", "cool comfort all night"},
                 new String[] {"soft memory foam", "a washable cover", "a shape that fits every sleeper"}),
-        new Product("Harbor Backpack", "backpack",
-                new String[] {"room for a laptop and a weekend", "comfort on the longest commute",
-                    "everything in its place"},
+        new Product(
+                "Harbor Backpack",
+                "backpack",
+                new String[] {
+                    "room for a laptop and a weekend", "comfort on the longest commute", "everything in its place"
+                },
                 new String[] {"a padded laptop sleeve", "water-resistant fabric", "hidden pockets"}),
-        new Product("Lumen Desk Lamp", "desk lamp",
+        new Product(
+                "Lumen Desk Lamp",
+                "desk lamp",
                 new String[] {"warm light for late nights", "less strain on tired eyes", "a brighter workspace"},
                 new String[] {"five light modes", "a wireless charging base", "a slim metal arm"}),
-        new Product("Sprout Meal Kit", "meal kit",
+        new Product(
+                "Sprout Meal Kit",
+                "meal kit",
                 new String[] {"fresh dinners in twenty minutes", "less food waste", "new recipes every week"},
                 new String[] {"local vegetables", "step-by-step cards", "recyclable packaging"}),
-        new Product("Pulse Fitness Watch", "fitness watch",
+        new Product(
+                "Pulse Fitness Watch",
+                "fitness watch",
                 new String[] {"every workout tracked", "better sleep insights", "a week of battery life"},
                 new String[] {"heart rate tracking", "a bright display", "built-in GPS"}),
-        new Product("Breeze Air Purifier", "air purifier",
+        new Product(
+                "Breeze Air Purifier",
+                "air purifier",
                 new String[] {"cleaner air in every room", "fewer allergies this spring", "a fresher home"},
                 new String[] {"a triple filter", "a whisper-quiet fan", "an app that tracks air quality"}),
-        new Product("Ledger Budget App", "budgeting app",
-                new String[] {"clear control of your money", "savings that grow every month",
-                    "no more surprise bills"},
+        new Product(
+                "Ledger Budget App",
+                "budgeting app",
+                new String[] {"clear control of your money", "savings that grow every month", "no more surprise bills"},
                 new String[] {"smart spending alerts", "shared budgets", "bank-level security"}),
-        new Product("Willow Skin Serum", "skin serum",
+        new Product(
+                "Willow Skin Serum",
+                "skin serum",
                 new String[] {"a healthy glow in two weeks", "calm and hydrated skin", "a simpler routine"},
                 new String[] {"gentle plant extracts", "no added fragrance", "a light formula"}),
-        new Product("Echo Headphones", "headphones",
-                new String[] {"pure sound without the noise", "focus in a busy office",
-                    "music that lasts all day"},
+        new Product(
+                "Echo Headphones",
+                "headphones",
+                new String[] {"pure sound without the noise", "focus in a busy office", "music that lasts all day"},
                 new String[] {"active noise cancelling", "thirty hours of battery", "soft ear cushions"}),
-        new Product("Cedar Standing Desk", "standing desk",
-                new String[] {"more energy through the afternoon", "a healthier way to work",
-                    "less back pain"},
+        new Product(
+                "Cedar Standing Desk",
+                "standing desk",
+                new String[] {"more energy through the afternoon", "a healthier way to work", "less back pain"},
                 new String[] {"a quiet motor", "four height presets", "a solid oak top"}),
     };
 
     private record Audience(String label, String[] hooks) {}
 
     private static final Audience[] AUDIENCES = {
-        new Audience("busy parents", new String[] {"Mornings with kids are busy enough.",
-            "You juggle school runs, work and dinner.", "Family life moves fast."}),
-        new Audience("runners", new String[] {"Every mile matters.", "Your next race starts today.",
-            "The trail is calling."}),
-        new Audience("students", new String[] {"Exams are coming.", "Campus life is full of surprises.",
-            "Your study sessions deserve better."}),
-        new Audience("remote workers", new String[] {"Working from home should feel good.",
-            "Your home office is your new headquarters.", "Long video calls take their toll."}),
-        new Audience("small business owners", new String[] {"Running a business is hard work.",
-            "Your customers count on you.", "Every hour of your day matters."}),
-        new Audience("travellers", new String[] {"Your next adventure is closer than you think.",
-            "Airports, trains and hotel rooms add up.", "Travel light, travel smart."}),
-        new Audience("home cooks", new String[] {"Dinner should be the best part of the day.",
-            "Your kitchen is where the magic happens.", "Cooking at home just got easier."}),
-        new Audience("new homeowners", new String[] {"A new home is a fresh start.",
-            "You finally have the keys.", "Make your new place feel like home."}),
+        new Audience("busy parents", new String[] {
+            "Mornings with kids are busy enough.", "You juggle school runs, work and dinner.", "Family life moves fast."
+        }),
+        new Audience(
+                "runners",
+                new String[] {"Every mile matters.", "Your next race starts today.", "The trail is calling."}),
+        new Audience("students", new String[] {
+            "Exams are coming.", "Campus life is full of surprises.", "Your study sessions deserve better."
+        }),
+        new Audience("remote workers", new String[] {
+            "Working from home should feel good.",
+            "Your home office is your new headquarters.",
+            "Long video calls take their toll."
+        }),
+        new Audience("small business owners", new String[] {
+            "Running a business is hard work.", "Your customers count on you.", "Every hour of your day matters."
+        }),
+        new Audience("travellers", new String[] {
+            "Your next adventure is closer than you think.",
+            "Airports, trains and hotel rooms add up.",
+            "Travel light, travel smart."
+        }),
+        new Audience("home cooks", new String[] {
+            "Dinner should be the best part of the day.",
+            "Your kitchen is where the magic happens.",
+            "Cooking at home just got easier."
+        }),
+        new Audience("new homeowners", new String[] {
+            "A new home is a fresh start.", "You finally have the keys.", "Make your new place feel like home."
+        }),
     };
 
     private enum Tone {
-        FRIENDLY, URGENT, LUXURY, PLAYFUL, PROFESSIONAL
+        FRIENDLY,
+        URGENT,
+        LUXURY,
+        PLAYFUL,
+        PROFESSIONAL
     }
 
     private static final String[][] GREETINGS = {
@@ -259,8 +301,7 @@ public final class CopyGrammar {
 
     private String fill(String template, Product product, Audience audience) {
         String benefit = pick(product.benefits());
-        String out = template
-                .replace("{p}", product.name())
+        String out = template.replace("{p}", product.name())
                 .replace("{k}", product.kind())
                 .replace("{a}", audience.label())
                 .replace("{B}", Character.toUpperCase(benefit.charAt(0)) + benefit.substring(1))

@@ -1,12 +1,5 @@
 package dev.genfleet.training.text;
 
-import dev.genfleet.inference.text.CharTokenizer;
-import dev.genfleet.inference.text.GptBlock;
-import dev.genfleet.inference.text.GptConfig;
-import dev.genfleet.inference.text.GptTextModel;
-import dev.genfleet.inference.text.TextMetrics;
-import dev.genfleet.inference.text.TinyGpt;
-
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -28,6 +21,11 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.genfleet.inference.TextGeneration;
 import dev.genfleet.inference.TextRequest;
+import dev.genfleet.inference.text.CharTokenizer;
+import dev.genfleet.inference.text.GptConfig;
+import dev.genfleet.inference.text.GptTextModel;
+import dev.genfleet.inference.text.TextMetrics;
+import dev.genfleet.inference.text.TinyGpt;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -61,8 +59,8 @@ public final class TextTrainer {
         // One intra-op thread unless told otherwise: on a shared 2-core machine two PyTorch threads
         // spin against other processes (measured 0.27 s/step with 1 thread vs 2.5 s/step with 2).
         System.setProperty("ai.djl.pytorch.num_threads", System.getProperty("ai.djl.pytorch.num_threads", "1"));
-        System.setProperty("ai.djl.pytorch.num_interop_threads",
-                System.getProperty("ai.djl.pytorch.num_interop_threads", "1"));
+        System.setProperty(
+                "ai.djl.pytorch.num_interop_threads", System.getProperty("ai.djl.pytorch.num_interop_threads", "1"));
         Path modelsDir = Path.of(args.length > 0 ? args[0] : "models");
         int steps = Integer.getInteger("genfleet.text.steps", 700);
         int maxSeconds = Integer.getInteger("genfleet.text.maxSeconds", 175);
@@ -81,18 +79,32 @@ public final class TextTrainer {
         CharTokenizer tokenizer = CharTokenizer.fromText(train);
         int[] ids = tokenizer.encode(train);
         GptConfig cfg = new GptConfig(tokenizer.vocabSize(), 128, 4, layers, context, 512);
-        System.out.printf(Locale.ROOT, "corpus: %d chars train, %d held-out, vocab %d%n",
-                train.length(), heldOut.length(), tokenizer.vocabSize());
+        System.out.printf(
+                Locale.ROOT,
+                "corpus: %d chars train, %d held-out, vocab %d%n",
+                train.length(),
+                heldOut.length(),
+                tokenizer.vocabSize());
 
         Device device = Engine.getInstance().defaultDevice();
         TinyGpt block = new TinyGpt(cfg);
-        CosineTracker cosine = CosineTracker.builder().setBaseValue(lr).optFinalValue(lr / 20).setMaxUpdates(steps).build();
-        WarmUpTracker tracker = WarmUpTracker.builder().setMainTracker(cosine).optWarmUpSteps(Math.min(50, steps / 10))
-                .optWarmUpBeginValue(lr / 20).build();
+        CosineTracker cosine = CosineTracker.builder()
+                .setBaseValue(lr)
+                .optFinalValue(lr / 20)
+                .setMaxUpdates(steps)
+                .build();
+        WarmUpTracker tracker = WarmUpTracker.builder()
+                .setMainTracker(cosine)
+                .optWarmUpSteps(Math.min(50, steps / 10))
+                .optWarmUpBeginValue(lr / 20)
+                .build();
         DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                 .optDevices(new Device[] {device})
                 .optInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT)
-                .optOptimizer(Adam.builder().optLearningRateTracker(tracker).optClipGrad(1.0f).build());
+                .optOptimizer(Adam.builder()
+                        .optLearningRateTracker(tracker)
+                        .optClipGrad(1.0f)
+                        .build());
         SplittableRandom data = new SplittableRandom(SEED);
         List<Float> lossCurve = new ArrayList<>();
         int done = 0;
@@ -126,8 +138,11 @@ public final class TextTrainer {
                         NDArray ys = sm.create(y, new Shape(batch, context));
                         try (GradientCollector gc = trainer.newGradientCollector()) {
                             NDArray logits = trainer.forward(new NDList(xs)).singletonOrThrow();
-                            NDArray loss = logits.logSoftmax(-1).mul(ys.oneHot(cfg.vocabSize()))
-                                    .sum(new int[] {-1}).neg().mean();
+                            NDArray loss = logits.logSoftmax(-1)
+                                    .mul(ys.oneHot(cfg.vocabSize()))
+                                    .sum(new int[] {-1})
+                                    .neg()
+                                    .mean();
                             gc.backward(loss);
                             lastLoss = loss.getFloat();
                         }
@@ -137,7 +152,11 @@ public final class TextTrainer {
                     done = step + 1;
                     if (done % logEvery == 0) {
                         lossCurve.add(window / logEvery);
-                        System.out.printf(Locale.ROOT, "step %d loss %.4f (%.1f s)%n", done, window / logEvery,
+                        System.out.printf(
+                                Locale.ROOT,
+                                "step %d loss %.4f (%.1f s)%n",
+                                done,
+                                window / logEvery,
                                 (System.nanoTime() - start) / 1e9);
                         window = 0;
                     }
@@ -192,8 +211,16 @@ public final class TextTrainer {
             List<TextGeneration> gens = m.generate(reqs);
             for (int i = 0; i < reqs.size(); i++) {
                 TextRequest r = reqs.get(i);
-                samples.add(String.format(Locale.ROOT, "- seed %d, temperature %.1f, top-k %d, top-p %.2f, prompt `%s`:%n  > %s%s",
-                        r.seed(), r.temperature(), r.topK(), r.topP(), r.prompt(), r.prompt(), gens.get(i).text()));
+                samples.add(String.format(
+                        Locale.ROOT,
+                        "- seed %d, temperature %.1f, top-k %d, top-p %.2f, prompt `%s`:%n  > %s%s",
+                        r.seed(),
+                        r.temperature(),
+                        r.topK(),
+                        r.topP(),
+                        r.prompt(),
+                        r.prompt(),
+                        gens.get(i).text()));
             }
         }
         double wall = (System.nanoTime() - t0) / 1e9;
@@ -210,11 +237,32 @@ public final class TextTrainer {
         metrics.add("loss_curve", curve);
         json.add("metrics", metrics);
         writeJson(out.resolve(GptTextModel.CONFIG), json);
-        Files.writeString(out.resolve("MODEL_CARD.md"),
-                card(cfg, params, done, steps, batch, trainSeconds, wall, lastLoss, ppl, unigram, train, heldOut, samples, device),
+        Files.writeString(
+                out.resolve("MODEL_CARD.md"),
+                card(
+                        cfg,
+                        params,
+                        done,
+                        steps,
+                        batch,
+                        trainSeconds,
+                        wall,
+                        lastLoss,
+                        ppl,
+                        unigram,
+                        train,
+                        heldOut,
+                        samples,
+                        device),
                 StandardCharsets.UTF_8);
-        System.out.printf(Locale.ROOT, "held-out perplexity %.3f vs unigram %.3f; %d steps in %.1f s (wall %.1f s)%n",
-                ppl, unigram, done, trainSeconds, wall);
+        System.out.printf(
+                Locale.ROOT,
+                "held-out perplexity %.3f vs unigram %.3f; %d steps in %.1f s (wall %.1f s)%n",
+                ppl,
+                unigram,
+                done,
+                trainSeconds,
+                wall);
         samples.forEach(System.out::println);
     }
 
@@ -223,50 +271,94 @@ public final class TextTrainer {
     }
 
     private static void writeJson(Path file, JsonObject json) throws IOException {
-        Files.writeString(file, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(json) + "\n",
+        Files.writeString(
+                file,
+                new GsonBuilder()
+                                .setPrettyPrinting()
+                                .disableHtmlEscaping()
+                                .create()
+                                .toJson(json) + "\n",
                 StandardCharsets.UTF_8);
     }
 
-    private static String card(GptConfig cfg, long params, int steps, int planned, int batch, double trainSeconds,
-            double wall, float loss, double ppl, double unigram, String train, String heldOut, List<String> samples,
+    private static String card(
+            GptConfig cfg,
+            long params,
+            int steps,
+            int planned,
+            int batch,
+            double trainSeconds,
+            double wall,
+            float loss,
+            double ppl,
+            double unigram,
+            String train,
+            String heldOut,
+            List<String> samples,
             Device device) {
         StringBuilder sb = new StringBuilder();
         sb.append("# copy-gpt v1 — character-level GPT for short marketing copy\n\n");
         sb.append("Toy model for genfleet's TEXT modality. It writes short English marketing copy in the style of a ")
                 .append("hand-written grammar (`CopyGrammar`); it knows nothing else.\n\n");
         sb.append("## Architecture\n\n");
-        sb.append(String.format(Locale.ROOT,
+        sb.append(String.format(
+                Locale.ROOT,
                 "Decoder-only transformer (DJL block API, `TinyGpt`/`GptBlock`): character vocabulary of %d, "
                         + "token + learned position embeddings, %d pre-LayerNorm blocks (d_model %d, %d heads of %d, "
                         + "causal self-attention, GELU MLP %d), final LayerNorm, output head tied to the token embedding. "
                         + "Context %d characters. **%,d parameters** (`%s`, float32). Architecture in `config.json`, "
                         + "vocabulary in `vocab.json` (and `vocab.txt`).%n%n",
-                cfg.vocabSize(), cfg.layers(), cfg.dModel(), cfg.heads(), cfg.headDim(), cfg.mlpHidden(),
-                cfg.context(), params, GptTextModel.WEIGHTS));
+                cfg.vocabSize(),
+                cfg.layers(),
+                cfg.dModel(),
+                cfg.heads(),
+                cfg.headDim(),
+                cfg.mlpHidden(),
+                cfg.context(),
+                params,
+                GptTextModel.WEIGHTS));
         sb.append("## Data\n\n");
-        sb.append(String.format(Locale.ROOT,
+        sb.append(String.format(
+                Locale.ROOT,
                 "Synthetic, generated by `CopyGrammar` (products, audiences, five tones, offers, calls to action, "
                         + "optional \"Hi <name>,\" personalisation from 40 first names). Training: %d ads from seed %d "
                         + "(%,d characters). Held-out: %d ads from seed %d (%,d characters). One ad per line.%n%n",
-                TRAIN_ADS, CopyGrammar.TRAIN_SEED, train.length(), HELD_OUT_ADS, CopyGrammar.HELD_OUT_SEED,
+                TRAIN_ADS,
+                CopyGrammar.TRAIN_SEED,
+                train.length(),
+                HELD_OUT_ADS,
+                CopyGrammar.HELD_OUT_SEED,
                 heldOut.length()));
         sb.append("## Training\n\n");
-        sb.append(String.format(Locale.ROOT,
+        sb.append(String.format(
+                Locale.ROOT,
                 "%d steps (planned %d) of batch %d × %d characters at random offsets (seeded), Adam with warm-up "
                         + "then cosine decay, gradient clip 1.0, engine seed %d, on %s. Training %.1f s, whole run "
                         + "(data, training, save, evaluation, samples) %.1f s. Final training loss %.3f nats/char.%n%n",
-                steps, planned, batch, cfg.context(), SEED, device, trainSeconds, wall, loss));
-        sb.append("Retrain: `cd /work/main && ./mvnw -q -o install -DskipTests && ./mvnw -q -o -pl worker exec:exec@train-text`\n\n");
+                steps,
+                planned,
+                batch,
+                cfg.context(),
+                SEED,
+                device,
+                trainSeconds,
+                wall,
+                loss));
+        sb.append(
+                "Retrain: `cd /work/main && ./mvnw -q -o install -DskipTests && ./mvnw -q -o -pl worker exec:exec@train-text`\n\n");
         sb.append("## Metrics (held-out split)\n\n");
         sb.append("| metric | value |\n|---|---|\n");
         sb.append(String.format(Locale.ROOT, "| per-character perplexity, copy-gpt | %.3f |%n", ppl));
-        sb.append(String.format(Locale.ROOT,
-                "| per-character perplexity, unigram baseline (train counts, add-one) on the same text | %.3f |%n%n", unigram));
+        sb.append(String.format(
+                Locale.ROOT,
+                "| per-character perplexity, unigram baseline (train counts, add-one) on the same text | %.3f |%n%n",
+                unigram));
         sb.append("## Seeded samples\n\n");
         sb.append("Generated by the saved model through `GptTextModel` (stop sequence `\\n`, max 160 tokens).\n\n");
         samples.forEach(s -> sb.append(s).append('\n'));
         sb.append("\n## Limits\n\n");
-        sb.append("Only reproduces the grammar's phrases; prompts outside it give grammar-like text. Characters outside ")
+        sb.append(
+                        "Only reproduces the grammar's phrases; prompts outside it give grammar-like text. Characters outside ")
                 .append("the vocabulary are folded (accents stripped) or read as a space. Not for real customers.\n");
         return sb.toString();
     }

@@ -46,18 +46,32 @@ class ExportWeightsTest {
         assertEquals(40, gpt.getAsJsonArray("tensors").size());
         assertTrue(Files.isRegularFile(dump.resolve("copy-gpt").resolve("vocab.json")));
         Map<String, float[]> gptTensors = read(dump.resolve("copy-gpt"), gpt.getAsJsonArray("tensors"));
-        assertTrue(gptTensors.containsKey("layers.2.fc2.weight") && gptTensors.containsKey("ln_f.bias"),
+        assertTrue(
+                gptTensors.containsKey("layers.2.fc2.weight") && gptTensors.containsKey("ln_f.bias"),
                 gptTensors.keySet().toString());
-        assertEquals(620_160, gptTensors.values().stream().mapToLong(a -> a.length).sum());
-        assertEquals(40, assertSameParameters(MODELS.resolve("copy-gpt-torchscript").resolve("1"), "model.pt", gptTensors));
+        assertEquals(
+                620_160, gptTensors.values().stream().mapToLong(a -> a.length).sum());
+        assertEquals(
+                40, assertSameParameters(MODELS.resolve("copy-gpt-torchscript").resolve("1"), "model.pt", gptTensors));
 
         JsonObject gan = manifest(dump.resolve("banner-gan"));
         Map<String, float[]> g = read(dump.resolve("banner-gan").resolve("generator"), gan.getAsJsonArray("generator"));
-        Map<String, float[]> d = read(dump.resolve("banner-gan").resolve("discriminator"),
-                gan.getAsJsonArray("discriminator"));
-        assertTrue(g.containsKey("stages.1.bn.running_var") && g.containsKey("template.weight"), g.keySet().toString());
-        assertEquals(Set.of("convs.0.weight", "convs.0.bias", "convs.1.weight", "convs.1.bias", "convs.2.weight",
-                "convs.2.bias", "fc.weight", "fc.bias"), d.keySet());
+        Map<String, float[]> d =
+                read(dump.resolve("banner-gan").resolve("discriminator"), gan.getAsJsonArray("discriminator"));
+        assertTrue(
+                g.containsKey("stages.1.bn.running_var") && g.containsKey("template.weight"),
+                g.keySet().toString());
+        assertEquals(
+                Set.of(
+                        "convs.0.weight",
+                        "convs.0.bias",
+                        "convs.1.weight",
+                        "convs.1.bias",
+                        "convs.2.weight",
+                        "convs.2.bias",
+                        "fc.weight",
+                        "fc.bias"),
+                d.keySet());
         Path ganDir = MODELS.resolve("banner-gan-torchscript").resolve("1");
         // BatchNorm running statistics are buffers, not parameters: 19 dumped, 13 compared here
         assertEquals(19, g.size());
@@ -84,7 +98,10 @@ class ExportWeightsTest {
             byte[] bytes = Files.readAllBytes(dir.resolve(t.get("file").getAsString()));
             assertEquals(4 * size, bytes.length, name);
             float[] values = new float[(int) size];
-            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+            ByteBuffer.wrap(bytes)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer()
+                    .get(values);
             out.put(name, values);
         }
         return out;

@@ -36,7 +36,8 @@ class BannerPainterTest {
         }
         for (int a = 0; a < means.length; a++) {
             for (int b = a + 1; b < means.length; b++) {
-                double d = Math.abs(means[a][0] - means[b][0]) + Math.abs(means[a][1] - means[b][1])
+                double d = Math.abs(means[a][0] - means[b][0])
+                        + Math.abs(means[a][1] - means[b][1])
                         + Math.abs(means[a][2] - means[b][2]);
                 assertTrue(d > 30, "styles " + a + " and " + b + " look alike: " + d);
             }
@@ -53,7 +54,8 @@ class BannerPainterTest {
 
     @Test
     void shouldRejectAnUnknownStyle() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> painter.paintRgb("vaporwave", 1L));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> painter.paintRgb("vaporwave", 1L));
         assertTrue(e.getMessage().contains("vaporwave"), e.getMessage());
     }
 

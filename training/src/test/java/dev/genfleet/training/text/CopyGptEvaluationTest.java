@@ -33,8 +33,8 @@ class CopyGptEvaluationTest {
         }
     }
 
-    private static TextRequest req(String prompt, int max, double temp, int topK, double topP, List<String> stop,
-            long seed) {
+    private static TextRequest req(
+            String prompt, int max, double temp, int topK, double topP, List<String> stop, long seed) {
         return new TextRequest(prompt, max, temp, topK, topP, stop, seed);
     }
 

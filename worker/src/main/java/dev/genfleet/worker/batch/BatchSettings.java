@@ -22,7 +22,8 @@ public record BatchSettings(int maxBatchSize, Duration maxWait, int capacity) {
             throw new IllegalArgumentException("maxWait must be ≥ 0, was " + maxWait);
         }
         if (capacity < maxBatchSize) {
-            throw new IllegalArgumentException("capacity (" + capacity + ") must be ≥ maxBatchSize (" + maxBatchSize + ")");
+            throw new IllegalArgumentException(
+                    "capacity (" + capacity + ") must be ≥ maxBatchSize (" + maxBatchSize + ")");
         }
     }
 }

@@ -38,7 +38,10 @@ public final class Batcher<I, O> implements AutoCloseable {
         this(name, settings, runner, size -> {});
     }
 
-    public Batcher(String name, BatchSettings settings, BatchRunner<I, O> runner,
+    public Batcher(
+            String name,
+            BatchSettings settings,
+            BatchRunner<I, O> runner,
             java.util.function.IntConsumer batchSizeObserver) {
         this.queue = new BatchQueue<>(settings);
         this.runner = Objects.requireNonNull(runner, "runner");
@@ -118,7 +121,8 @@ public final class Batcher<I, O> implements AutoCloseable {
         try {
             List<O> outcomes = runner.run(inputs);
             if (outcomes.size() != batch.size()) {
-                throw new IllegalStateException("runner returned " + outcomes.size() + " outcomes for " + batch.size() + " rows");
+                throw new IllegalStateException(
+                        "runner returned " + outcomes.size() + " outcomes for " + batch.size() + " rows");
             }
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).outcome().complete(outcomes.get(i));

@@ -1,11 +1,10 @@
 package dev.genfleet.worker.config;
 
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 
 /** Every worker setting, with its default; see the worker README for the full table. */
 @ConfigMapping(prefix = "genfleet.worker")

@@ -26,7 +26,11 @@ public class ControlListener {
         if (decoded instanceof Decoded.Ok<ControlCommand> ok) {
             host.ready().thenRun(() -> host.cancellations().apply(ok.payload()));
         } else if (decoded instanceof Decoded.Failed<ControlCommand> failed) {
-            LOG.warnf("ignoring unreadable control record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
+            LOG.warnf(
+                    "ignoring unreadable control record %s-%d@%d: %s",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
                     failed.reason().message());
         }
     }

@@ -1,19 +1,12 @@
 package dev.genfleet.worker.consume;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import dev.genfleet.schemas.Decoded;
 import dev.genfleet.schemas.EventCodec;
 import dev.genfleet.schemas.ImageOutput;
 import dev.genfleet.schemas.JobOutput;
 import dev.genfleet.schemas.JobRequest;
-import dev.genfleet.schemas.TextOutput;
 import dev.genfleet.schemas.Reason;
+import dev.genfleet.schemas.TextOutput;
 import dev.genfleet.schemas.TraceContext;
 import dev.genfleet.worker.config.WorkerConfig;
 import dev.genfleet.worker.publish.Publisher;
@@ -30,6 +23,12 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -91,6 +90,7 @@ public class JobConsumer {
     void init() {
         sizes = new RecordSizes(config.maxRecordBytes());
     }
+
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
 
@@ -121,24 +121,29 @@ public class JobConsumer {
         inFlight.incrementAndGet();
         Context context = Vertx.currentContext();
         Executor back = context == null ? Runnable::run : task -> context.runOnContext(v -> task.run());
-        return Uni.createFrom().completionStage(host.ready())
-                .onItem().transformToUni(ready -> Uni.createFrom().completionStage(process(records, interactive)))
+        return Uni.createFrom()
+                .completionStage(host.ready())
+                .onItem()
+                .transformToUni(ready -> Uni.createFrom().completionStage(process(records, interactive)))
                 .emitOn(back)
-                .onItem().transformToUni(out -> tx.withTransactionAndAck(message, emitter -> {
+                .onItem()
+                .transformToUni(out -> tx.withTransactionAndAck(message, emitter -> {
                     out.forEach(record -> emitter.send(Publisher.message(record)));
                     haltIf("in-transaction", Duration.ofMillis(1500));
                     return Uni.createFrom().voidItem();
                 }))
-                .onFailure().invoke(e -> LOG.warnf(e, "batch of %d records rolled back; the consumer rewinds to the last commit",
-                        records.count()))
-                .onFailure().recoverWithNull()
+                .onFailure()
+                .invoke(e -> LOG.warnf(
+                        e, "batch of %d records rolled back; the consumer rewinds to the last commit", records.count()))
+                .onFailure()
+                .recoverWithNull()
                 .eventually(inFlight::decrementAndGet)
                 .replaceWithVoid();
     }
 
     /** The records to write for a polled batch, in record order; completes when every job has an outcome. */
-    private CompletableFuture<List<ProducerRecord<String, byte[]>>> process(ConsumerRecords<String, byte[]> records,
-            boolean interactive) {
+    private CompletableFuture<List<ProducerRecord<String, byte[]>>> process(
+            ConsumerRecords<String, byte[]> records, boolean interactive) {
         List<CompletableFuture<List<ProducerRecord<String, byte[]>>>> parts = new ArrayList<>(records.count());
         for (ConsumerRecord<String, byte[]> record : records) {
             parts.add(processOne(record, interactive));
@@ -151,12 +156,16 @@ public class JobConsumer {
         });
     }
 
-    private CompletableFuture<List<ProducerRecord<String, byte[]>>> processOne(ConsumerRecord<String, byte[]> record,
-            boolean interactive) {
+    private CompletableFuture<List<ProducerRecord<String, byte[]>>> processOne(
+            ConsumerRecord<String, byte[]> record, boolean interactive) {
         Decoded<JobRequest> decoded = codec.decode(record, JobRequest.class);
         if (decoded instanceof Decoded.Failed<JobRequest> failed) {
             count("unknown", "malformed");
-            LOG.warnf("dead-lettering malformed record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
+            LOG.warnf(
+                    "dead-lettering malformed record %s-%d@%d: %s",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
                     failed.reason().message());
             return CompletableFuture.completedFuture(
                     List.of(publisher.records().deadLetter(record, null, failed.reason(), 0, TraceContext.NONE)));
@@ -167,8 +176,10 @@ public class JobConsumer {
         ModelHost.Slot slot = host.slot(job.model());
         if (slot == null) {
             count(job.model(), "dead_lettered");
-            Outcome unknown = new Outcome.DeadLettered(Reason.of("UNKNOWN_MODEL",
-                    "pool " + config.pool() + " does not host model '" + job.model() + "'"), job.attempt(), List.of());
+            Outcome unknown = new Outcome.DeadLettered(
+                    Reason.of("UNKNOWN_MODEL", "pool " + config.pool() + " does not host model '" + job.model() + "'"),
+                    job.attempt(),
+                    List.of());
             return CompletableFuture.completedFuture(publisher.records().forOutcome(job, unknown, null, record, trace));
         }
         return slot.batcher()
@@ -178,22 +189,36 @@ public class JobConsumer {
                         // the processor turns every model failure into an outcome; what still arrives here is the
                         // pipeline's own fault. It gets an outcome too: an exception here would roll the poll back
                         // and rerun it for ever
-                        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                                ? error.getCause() : error;
+                        Throwable cause =
+                                error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                                        ? error.getCause()
+                                        : error;
                         LOG.errorf(cause, "job %s has no outcome from its batch; dead-lettering it", job.jobId());
-                        outcome = new Outcome.DeadLettered(Reason.of(WORKER_ERROR, cause.getClass().getSimpleName() + ": "
-                                + cause.getMessage()), job.attempt(), List.of());
+                        outcome = new Outcome.DeadLettered(
+                                Reason.of(WORKER_ERROR, cause.getClass().getSimpleName() + ": " + cause.getMessage()),
+                                job.attempt(),
+                                List.of());
                     }
-                    List<ProducerRecord<String, byte[]>> out = publisher.records().forOutcome(job, outcome, slot.model(),
-                            record, trace);
+                    List<ProducerRecord<String, byte[]>> out =
+                            publisher.records().forOutcome(job, outcome, slot.model(), record, trace);
                     var oversized = sizes.firstOversized(out);
                     if (oversized.isPresent()) {
-                        LOG.warnf("job %s: its %s record would take %d bytes, over max-record-bytes %d; dead-lettering it",
-                                job.jobId(), oversized.get().topic(), oversized.get().bytes(), sizes.limit());
-                        outcome = new Outcome.DeadLettered(Reason.of(RESULT_TOO_LARGE, "the " + oversized.get().topic()
-                                + " record of this job would take " + oversized.get().bytes()
-                                + " bytes, over the " + sizes.limit() + "-byte limit (genfleet.worker.max-record-bytes)"),
-                                job.attempt(), outcome.failedAttempts());
+                        LOG.warnf(
+                                "job %s: its %s record would take %d bytes, over max-record-bytes %d; dead-lettering it",
+                                job.jobId(),
+                                oversized.get().topic(),
+                                oversized.get().bytes(),
+                                sizes.limit());
+                        outcome = new Outcome.DeadLettered(
+                                Reason.of(
+                                        RESULT_TOO_LARGE,
+                                        "the " + oversized.get().topic()
+                                                + " record of this job would take "
+                                                + oversized.get().bytes()
+                                                + " bytes, over the " + sizes.limit()
+                                                + "-byte limit (genfleet.worker.max-record-bytes)"),
+                                job.attempt(),
+                                outcome.failedAttempts());
                         out = publisher.records().forOutcome(job, outcome, slot.model(), record, trace);
                     }
                     count(job.model(), outcomeName(outcome));
@@ -212,7 +237,8 @@ public class JobConsumer {
         if (output instanceof TextOutput text) {
             meters.counter("genfleet.tokens.generated", "model", model).increment(text.completionTokens());
         } else if (output instanceof ImageOutput images) {
-            meters.counter("genfleet.images.generated", "model", model).increment(images.images().size());
+            meters.counter("genfleet.images.generated", "model", model)
+                    .increment(images.images().size());
         }
     }
 

@@ -1,13 +1,5 @@
 package dev.genfleet.worker.consume;
 
-import java.nio.file.Path;
-import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
 import ai.djl.Device;
 import dev.genfleet.schemas.ImageInput;
 import dev.genfleet.schemas.JobInput;
@@ -28,6 +20,13 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -59,10 +58,19 @@ public class ModelHost {
         cancellations = new CancellationRegistry(config.cancellationMemory());
         try {
             ModelRegistry registry = new ModelRegistry(
-                    config.modelDir().stream().map(dir -> Path.of(dir).toAbsolutePath()).toList(), device(config.device()));
-            RetryPolicy retry = new RetryPolicy(config.retry().maxAttempts(), config.retry().initialBackoff(),
-                    config.retry().multiplier(), config.retry().maxBackoff());
-            BatchSettings batching = new BatchSettings(config.batch().maxSize(), config.batch().maxWait(), config.batch().capacity());
+                    config.modelDir().stream()
+                            .map(dir -> Path.of(dir).toAbsolutePath())
+                            .toList(),
+                    device(config.device()));
+            RetryPolicy retry = new RetryPolicy(
+                    config.retry().maxAttempts(),
+                    config.retry().initialBackoff(),
+                    config.retry().multiplier(),
+                    config.retry().maxBackoff());
+            BatchSettings batching = new BatchSettings(
+                    config.batch().maxSize(),
+                    config.batch().maxWait(),
+                    config.batch().capacity());
             int mostWaiting = batching.maxBatchSize() + 2 * config.batch().bulkPollRecords();
             if (batching.capacity() < mostWaiting) {
                 // every channel may hand over a whole poll at once (interactive: max-size records, each of the
@@ -75,16 +83,28 @@ public class ModelHost {
                 long t0 = System.nanoTime();
                 HostedModel model = registry.load(idVersion[0], idVersion.length > 1 ? idVersion[1] : null);
                 warmUp(model);
-                JobProcessor processor = new JobProcessor(model, cancellations, retry, Clock.systemUTC(),
-                        d -> Thread.sleep(d.toMillis()));
-                Timer inference = meters.timer("genfleet.batch.duration", "model", model.info().id());
-                Batcher<PipelineRow, Outcome> batcher = new Batcher<>(model.info().id(), batching,
-                        rows -> inference.record(() -> processor.process(rows.stream().map(PipelineRow::job).toList(),
+                JobProcessor processor = new JobProcessor(
+                        model, cancellations, retry, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
+                Timer inference = meters.timer(
+                        "genfleet.batch.duration", "model", model.info().id());
+                Batcher<PipelineRow, Outcome> batcher = new Batcher<>(
+                        model.info().id(),
+                        batching,
+                        rows -> inference.record(() -> processor.process(
+                                rows.stream().map(PipelineRow::job).toList(),
                                 (jobs, at) -> publisher.started(rows, jobs, model.info(), at))),
-                        size -> meters.summary("genfleet.batch.size", "model", model.info().id()).record(size));
+                        size -> meters.summary(
+                                        "genfleet.batch.size",
+                                        "model",
+                                        model.info().id())
+                                .record(size));
                 slots.put(model.info().id(), new Slot(model, batcher));
-                LOG.infof("model %s/%s loaded and warmed on %s in %d ms (%d parameters)", model.info().id(),
-                        model.info().version(), model.info().device(), (System.nanoTime() - t0) / 1_000_000,
+                LOG.infof(
+                        "model %s/%s loaded and warmed on %s in %d ms (%d parameters)",
+                        model.info().id(),
+                        model.info().version(),
+                        model.info().device(),
+                        (System.nanoTime() - t0) / 1_000_000,
                         model.info().parameters());
             }
             ready.complete(null);

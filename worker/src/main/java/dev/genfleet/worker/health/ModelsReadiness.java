@@ -18,8 +18,11 @@ public class ModelsReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("models").status(host.isReady());
-        host.models().forEach(m -> response.withData(m.info().id(), m.info().version() + " on " + m.info().device()));
+        HealthCheckResponseBuilder response =
+                HealthCheckResponse.named("models").status(host.isReady());
+        host.models()
+                .forEach(m -> response.withData(
+                        m.info().id(), m.info().version() + " on " + m.info().device()));
         if (host.ready().isCompletedExceptionally()) {
             host.ready().exceptionally(e -> {
                 response.withData("error", String.valueOf(e.getMessage()));

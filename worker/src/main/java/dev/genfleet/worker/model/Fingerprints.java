@@ -36,9 +36,15 @@ public final class Fingerprints {
         Engine engine = Engine.getInstance();
         boolean pytorch = "PyTorch".equals(engine.getEngineName());
         Map<String, String> cpu = cpuInfo(CPUINFO);
-        return RuntimeFingerprint.of(weightsSha256(versionDir), engine.getEngineName() + " " + engine.getVersion(),
-                Engine.getDjlVersion(), device.toString(), isa(System.getenv(), cpu.get("flags")), cpuName(cpu),
-                pytorch ? JniUtils.getNumThreads() : 1, pytorch ? JniUtils.getNumInteropThreads() : 1);
+        return RuntimeFingerprint.of(
+                weightsSha256(versionDir),
+                engine.getEngineName() + " " + engine.getVersion(),
+                Engine.getDjlVersion(),
+                device.toString(),
+                isa(System.getenv(), cpu.get("flags")),
+                cpuName(cpu),
+                pytorch ? JniUtils.getNumThreads() : 1,
+                pytorch ? JniUtils.getNumInteropThreads() : 1);
     }
 
     /**
@@ -55,7 +61,10 @@ public final class Fingerprints {
                 if (lower.endsWith(".md") || lower.endsWith(".png")) {
                     continue;
                 }
-                digests.append(name).append(' ').append(Hashes.sha256Hex(Files.readAllBytes(f))).append('\n');
+                digests.append(name)
+                        .append(' ')
+                        .append(Hashes.sha256Hex(Files.readAllBytes(f)))
+                        .append('\n');
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + versionDir, e);
@@ -119,7 +128,9 @@ public final class Fingerprints {
                 }
                 int colon = line.indexOf(':');
                 if (colon > 0) {
-                    fields.putIfAbsent(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+                    fields.putIfAbsent(
+                            line.substring(0, colon).trim(),
+                            line.substring(colon + 1).trim());
                 }
             }
             return fields;

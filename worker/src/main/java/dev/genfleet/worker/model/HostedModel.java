@@ -1,13 +1,10 @@
 package dev.genfleet.worker.model;
 
-import dev.genfleet.schemas.RuntimeFingerprint;
-
 import dev.genfleet.inference.ModelInfo;
-
-import java.util.List;
-
 import dev.genfleet.schemas.JobInput;
 import dev.genfleet.schemas.JobOutput;
+import dev.genfleet.schemas.RuntimeFingerprint;
+import java.util.List;
 
 /**
  * A loaded model as the fleet sees it: contract inputs in, contract outputs out, one batch at a

@@ -5,16 +5,14 @@ import dev.genfleet.inference.ImageGeneration;
 import dev.genfleet.inference.ImageModel;
 import dev.genfleet.inference.ImageRequest;
 import dev.genfleet.inference.ModelInfo;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import dev.genfleet.schemas.Hashes;
 import dev.genfleet.schemas.ImageArtifact;
 import dev.genfleet.schemas.ImageInput;
 import dev.genfleet.schemas.ImageOutput;
 import dev.genfleet.schemas.JobInput;
 import dev.genfleet.schemas.JobOutput;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Serves an {@link ImageModel} to the fleet; images travel inline as PNG with their sha256. */
 public final class ImageHostedModel implements HostedModel {
@@ -33,15 +31,16 @@ public final class ImageHostedModel implements HostedModel {
     @Override
     public void check(JobInput input) {
         if (!(input instanceof ImageInput image)) {
-            throw new IllegalArgumentException("model " + info().id() + " generates images; the job carries a text input");
+            throw new IllegalArgumentException(
+                    "model " + info().id() + " generates images; the job carries a text input");
         }
         if (image.size() != null && image.size() != model.imageSize()) {
             throw new IllegalArgumentException("model " + info().id() + " draws " + model.imageSize() + "×"
                     + model.imageSize() + " images; size " + image.size() + " is not available");
         }
         if (image.style() != null && !model.styles().contains(image.style())) {
-            throw new IllegalArgumentException("model " + info().id() + " has no style '" + image.style() + "'; styles: "
-                    + model.styles());
+            throw new IllegalArgumentException(
+                    "model " + info().id() + " has no style '" + image.style() + "'; styles: " + model.styles());
         }
     }
 
@@ -57,8 +56,15 @@ public final class ImageHostedModel implements HostedModel {
         for (ImageGeneration generation : generations) {
             List<ImageArtifact> artifacts = new ArrayList<>();
             for (GeneratedImage img : generation.images()) {
-                artifacts.add(new ImageArtifact("image/png", Hashes.sha256Hex(img.png()), img.width(), img.height(), img.seed(),
-                        img.realismScore(), img.png(), null));
+                artifacts.add(new ImageArtifact(
+                        "image/png",
+                        Hashes.sha256Hex(img.png()),
+                        img.width(),
+                        img.height(),
+                        img.seed(),
+                        img.realismScore(),
+                        img.png(),
+                        null));
             }
             outputs.add(new ImageOutput(artifacts));
         }

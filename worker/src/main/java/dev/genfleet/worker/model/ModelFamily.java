@@ -1,8 +1,7 @@
 package dev.genfleet.worker.model;
 
-import java.nio.file.Path;
-
 import ai.djl.Device;
+import java.nio.file.Path;
 
 /**
  * Code that can load models of one family (the {@code family} field of a model's

@@ -1,26 +1,24 @@
 package dev.genfleet.worker.model;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genfleet.inference.ModelInfo;
+import dev.genfleet.inference.image.GanImageModel;
+import dev.genfleet.inference.text.GptTextModel;
 import dev.genfleet.schemas.RuntimeFingerprint;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.LinkedHashMap;
 import java.util.ServiceLoader;
 import java.util.stream.Stream;
-
-import ai.djl.Device;
-import ai.djl.engine.Engine;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.genfleet.inference.image.GanImageModel;
-import dev.genfleet.inference.text.GptTextModel;
 
 /**
  * Loads models by id and version from model directories laid out {@code <id>/<version>/} with a
@@ -68,13 +66,14 @@ public final class ModelRegistry {
         String resolved = version == null || version.equals("latest") ? latestVersion(modelDir) : version;
         Path versionDir = modelDir.resolve(resolved).normalize();
         if (!versionDir.startsWith(modelDir) || !Files.isRegularFile(versionDir.resolve("config.json"))) {
-            throw new IllegalArgumentException("no version '" + resolved + "' of model '" + id + "' (config.json missing)");
+            throw new IllegalArgumentException(
+                    "no version '" + resolved + "' of model '" + id + "' (config.json missing)");
         }
         String family = family(versionDir);
         ModelFamily loader = families.get(family);
         if (loader == null) {
-            throw new IllegalArgumentException("model " + id + "/" + resolved + ": unknown family '" + family
-                    + "', known: " + families.keySet());
+            throw new IllegalArgumentException(
+                    "model " + id + "/" + resolved + ": unknown family '" + family + "', known: " + families.keySet());
         }
         Device d = device();
         HostedModel model = loader.load(versionDir, d);
@@ -116,7 +115,8 @@ public final class ModelRegistry {
             if (!Files.isDirectory(root)) {
                 continue;
             }
-            try (Stream<Path> configs = Files.find(root, 3, (p, a) -> p.getFileName().toString().equals("config.json"))) {
+            try (Stream<Path> configs =
+                    Files.find(root, 3, (p, a) -> p.getFileName().toString().equals("config.json"))) {
                 configs.forEach(c -> found.add(root.relativize(c.getParent()).toString()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -131,7 +131,8 @@ public final class ModelRegistry {
             return versions.filter(p -> Files.isRegularFile(p.resolve("config.json")))
                     .map(p -> p.getFileName().toString())
                     .max(ModelRegistry::compareVersions)
-                    .orElseThrow(() -> new IllegalArgumentException("model " + modelDir.getFileName() + " has no version"));
+                    .orElseThrow(
+                            () -> new IllegalArgumentException("model " + modelDir.getFileName() + " has no version"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -144,7 +145,9 @@ public final class ModelRegistry {
         for (int i = 0; i < Math.max(x.length, y.length); i++) {
             String p = i < x.length ? x[i] : "0";
             String q = i < y.length ? y[i] : "0";
-            int c = p.matches("\\d+") && q.matches("\\d+") ? Long.compare(Long.parseLong(p), Long.parseLong(q)) : p.compareTo(q);
+            int c = p.matches("\\d+") && q.matches("\\d+")
+                    ? Long.compare(Long.parseLong(p), Long.parseLong(q))
+                    : p.compareTo(q);
             if (c != 0) {
                 return c;
             }
@@ -154,7 +157,8 @@ public final class ModelRegistry {
 
     private static String family(Path versionDir) {
         try {
-            JsonNode config = new ObjectMapper().readTree(versionDir.resolve("config.json").toFile());
+            JsonNode config = new ObjectMapper()
+                    .readTree(versionDir.resolve("config.json").toFile());
             return config.path("family").asText("");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + versionDir.resolve("config.json"), e);

@@ -4,14 +4,12 @@ import dev.genfleet.inference.ModelInfo;
 import dev.genfleet.inference.TextGeneration;
 import dev.genfleet.inference.TextModel;
 import dev.genfleet.inference.TextRequest;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import dev.genfleet.schemas.JobInput;
 import dev.genfleet.schemas.JobOutput;
 import dev.genfleet.schemas.TextInput;
 import dev.genfleet.schemas.TextOutput;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Serves a {@link TextModel} to the fleet. */
 public final class TextHostedModel implements HostedModel {
@@ -30,7 +28,8 @@ public final class TextHostedModel implements HostedModel {
     @Override
     public void check(JobInput input) {
         if (!(input instanceof TextInput)) {
-            throw new IllegalArgumentException("model " + info().id() + " generates text; the job carries an image input");
+            throw new IllegalArgumentException(
+                    "model " + info().id() + " generates text; the job carries an image input");
         }
     }
 
@@ -39,8 +38,14 @@ public final class TextHostedModel implements HostedModel {
         List<TextRequest> requests = new ArrayList<>(inputs.size());
         for (JobInput input : inputs) {
             TextInput text = (TextInput) input;
-            requests.add(new TextRequest(text.prompt(), text.maxTokens(), text.temperature(), text.topK(), text.topP(),
-                    text.stop(), text.seed()));
+            requests.add(new TextRequest(
+                    text.prompt(),
+                    text.maxTokens(),
+                    text.temperature(),
+                    text.topK(),
+                    text.topP(),
+                    text.stop(),
+                    text.seed()));
         }
         List<TextGeneration> generations = model.generate(requests);
         List<JobOutput> outputs = new ArrayList<>(generations.size());

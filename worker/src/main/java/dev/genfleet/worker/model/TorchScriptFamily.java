@@ -29,8 +29,9 @@ public final class TorchScriptFamily implements ModelFamily {
         return switch (modality) {
             case "TEXT" -> new TextHostedModel(TorchScriptTextModel.load(versionDir, device));
             case "IMAGE" -> new ImageHostedModel(TorchScriptImageModel.load(versionDir, device));
-            default -> throw new IllegalArgumentException(versionDir.resolve("config.json") + ": family " + NAME
-                    + " needs \"modality\": \"TEXT\" or \"IMAGE\", got '" + modality + "'");
+            default ->
+                throw new IllegalArgumentException(versionDir.resolve("config.json") + ": family " + NAME
+                        + " needs \"modality\": \"TEXT\" or \"IMAGE\", got '" + modality + "'");
         };
     }
 }

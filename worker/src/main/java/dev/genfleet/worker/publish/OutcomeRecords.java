@@ -1,12 +1,6 @@
 package dev.genfleet.worker.publish;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
+import dev.genfleet.inference.ModelInfo;
 import dev.genfleet.schemas.AuditEvent;
 import dev.genfleet.schemas.AuditType;
 import dev.genfleet.schemas.DeadLetter;
@@ -16,12 +10,17 @@ import dev.genfleet.schemas.JobRequest;
 import dev.genfleet.schemas.JobResult;
 import dev.genfleet.schemas.JobStatus;
 import dev.genfleet.schemas.Reason;
+import dev.genfleet.schemas.RuntimeFingerprint;
 import dev.genfleet.schemas.Topics;
 import dev.genfleet.schemas.TraceContext;
-import dev.genfleet.inference.ModelInfo;
-import dev.genfleet.schemas.RuntimeFingerprint;
 import dev.genfleet.worker.model.HostedModel;
 import dev.genfleet.worker.run.Outcome;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -46,41 +45,111 @@ public final class OutcomeRecords {
 
     /** STARTED, sent when the job's batch reaches the model (outside the result transaction). */
     public ProducerRecord<String, byte[]> started(JobRequest job, ModelInfo model, Instant at, TraceContext trace) {
-        return codec.encode(topics.audit(), audit(job, AuditType.STARTED, model, at, job.attempt(), null, null, null, Map.of()), trace);
+        return codec.encode(
+                topics.audit(),
+                audit(job, AuditType.STARTED, model, at, job.attempt(), null, null, null, Map.of()),
+                trace);
     }
 
     /** Result, audit and DLQ records for a job's outcome, in the order they should be written. */
-    public List<ProducerRecord<String, byte[]>> forOutcome(JobRequest job, Outcome outcome, HostedModel hosted,
-            ConsumerRecord<String, byte[]> source, TraceContext trace) {
+    public List<ProducerRecord<String, byte[]>> forOutcome(
+            JobRequest job,
+            Outcome outcome,
+            HostedModel hosted,
+            ConsumerRecord<String, byte[]> source,
+            TraceContext trace) {
         ModelInfo model = hosted == null ? null : hosted.info();
         RuntimeFingerprint runtime = hosted == null ? null : hosted.runtime();
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         Instant now = clock.instant();
         int attempt = job.attempt();
         for (Reason failure : outcome.failedAttempts()) {
-            records.add(codec.encode(topics.audit(), audit(job, AuditType.FAILED, model, now, attempt, failure, null, null, Map.of()), trace));
+            records.add(codec.encode(
+                    topics.audit(),
+                    audit(job, AuditType.FAILED, model, now, attempt, failure, null, null, Map.of()),
+                    trace));
             attempt++;
-            records.add(codec.encode(topics.audit(), audit(job, AuditType.RETRIED, model, now, attempt, failure, null, null, Map.of()), trace));
+            records.add(codec.encode(
+                    topics.audit(),
+                    audit(job, AuditType.RETRIED, model, now, attempt, failure, null, null, Map.of()),
+                    trace));
         }
         if (outcome instanceof Outcome.Succeeded ok) {
-            records.add(codec.encode(topics.results(), new JobResult(job.jobId(), job.tenant(), job.campaignId(), job.customId(),
-                    JobStatus.SUCCEEDED, model.id(), model.version(), ok.output(), null, ok.attempt(), ok.startedAt(), now,
-                    workerId, runtime), trace));
-            records.add(codec.encode(topics.audit(), audit(job, AuditType.SUCCEEDED, model, now, ok.attempt(), null,
-                    Hashes.outputSha256(ok.output()), ok.inferenceMillis(), Map.of("batch_size", String.valueOf(ok.batchSize()))), trace));
+            records.add(codec.encode(
+                    topics.results(),
+                    new JobResult(
+                            job.jobId(),
+                            job.tenant(),
+                            job.campaignId(),
+                            job.customId(),
+                            JobStatus.SUCCEEDED,
+                            model.id(),
+                            model.version(),
+                            ok.output(),
+                            null,
+                            ok.attempt(),
+                            ok.startedAt(),
+                            now,
+                            workerId,
+                            runtime),
+                    trace));
+            records.add(codec.encode(
+                    topics.audit(),
+                    audit(
+                            job,
+                            AuditType.SUCCEEDED,
+                            model,
+                            now,
+                            ok.attempt(),
+                            null,
+                            Hashes.outputSha256(ok.output()),
+                            ok.inferenceMillis(),
+                            Map.of("batch_size", String.valueOf(ok.batchSize()))),
+                    trace));
         } else if (outcome instanceof Outcome.Expired expired) {
-            Reason reason = Reason.of("DEADLINE_PASSED", "deadline " + expired.deadline() + " passed before a worker started the job");
-            records.add(codec.encode(topics.results(), failedResult(job, JobStatus.EXPIRED, model, runtime, reason, attempt, now), trace));
-            records.add(codec.encode(topics.audit(), audit(job, AuditType.EXPIRED, model, now, attempt, reason, null, null, Map.of()), trace));
+            Reason reason = Reason.of(
+                    "DEADLINE_PASSED", "deadline " + expired.deadline() + " passed before a worker started the job");
+            records.add(codec.encode(
+                    topics.results(),
+                    failedResult(job, JobStatus.EXPIRED, model, runtime, reason, attempt, now),
+                    trace));
+            records.add(codec.encode(
+                    topics.audit(),
+                    audit(job, AuditType.EXPIRED, model, now, attempt, reason, null, null, Map.of()),
+                    trace));
         } else if (outcome instanceof Outcome.Cancelled cancelled) {
             Reason reason = Reason.of("CANCELLED", cancelled.reason());
-            records.add(codec.encode(topics.results(), failedResult(job, JobStatus.CANCELLED, model, runtime, reason, attempt, now), trace));
-            records.add(codec.encode(topics.audit(), audit(job, AuditType.CANCELLED, model, now, attempt, reason, null, null, Map.of()), trace));
+            records.add(codec.encode(
+                    topics.results(),
+                    failedResult(job, JobStatus.CANCELLED, model, runtime, reason, attempt, now),
+                    trace));
+            records.add(codec.encode(
+                    topics.audit(),
+                    audit(job, AuditType.CANCELLED, model, now, attempt, reason, null, null, Map.of()),
+                    trace));
         } else if (outcome instanceof Outcome.DeadLettered dead) {
-            records.add(codec.encode(topics.audit(), audit(job, AuditType.FAILED, model, now, dead.attempts(), dead.reason(), null, null, Map.of()), trace));
+            records.add(codec.encode(
+                    topics.audit(),
+                    audit(job, AuditType.FAILED, model, now, dead.attempts(), dead.reason(), null, null, Map.of()),
+                    trace));
             records.add(deadLetter(source, job, dead.reason(), dead.attempts(), trace));
-            records.add(codec.encode(topics.results(), failedResult(job, JobStatus.DEAD_LETTERED, model, runtime, dead.reason(), dead.attempts(), now), trace));
-            records.add(codec.encode(topics.audit(), audit(job, AuditType.DEAD_LETTERED, model, now, dead.attempts(), dead.reason(), null, null, Map.of()), trace));
+            records.add(codec.encode(
+                    topics.results(),
+                    failedResult(job, JobStatus.DEAD_LETTERED, model, runtime, dead.reason(), dead.attempts(), now),
+                    trace));
+            records.add(codec.encode(
+                    topics.audit(),
+                    audit(
+                            job,
+                            AuditType.DEAD_LETTERED,
+                            model,
+                            now,
+                            dead.attempts(),
+                            dead.reason(),
+                            null,
+                            null,
+                            Map.of()),
+                    trace));
         }
         return records;
     }
@@ -89,28 +158,81 @@ public final class OutcomeRecords {
      * The DLQ record for a consumed record; {@code job} is null when the record could not be read
      * at all (then there is no result and no audit: nothing names the job or its tenant reliably).
      */
-    public ProducerRecord<String, byte[]> deadLetter(ConsumerRecord<String, byte[]> source, JobRequest job, Reason reason,
-            int attempts, TraceContext trace) {
+    public ProducerRecord<String, byte[]> deadLetter(
+            ConsumerRecord<String, byte[]> source, JobRequest job, Reason reason, int attempts, TraceContext trace) {
         List<DeadLetter.OriginalHeader> headers = new ArrayList<>();
         for (Header h : source.headers()) {
             headers.add(new DeadLetter.OriginalHeader(h.key(), h.value()));
         }
-        DeadLetter letter = new DeadLetter(job == null ? null : job.jobId(), job == null ? null : job.tenant(),
-                source.topic(), source.partition(), source.offset(), source.key(), source.value(), headers, reason,
-                attempts, clock.instant(), workerId);
+        DeadLetter letter = new DeadLetter(
+                job == null ? null : job.jobId(),
+                job == null ? null : job.tenant(),
+                source.topic(),
+                source.partition(),
+                source.offset(),
+                source.key(),
+                source.value(),
+                headers,
+                reason,
+                attempts,
+                clock.instant(),
+                workerId);
         return codec.encode(topics.deadLetters(), letter, trace);
     }
 
-    private JobResult failedResult(JobRequest job, JobStatus status, ModelInfo model, RuntimeFingerprint runtime,
-            Reason reason, int attempt, Instant now) {
-        return new JobResult(job.jobId(), job.tenant(), job.campaignId(), job.customId(), status, job.model(),
-                model == null ? null : model.version(), null, reason, attempt, null, now, workerId, runtime);
+    private JobResult failedResult(
+            JobRequest job,
+            JobStatus status,
+            ModelInfo model,
+            RuntimeFingerprint runtime,
+            Reason reason,
+            int attempt,
+            Instant now) {
+        return new JobResult(
+                job.jobId(),
+                job.tenant(),
+                job.campaignId(),
+                job.customId(),
+                status,
+                job.model(),
+                model == null ? null : model.version(),
+                null,
+                reason,
+                attempt,
+                null,
+                now,
+                workerId,
+                runtime);
     }
 
-    private AuditEvent audit(JobRequest job, AuditType type, ModelInfo model, Instant at, int attempt, Reason reason,
-            String outputSha256, Long durationMs, Map<String, String> details) {
-        return new AuditEvent(UUID.randomUUID().toString(), type, job.jobId(), job.campaignId(), job.customId(), job.tenant(),
-                workerId, at, job.model(), model == null ? null : model.version(), job.input().seed(),
-                Hashes.inputSha256(job.input()), outputSha256, attempt, reason, workerId, durationMs, details);
+    private AuditEvent audit(
+            JobRequest job,
+            AuditType type,
+            ModelInfo model,
+            Instant at,
+            int attempt,
+            Reason reason,
+            String outputSha256,
+            Long durationMs,
+            Map<String, String> details) {
+        return new AuditEvent(
+                UUID.randomUUID().toString(),
+                type,
+                job.jobId(),
+                job.campaignId(),
+                job.customId(),
+                job.tenant(),
+                workerId,
+                at,
+                job.model(),
+                model == null ? null : model.version(),
+                job.input().seed(),
+                Hashes.inputSha256(job.input()),
+                outputSha256,
+                attempt,
+                reason,
+                workerId,
+                durationMs,
+                details);
     }
 }

@@ -1,12 +1,6 @@
 package dev.genfleet.worker.publish;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
+import dev.genfleet.inference.ModelInfo;
 import dev.genfleet.schemas.EventCodec;
 import dev.genfleet.schemas.JobRequest;
 import dev.genfleet.schemas.ModelAnnouncement;
@@ -15,13 +9,18 @@ import dev.genfleet.schemas.TraceContext;
 import dev.genfleet.worker.config.WorkerConfig;
 import dev.genfleet.worker.consume.PipelineRow;
 import dev.genfleet.worker.model.HostedModel;
-import dev.genfleet.inference.ModelInfo;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -75,7 +74,12 @@ public class Publisher {
             PipelineRow row = byId.get(job.jobId());
             TraceContext trace = row == null ? TraceContext.NONE : row.trace();
             if (row != null) {
-                meters.timer("genfleet.queue.wait", "model", model.id(), "priority", row.interactive() ? "interactive" : "bulk")
+                meters.timer(
+                                "genfleet.queue.wait",
+                                "model",
+                                model.id(),
+                                "priority",
+                                row.interactive() ? "interactive" : "bulk")
                         .record(Duration.ofNanos(now - row.enqueuedNanos()));
             }
             events.sendMessageAndForget(message(records.started(job, model, at, trace)));
@@ -86,11 +90,18 @@ public class Publisher {
     public void announce(List<HostedModel> models, boolean ready) {
         for (HostedModel model : models) {
             ModelInfo info = model.info();
-            ModelAnnouncement announcement = new ModelAnnouncement(config.id(), config.pool(), info.id(), info.version(),
-                    info.modality().name(), info.device(), ready, config.batch().maxSize(), Instant.now());
+            ModelAnnouncement announcement = new ModelAnnouncement(
+                    config.id(),
+                    config.pool(),
+                    info.id(),
+                    info.version(),
+                    info.modality().name(),
+                    info.device(),
+                    ready,
+                    config.batch().maxSize(),
+                    Instant.now());
             try {
-                events.sendMessageAndAwait(message(codec.encode(topics.models(), announcement,
-                        TraceContext.NONE)));
+                events.sendMessageAndAwait(message(codec.encode(topics.models(), announcement, TraceContext.NONE)));
             } catch (RuntimeException e) {
                 LOG.warnf("announcing %s (ready=%s) failed: %s", info.id(), ready, e.getMessage());
             }
@@ -99,10 +110,11 @@ public class Publisher {
 
     /** A Reactive Messaging message that writes exactly this Kafka record (topic, key, headers, value). */
     public static Message<byte[]> message(ProducerRecord<String, byte[]> record) {
-        return Message.of(record.value()).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(record.topic())
-                .withKey(record.key())
-                .withHeaders(record.headers())
-                .build());
+        return Message.of(record.value())
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withTopic(record.topic())
+                        .withKey(record.key())
+                        .withHeaders(record.headers())
+                        .build());
     }
 }

@@ -2,7 +2,6 @@ package dev.genfleet.worker.publish;
 
 import java.util.List;
 import java.util.Optional;
-
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.record.AbstractRecords;
 import org.apache.kafka.common.record.CompressionType;
@@ -34,8 +33,12 @@ public final class RecordSizes {
     /** Upper bound of the bytes a record takes on the wire, as the producer estimates it. */
     public static int estimate(ProducerRecord<String, byte[]> record) {
         byte[] key = record.key() == null ? null : record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE, CompressionType.NONE, key,
-                record.value(), record.headers().toArray());
+        return AbstractRecords.estimateSizeInBytesUpperBound(
+                RecordBatch.CURRENT_MAGIC_VALUE,
+                CompressionType.NONE,
+                key,
+                record.value(),
+                record.headers().toArray());
     }
 
     /** The first record over the limit, with its estimated size. */

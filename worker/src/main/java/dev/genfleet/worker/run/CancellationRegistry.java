@@ -1,12 +1,11 @@
 package dev.genfleet.worker.run;
 
+import dev.genfleet.schemas.ControlCommand;
+import dev.genfleet.schemas.JobRequest;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-
-import dev.genfleet.schemas.ControlCommand;
-import dev.genfleet.schemas.JobRequest;
 
 /**
  * Jobs and campaigns cancelled on the control topic, as seen by this worker. Bounded: the oldest

@@ -1,18 +1,16 @@
 package dev.genfleet.worker.run;
 
+import dev.genfleet.inference.NonFiniteOutputException;
+import dev.genfleet.schemas.JobOutput;
+import dev.genfleet.schemas.JobRequest;
+import dev.genfleet.schemas.Reason;
+import dev.genfleet.worker.model.HostedModel;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import dev.genfleet.schemas.JobInput;
-import dev.genfleet.schemas.JobOutput;
-import dev.genfleet.schemas.JobRequest;
-import dev.genfleet.schemas.Reason;
-import dev.genfleet.worker.model.HostedModel;
-import dev.genfleet.inference.NonFiniteOutputException;
 
 /**
  * Turns one batch of jobs into one outcome per job: cancelled and expired jobs never reach the
@@ -43,8 +41,8 @@ public final class JobProcessor {
     private final Clock clock;
     private final Sleeper sleeper;
 
-    public JobProcessor(HostedModel model, CancellationRegistry cancellations, RetryPolicy retry, Clock clock,
-            Sleeper sleeper) {
+    public JobProcessor(
+            HostedModel model, CancellationRegistry cancellations, RetryPolicy retry, Clock clock, Sleeper sleeper) {
         this.model = model;
         this.cancellations = cancellations;
         this.retry = retry;
@@ -72,7 +70,8 @@ public final class JobProcessor {
                     model.check(job.input());
                     live.add(i);
                 } catch (IllegalArgumentException e) {
-                    outcomes[i] = new Outcome.DeadLettered(Reason.of(INVALID_INPUT, e.getMessage()), job.attempt(), List.of());
+                    outcomes[i] = new Outcome.DeadLettered(
+                            Reason.of(INVALID_INPUT, e.getMessage()), job.attempt(), List.of());
                 }
             }
         }
@@ -90,12 +89,13 @@ public final class JobProcessor {
     private List<Outcome> runSplitting(List<JobRequest> jobs, Instant startedAt) {
         try {
             long t0 = System.nanoTime();
-            List<JobOutput> outputs = model.run(jobs.stream().map(JobRequest::input).toList());
+            List<JobOutput> outputs =
+                    model.run(jobs.stream().map(JobRequest::input).toList());
             long millis = (System.nanoTime() - t0) / 1_000_000;
             List<Outcome> outcomes = new ArrayList<>(jobs.size());
             for (int i = 0; i < jobs.size(); i++) {
-                outcomes.add(new Outcome.Succeeded(outputs.get(i), jobs.get(i).attempt(), startedAt, millis, jobs.size(),
-                        List.of()));
+                outcomes.add(new Outcome.Succeeded(
+                        outputs.get(i), jobs.get(i).attempt(), startedAt, millis, jobs.size(), List.of()));
             }
             return outcomes;
         } catch (RuntimeException | Error e) {
@@ -127,8 +127,8 @@ public final class JobProcessor {
                 Instant startedAt = clock.instant();
                 long t0 = System.nanoTime();
                 JobOutput output = model.run(List.of(job.input())).get(0);
-                return new Outcome.Succeeded(output, attempt, startedAt, (System.nanoTime() - t0) / 1_000_000, 1,
-                        List.copyOf(failures));
+                return new Outcome.Succeeded(
+                        output, attempt, startedAt, (System.nanoTime() - t0) / 1_000_000, 1, List.copyOf(failures));
             } catch (RuntimeException | Error e) {
                 failures.add(reasonOf(e));
             }
@@ -136,11 +136,14 @@ public final class JobProcessor {
         Reason last = failures.get(failures.size() - 1);
         return new Outcome.DeadLettered(
                 Reason.of(last.code(), "failed " + failures.size() + " attempt(s): " + last.message()),
-                attempt, List.copyOf(failures.subList(0, failures.size() - 1)));
+                attempt,
+                List.copyOf(failures.subList(0, failures.size() - 1)));
     }
 
     private static Reason reasonOf(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        String message = e.getMessage() == null
+                ? e.getClass().getSimpleName()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
         // a NaN or infinite output is its own reason: an operator tells an engine fault from a model bug
         String code = e instanceof NonFiniteOutputException ? NonFiniteOutputException.CODE : MODEL_ERROR;
         return Reason.of(code, message.length() > 500 ? message.substring(0, 500) : message);

@@ -1,10 +1,9 @@
 package dev.genfleet.worker.run;
 
-import java.time.Instant;
-import java.util.List;
-
 import dev.genfleet.schemas.JobOutput;
 import dev.genfleet.schemas.Reason;
+import java.time.Instant;
+import java.util.List;
 
 /** What became of one job in a batch. Failed attempts before the final outcome are kept for the audit. */
 public sealed interface Outcome {
@@ -12,8 +11,14 @@ public sealed interface Outcome {
     /** Reasons of the attempts that failed before this outcome (each one a FAILED + RETRIED pair). */
     List<Reason> failedAttempts();
 
-    record Succeeded(JobOutput output, int attempt, Instant startedAt, long inferenceMillis, int batchSize,
-            List<Reason> failedAttempts) implements Outcome {}
+    record Succeeded(
+            JobOutput output,
+            int attempt,
+            Instant startedAt,
+            long inferenceMillis,
+            int batchSize,
+            List<Reason> failedAttempts)
+            implements Outcome {}
 
     record Expired(Instant deadline) implements Outcome {
         @Override

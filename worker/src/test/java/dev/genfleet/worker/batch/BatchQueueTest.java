@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 
 class BatchQueueTest {
@@ -69,8 +68,11 @@ class BatchQueueTest {
     @Test
     void batcherShouldRunSubmittedRowsAndDrainOnClose() throws Exception {
         List<Integer> sizes = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Batcher<Integer, Integer> batcher = new Batcher<>("t", new BatchSettings(3, Duration.ofMillis(50), 10),
-                rows -> rows.stream().map(r -> r * 10).toList(), sizes::add);
+        Batcher<Integer, Integer> batcher = new Batcher<>(
+                "t",
+                new BatchSettings(3, Duration.ofMillis(50), 10),
+                rows -> rows.stream().map(r -> r * 10).toList(),
+                sizes::add);
         CompletableFuture<Integer> a = batcher.submit(1, false);
         CompletableFuture<Integer> b = batcher.submit(2, false);
         CompletableFuture<Integer> c = batcher.submit(3, true);

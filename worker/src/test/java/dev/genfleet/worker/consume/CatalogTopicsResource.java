@@ -1,14 +1,13 @@
 package dev.genfleet.worker.consume;
 
+import dev.genfleet.schemas.TopicCatalog;
+import dev.genfleet.schemas.TopicProvisioner;
+import dev.genfleet.testkit.KafkaBrokerResource;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-
-import dev.genfleet.schemas.TopicCatalog;
-import dev.genfleet.schemas.TopicProvisioner;
-import dev.genfleet.testkit.KafkaBrokerResource;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewPartitions;
@@ -27,11 +26,13 @@ public class CatalogTopicsResource extends KafkaBrokerResource {
     public Map<String, String> start() {
         Map<String, String> config = super.start();
         List<TopicCatalog.TopicSpec> specs = TopicCatalog.load().topics(List.of("text"));
-        try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.get("kafka.bootstrap.servers")))) {
+        try (Admin admin = Admin.create(Map.<String, Object>of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.get("kafka.bootstrap.servers")))) {
             TopicProvisioner.ensure(admin, specs);
-            Map<String, TopicDescription> present = admin.describeTopics(specs.stream().map(TopicCatalog.TopicSpec::name).toList())
-                    .allTopicNames().get();
+            Map<String, TopicDescription> present = admin.describeTopics(
+                            specs.stream().map(TopicCatalog.TopicSpec::name).toList())
+                    .allTopicNames()
+                    .get();
             Map<String, NewPartitions> grow = new HashMap<>();
             for (TopicCatalog.TopicSpec spec : specs) {
                 if (present.get(spec.name()).partitions().size() < spec.partitions()) {
@@ -43,7 +44,8 @@ public class CatalogTopicsResource extends KafkaBrokerResource {
             }
             // the worker's consumers read the partition count once at start (then every metadata.max.age.ms,
             // 5 minutes): wait until the broker's metadata shows the new partitions, or a lane may find none
-            Awaitility.await("the catalog's partitions in the broker's metadata").atMost(Duration.ofSeconds(30))
+            Awaitility.await("the catalog's partitions in the broker's metadata")
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> complete(admin, specs));
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot provision the text pool's topics", e.getCause());
@@ -56,8 +58,11 @@ public class CatalogTopicsResource extends KafkaBrokerResource {
 
     private static boolean complete(Admin admin, List<TopicCatalog.TopicSpec> specs)
             throws ExecutionException, InterruptedException {
-        Map<String, TopicDescription> present = admin.describeTopics(specs.stream().map(TopicCatalog.TopicSpec::name).toList())
-                .allTopicNames().get();
-        return specs.stream().allMatch(spec -> present.get(spec.name()).partitions().size() >= spec.partitions());
+        Map<String, TopicDescription> present = admin.describeTopics(
+                        specs.stream().map(TopicCatalog.TopicSpec::name).toList())
+                .allTopicNames()
+                .get();
+        return specs.stream()
+                .allMatch(spec -> present.get(spec.name()).partitions().size() >= spec.partitions());
     }
 }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -22,30 +21,42 @@ public final class TopicCollector implements AutoCloseable {
     private volatile boolean running = true;
 
     public TopicCollector(String bootstrap, List<String> topics) {
-        consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "collector-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 500), new StringDeserializer(), new ByteArrayDeserializer());
+        consumer = new KafkaConsumer<>(
+                Map.<String, Object>of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "collector-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.METADATA_MAX_AGE_CONFIG,
+                        500),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
         consumer.subscribe(topics);
-        thread = new Thread(() -> {
-            try {
-                while (running) {
-                    consumer.poll(Duration.ofMillis(100)).forEach(records::add);
-                }
-            } catch (WakeupException e) {
-                // closing
-            } finally {
-                consumer.close();
-            }
-        }, "topic-collector");
+        thread = new Thread(
+                () -> {
+                    try {
+                        while (running) {
+                            consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+                        }
+                    } catch (WakeupException e) {
+                        // closing
+                    } finally {
+                        consumer.close();
+                    }
+                },
+                "topic-collector");
         thread.setDaemon(true);
         thread.start();
     }
 
     public List<ConsumerRecord<String, byte[]>> records(String topic, String key) {
-        return records.stream().filter(r -> r.topic().equals(topic) && key.equals(r.key())).toList();
+        return records.stream()
+                .filter(r -> r.topic().equals(topic) && key.equals(r.key()))
+                .toList();
     }
 
     public List<ConsumerRecord<String, byte[]>> records(String topic) {

@@ -4,15 +4,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-import java.util.stream.Collectors;
-
 import dev.genfleet.schemas.AuditEvent;
 import dev.genfleet.schemas.AuditType;
 import dev.genfleet.schemas.Decoded;
@@ -23,6 +14,14 @@ import dev.genfleet.schemas.TextInput;
 import dev.genfleet.schemas.Topics;
 import dev.genfleet.schemas.TraceContext;
 import dev.genfleet.testkit.KafkaBrokers;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -51,18 +50,23 @@ class WorkerCrashIT {
         String pool = "crash-" + UUID.randomUUID().toString().substring(0, 8);
         List<JobRequest> jobs = submit(pool, 20);
 
-        try (WorkerProcess doomed = WorkerProcess.start(bootstrap, pool + "-w", pool,
-                Map.of("genfleet.worker.halt-at", "in-transaction"))) {
-            assertEquals(137, doomed.waitForExit(120), "the worker should halt inside its first transaction:\n" + doomed.output());
+        try (WorkerProcess doomed = WorkerProcess.start(
+                bootstrap, pool + "-w", pool, Map.of("genfleet.worker.halt-at", "in-transaction"))) {
+            assertEquals(
+                    137,
+                    doomed.waitForExit(120),
+                    "the worker should halt inside its first transaction:\n" + doomed.output());
         }
         try (WorkerProcess survivor = WorkerProcess.start(bootstrap, pool + "-w", pool, Map.of())) {
             Set<String> ids = jobs.stream().map(JobRequest::jobId).collect(Collectors.toSet());
-            await().atMost(WAIT).until(() -> results(ids, "read_committed").keySet().containsAll(ids));
+            await().atMost(WAIT)
+                    .until(() -> results(ids, "read_committed").keySet().containsAll(ids));
             Map<String, Long> committed = results(ids, "read_committed");
             committed.forEach((id, n) -> assertEquals(1L, n, "job " + id + " has " + n + " visible results"));
             assertEquals(ids, committed.keySet(), "no job lost");
             Map<String, Long> everything = results(ids, "read_uncommitted");
-            assertTrue(everything.values().stream().anyMatch(n -> n > 1),
+            assertTrue(
+                    everything.values().stream().anyMatch(n -> n > 1),
                     "the crash left an aborted transaction with results in the log (else the test proved nothing)");
         }
     }
@@ -86,29 +90,49 @@ class WorkerCrashIT {
         assertTrue(exit == 0 || exit == 143, "exit code " + exit);
         Map<String, Long> committed = results(ids, "read_committed");
         for (String id : startedBeforeExit) {
-            assertEquals(1L, committed.getOrDefault(id, 0L), "job " + id + " started before SIGTERM but has no committed result");
+            assertEquals(
+                    1L,
+                    committed.getOrDefault(id, 0L),
+                    "job " + id + " started before SIGTERM but has no committed result");
         }
         assertTrue(committed.size() < ids.size(), "drain should stop fetching: all 1024 jobs were done before SIGTERM");
 
         try (WorkerProcess next = WorkerProcess.start(bootstrap, pool + "-w2", pool, Map.of())) {
-            await().atMost(WAIT).until(() -> results(ids, "read_committed").keySet().containsAll(ids));
+            await().atMost(WAIT)
+                    .until(() -> results(ids, "read_committed").keySet().containsAll(ids));
             results(ids, "read_committed").forEach((id, n) -> assertEquals(1L, n, "job " + id));
         }
     }
 
     private List<JobRequest> submit(String pool, int count) throws Exception {
         // several partitions, so that both bulk lanes of the worker own some and run transactions at once
-        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(TOPICS.jobs(pool, Priority.BULK), 4,
-                    (short) 1))).all().get();
+        try (var admin =
+                org.apache.kafka.clients.admin.Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(
+                            TOPICS.jobs(pool, Priority.BULK), 4, (short) 1)))
+                    .all()
+                    .get();
         }
         List<JobRequest> jobs = new ArrayList<>();
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
+        try (var producer = new KafkaProducer<>(
+                Map.<String, Object>of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             for (int i = 0; i < count; i++) {
-                JobRequest job = new JobRequest("job-" + UUID.randomUUID(), "acme", "camp-" + pool, "r" + i, "copy-gpt",
-                        Priority.BULK, new TextInput("Hi Sam, ", 24, 0.8, 0, 1.0, List.of(), i), Instant.now(), null, 1,
-                        null, null);
+                JobRequest job = new JobRequest(
+                        "job-" + UUID.randomUUID(),
+                        "acme",
+                        "camp-" + pool,
+                        "r" + i,
+                        "copy-gpt",
+                        Priority.BULK,
+                        new TextInput("Hi Sam, ", 24, 0.8, 0, 1.0, List.of(), i),
+                        Instant.now(),
+                        null,
+                        1,
+                        null,
+                        null);
                 jobs.add(job);
                 producer.send(codec.encode(TOPICS.jobs(pool, Priority.BULK), job, TraceContext.NONE));
             }
@@ -126,7 +150,8 @@ class WorkerCrashIT {
     private Set<String> started(Set<String> ids) {
         Set<String> started = new java.util.HashSet<>();
         for (ConsumerRecord<String, byte[]> r : readAll(TOPICS.audit(), "read_committed")) {
-            if (ids.contains(r.key()) && codec.decode(r, AuditEvent.class) instanceof Decoded.Ok<AuditEvent> ok
+            if (ids.contains(r.key())
+                    && codec.decode(r, AuditEvent.class) instanceof Decoded.Ok<AuditEvent> ok
                     && ok.payload().type() == AuditType.STARTED) {
                 started.add(r.key());
             }
@@ -137,15 +162,23 @@ class WorkerCrashIT {
     /** Every record of a topic now, read from the beginning. */
     private List<ConsumerRecord<String, byte[]>> readAll(String topic, String isolation) {
         List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation), new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (var consumer = new KafkaConsumer<>(
+                Map.<String, Object>of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        isolation),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             var partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+                    && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(all::add);
             }
         }

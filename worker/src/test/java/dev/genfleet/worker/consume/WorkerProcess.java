@@ -22,9 +22,11 @@ final class WorkerProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static WorkerProcess start(String bootstrap, String workerId, String pool, Map<String, String> extra) throws IOException {
+    static WorkerProcess start(String bootstrap, String workerId, String pool, Map<String, String> extra)
+            throws IOException {
         if (!Files.isRegularFile(JAR)) {
-            throw new IllegalStateException(JAR.toAbsolutePath() + " missing: run the package phase first (mvn verify does)");
+            throw new IllegalStateException(
+                    JAR.toAbsolutePath() + " missing: run the package phase first (mvn verify does)");
         }
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -40,7 +42,10 @@ final class WorkerProcess implements AutoCloseable {
         command.add("-jar");
         command.add(JAR.toString());
         Path log = Files.createTempFile("worker-" + workerId + "-", ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         return new WorkerProcess(process, log);
     }
 

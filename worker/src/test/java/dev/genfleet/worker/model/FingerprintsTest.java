@@ -17,10 +17,15 @@ class FingerprintsTest {
 
     @Test
     void shouldNameTheWidestOneDnnIsaOfTheCpuFlags() {
-        assertEquals("avx512_core_bf16", Fingerprints.isa(Map.of(),
-                "fpu sse4_1 avx avx2 avx512f avx512dq avx512bw avx512vl avx512_vnni avx512_bf16"));
-        assertEquals("avx512_core_amx", Fingerprints.isa(Map.of(),
-                "avx2 avx512f avx512dq avx512bw avx512vl avx512_vnni avx512_bf16 amx_tile amx_bf16 amx_int8"));
+        assertEquals(
+                "avx512_core_bf16",
+                Fingerprints.isa(
+                        Map.of(), "fpu sse4_1 avx avx2 avx512f avx512dq avx512bw avx512vl avx512_vnni avx512_bf16"));
+        assertEquals(
+                "avx512_core_amx",
+                Fingerprints.isa(
+                        Map.of(),
+                        "avx2 avx512f avx512dq avx512bw avx512vl avx512_vnni avx512_bf16 amx_tile amx_bf16 amx_int8"));
         assertEquals("avx512_core", Fingerprints.isa(Map.of(), "avx2 avx512f avx512dq avx512bw avx512vl"));
         assertEquals("avx2", Fingerprints.isa(Map.of(), "sse4_1 avx avx2 avx512f"), "avx512f alone is not avx512_core");
         assertEquals("unknown", Fingerprints.isa(Map.of(), null));
@@ -28,9 +33,10 @@ class FingerprintsTest {
 
     @Test
     void shouldReportTheIsaCapThatOneDnnIsToldToUse() {
-        assertEquals("avx2 (ONEDNN_MAX_CPU_ISA)", Fingerprints.isa(Map.of("ONEDNN_MAX_CPU_ISA", "AVX2"), "avx2 avx512f"));
-        assertEquals("avx512_core (DNNL_MAX_CPU_ISA)",
-                Fingerprints.isa(Map.of("DNNL_MAX_CPU_ISA", "avx512_core"), "avx2"));
+        assertEquals(
+                "avx2 (ONEDNN_MAX_CPU_ISA)", Fingerprints.isa(Map.of("ONEDNN_MAX_CPU_ISA", "AVX2"), "avx2 avx512f"));
+        assertEquals(
+                "avx512_core (DNNL_MAX_CPU_ISA)", Fingerprints.isa(Map.of("DNNL_MAX_CPU_ISA", "avx512_core"), "avx2"));
         assertEquals("avx2", Fingerprints.isa(Map.of("ONEDNN_MAX_CPU_ISA", "ALL"), "avx avx2"));
     }
 
@@ -53,8 +59,17 @@ class FingerprintsTest {
         assertTrue(fp.engine().startsWith("PyTorch 2."), fp.engine());
         assertEquals("cpu()", fp.device());
         assertEquals(Integer.getInteger("ai.djl.pytorch.num_threads", fp.threads()), fp.threads());
-        assertEquals(RuntimeFingerprint.idOf(fp.weightsSha256(), fp.engine(), fp.djl(), fp.device(), fp.isa(), fp.cpu(),
-                fp.threads(), fp.interopThreads()), fp.id());
+        assertEquals(
+                RuntimeFingerprint.idOf(
+                        fp.weightsSha256(),
+                        fp.engine(),
+                        fp.djl(),
+                        fp.device(),
+                        fp.isa(),
+                        fp.cpu(),
+                        fp.threads(),
+                        fp.interopThreads()),
+                fp.id());
         assertEquals(fp, Fingerprints.of(dir, Device.cpu()), "the same process and model, the same fingerprint");
     }
 }

@@ -1,14 +1,13 @@
 package dev.genfleet.worker.model;
 
-import dev.genfleet.inference.Modality;
-import dev.genfleet.inference.ModelInfo;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import dev.genfleet.inference.Modality;
+import dev.genfleet.inference.ModelInfo;
 import dev.genfleet.schemas.ImageInput;
 import dev.genfleet.schemas.ImageOutput;
 import dev.genfleet.schemas.JobOutput;
@@ -28,6 +27,7 @@ class TorchScriptFamilyTest {
 
     /** Surefire runs in worker/; the models are committed under the repository root. */
     static final Path MODELS = Path.of("..", "models");
+
     static final Path TEXT_DIR = MODELS.resolve("copy-gpt-torchscript").resolve("1");
     static final Path IMAGE_DIR = MODELS.resolve("banner-gan-torchscript").resolve("1");
 
@@ -37,13 +37,16 @@ class TorchScriptFamilyTest {
     @Test
     void shouldLoadTheTorchScriptTextModelThroughTheRegistry() {
         ModelRegistry registry = new ModelRegistry(List.of(MODELS), Device.cpu());
-        assertTrue(registry.available().contains("copy-gpt-torchscript/1"), registry.available().toString());
+        assertTrue(
+                registry.available().contains("copy-gpt-torchscript/1"),
+                registry.available().toString());
         try (HostedModel model = registry.load("copy-gpt-torchscript", "1")) {
             assertEquals(new ModelInfo("copy-gpt-torchscript", "1", Modality.TEXT, "cpu()", 620_160), model.info());
-            assertEquals(Fingerprints.weightsSha256(MODELS.resolve("copy-gpt-torchscript/1")), model.runtime().weightsSha256(),
+            assertEquals(
+                    Fingerprints.weightsSha256(MODELS.resolve("copy-gpt-torchscript/1")),
+                    model.runtime().weightsSha256(),
                     "the registry fingerprints what it loads");
-            List<JobOutput> out = model.run(List.of(
-                    new TextInput("Hi Maria,", 30, 0.8, 0, 0.95, List.of("\n"), 42)));
+            List<JobOutput> out = model.run(List.of(new TextInput("Hi Maria,", 30, 0.8, 0, 0.95, List.of("\n"), 42)));
             TextOutput text = assertInstanceOf(TextOutput.class, out.get(0));
             assertEquals(9, text.promptTokens());
             assertTrue(text.completionTokens() > 0 && text.completionTokens() <= 30, text.toString());
@@ -56,10 +59,13 @@ class TorchScriptFamilyTest {
         ModelRegistry registry = new ModelRegistry(List.of(MODELS), Device.cpu());
         try (HostedModel model = registry.load("banner-gan-torchscript", null)) {
             assertEquals(new ModelInfo("banner-gan-torchscript", "1", Modality.IMAGE, "cpu()", 218_436), model.info());
-            assertEquals(Fingerprints.weightsSha256(MODELS.resolve("banner-gan-torchscript/1")), model.runtime().weightsSha256());
+            assertEquals(
+                    Fingerprints.weightsSha256(MODELS.resolve("banner-gan-torchscript/1")),
+                    model.runtime().weightsSha256());
             ImageInput input = new ImageInput(5L, 2, "neon", 4, 32);
             model.check(input);
-            ImageOutput out = assertInstanceOf(ImageOutput.class, model.run(List.of(input)).get(0));
+            ImageOutput out = assertInstanceOf(
+                    ImageOutput.class, model.run(List.of(input)).get(0));
             assertEquals(2, out.images().size());
             assertEquals(32, out.images().get(0).width());
             assertThrows(IllegalArgumentException.class, () -> model.check(new ImageInput(5L, 1, "baroque", 1, null)));
@@ -89,7 +95,8 @@ class TorchScriptFamilyTest {
     @Test
     void shouldRejectAVocabularyTheModuleDoesNotPredict() throws IOException {
         Path dir = copyOf(TEXT_DIR, "small-vocab");
-        Files.writeString(dir.resolve("vocab.json"),
+        Files.writeString(
+                dir.resolve("vocab.json"),
                 "{\"type\":\"char\",\"size\":3,\"fallback\":\" \",\"bos\":\"\\n\",\"tokens\":[\"\\n\",\" \",\"a\"]}",
                 StandardCharsets.UTF_8);
         // the config's own vocab_size is checked first
@@ -107,10 +114,14 @@ class TorchScriptFamilyTest {
     @Test
     void shouldRejectAGeneratorThatBreaksTheImageContract() throws IOException {
         Path dir = copyOf(IMAGE_DIR, "wrong-generator");
-        Files.copy(TEXT_DIR.resolve("model.pt"), dir.resolve("generator.pt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                TEXT_DIR.resolve("model.pt"),
+                dir.resolve("generator.pt"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> load("wrong-generator"));
         assertTrue(e.getMessage().contains("generator.pt"), e.getMessage());
-        assertTrue(e.getMessage().contains("generator contract is forward(z: float32 [B, 64], style: int64 [B])"),
+        assertTrue(
+                e.getMessage().contains("generator contract is forward(z: float32 [B, 64], style: int64 [B])"),
                 e.getMessage());
     }
 

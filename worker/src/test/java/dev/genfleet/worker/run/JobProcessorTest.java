@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
-
+import dev.genfleet.inference.Modality;
+import dev.genfleet.inference.ModelInfo;
+import dev.genfleet.inference.NonFiniteOutputException;
 import dev.genfleet.schemas.ControlAction;
 import dev.genfleet.schemas.ControlCommand;
 import dev.genfleet.schemas.ImageInput;
@@ -21,9 +17,12 @@ import dev.genfleet.schemas.Priority;
 import dev.genfleet.schemas.TextInput;
 import dev.genfleet.schemas.TextOutput;
 import dev.genfleet.worker.model.HostedModel;
-import dev.genfleet.inference.Modality;
-import dev.genfleet.inference.ModelInfo;
-import dev.genfleet.inference.NonFiniteOutputException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Processor decisions with a scripted model (failures cannot be provoked in the real one) and fake time. */
@@ -80,8 +79,12 @@ class JobProcessorTest {
     private final ScriptedModel model = new ScriptedModel();
     private final CancellationRegistry cancellations = new CancellationRegistry(100);
     private final List<Duration> slept = new ArrayList<>();
-    private final JobProcessor processor = new JobProcessor(model, cancellations,
-            new RetryPolicy(3, Duration.ofMillis(100), 2, Duration.ofSeconds(1)), Clock.fixed(NOW, ZoneOffset.UTC), slept::add);
+    private final JobProcessor processor = new JobProcessor(
+            model,
+            cancellations,
+            new RetryPolicy(3, Duration.ofMillis(100), 2, Duration.ofSeconds(1)),
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            slept::add);
     private final List<String> started = new ArrayList<>();
 
     @Test
@@ -96,11 +99,14 @@ class JobProcessorTest {
     @Test
     void shouldCancelJobsAndCampaignsOfTheSameTenantOnly() {
         cancellations.apply(new ControlCommand("c1", ControlAction.CANCEL_JOB, "acme", "a", null, "t", NOW, null));
-        cancellations.apply(new ControlCommand("c2", ControlAction.CANCEL_CAMPAIGN, "other", null, "camp", "t", NOW, null));
-        JobRequest inCampaign = new JobRequest("c", "acme", "camp", "r1", "scripted", Priority.BULK, text("x"), NOW, null, 1, null, null);
+        cancellations.apply(
+                new ControlCommand("c2", ControlAction.CANCEL_CAMPAIGN, "other", null, "camp", "t", NOW, null));
+        JobRequest inCampaign = new JobRequest(
+                "c", "acme", "camp", "r1", "scripted", Priority.BULK, text("x"), NOW, null, 1, null, null);
         List<Outcome> outcomes = process(job("a", "hi", null), inCampaign);
         assertInstanceOf(Outcome.Cancelled.class, outcomes.get(0));
-        assertInstanceOf(Outcome.Succeeded.class, outcomes.get(1), "another tenant's campaign cancel must not touch acme");
+        assertInstanceOf(
+                Outcome.Succeeded.class, outcomes.get(1), "another tenant's campaign cancel must not touch acme");
     }
 
     @Test
@@ -116,8 +122,8 @@ class JobProcessorTest {
 
     @Test
     void shouldIsolateAPoisonRowBySplittingAndDeadLetterItAfterRetries() {
-        List<Outcome> outcomes = process(job("a", "one", null), job("b", "two", null), job("c", "poison", null),
-                job("d", "four", null));
+        List<Outcome> outcomes =
+                process(job("a", "one", null), job("b", "two", null), job("c", "poison", null), job("d", "four", null));
         assertEquals("ONE", ((TextOutput) ((Outcome.Succeeded) outcomes.get(0)).output()).text());
         assertInstanceOf(Outcome.Succeeded.class, outcomes.get(1));
         Outcome.DeadLettered dead = assertInstanceOf(Outcome.DeadLettered.class, outcomes.get(2));
@@ -131,7 +137,8 @@ class JobProcessorTest {
     @Test
     void shouldSplitABatchThatRunsOutOfMemoryAndRunTheHalves() {
         model.oomAbove = 2;
-        List<Outcome> outcomes = process(job("a", "1", null), job("b", "2", null), job("c", "3", null), job("d", "4", null));
+        List<Outcome> outcomes =
+                process(job("a", "1", null), job("b", "2", null), job("c", "3", null), job("d", "4", null));
         outcomes.forEach(o -> assertInstanceOf(Outcome.Succeeded.class, o));
         assertEquals(List.of(4, 2, 2), model.batchSizes);
     }
@@ -139,16 +146,29 @@ class JobProcessorTest {
     @Test
     void shouldSucceedOnRetryAfterATransientFailureAndKeepTheFailedAttempt() {
         model.failFirstCalls = 1;
-        Outcome.Succeeded ok = assertInstanceOf(Outcome.Succeeded.class, process(job("a", "x", null)).get(0));
+        Outcome.Succeeded ok = assertInstanceOf(
+                Outcome.Succeeded.class, process(job("a", "x", null)).get(0));
         assertEquals(2, ok.attempt());
         assertEquals(1, ok.failedAttempts().size());
     }
 
     @Test
     void shouldDeadLetterAnInputTheModelCannotRunWithoutRetrying() {
-        JobRequest image = new JobRequest("img", "acme", null, null, "scripted", Priority.INTERACTIVE,
-                new ImageInput(1, 1, null, 1, null), NOW, null, 1, null, null);
-        Outcome.DeadLettered dead = assertInstanceOf(Outcome.DeadLettered.class, process(image).get(0));
+        JobRequest image = new JobRequest(
+                "img",
+                "acme",
+                null,
+                null,
+                "scripted",
+                Priority.INTERACTIVE,
+                new ImageInput(1, 1, null, 1, null),
+                NOW,
+                null,
+                1,
+                null,
+                null);
+        Outcome.DeadLettered dead =
+                assertInstanceOf(Outcome.DeadLettered.class, process(image).get(0));
         assertEquals(JobProcessor.INVALID_INPUT, dead.reason().code());
         assertTrue(model.batchSizes.isEmpty());
         assertTrue(slept.isEmpty());
@@ -159,7 +179,8 @@ class JobProcessorTest {
     }
 
     private static JobRequest job(String id, String prompt, Instant deadline) {
-        return new JobRequest(id, "acme", null, null, "scripted", Priority.BULK, text(prompt), NOW, deadline, 1, null, null);
+        return new JobRequest(
+                id, "acme", null, null, "scripted", Priority.BULK, text(prompt), NOW, deadline, 1, null, null);
     }
 
     private static TextInput text(String prompt) {
