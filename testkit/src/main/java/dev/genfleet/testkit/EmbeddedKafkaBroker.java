@@ -9,7 +9,11 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -35,6 +39,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Path dataDir;
     private final boolean ownsDataDir;
     private final Map<String, String> overrides;
+    private BrokerSecurity security;
     private int fixedBrokerPort;
     private int fixedControllerPort;
     private KafkaRaftServer server;
@@ -61,6 +66,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
+     * As {@link #create(Map)}, secured as production runs Kafka: clients connect over SASL_SSL with
+     * SCRAM-SHA-512 as one of {@code users} (each gets a password; {@link BrokerSecurity#ADMIN} is added as
+     * the only super user), and StandardAuthorizer refuses whatever no ACL allows. The CA, the stores and
+     * the passwords live in the broker's temporary folder. Clients take their settings from {@link
+     * #clientProperties(String)}.
+     */
+    public static EmbeddedKafkaBroker secured(Collection<String> users, Map<String, String> overrides) {
+        EmbeddedKafkaBroker broker = create(overrides);
+        broker.security = BrokerSecurity.create(broker.dataDir.resolve("secure"), users);
+        return broker;
+    }
+
+    /**
      * A broker whose data lives in {@code dataDir} and survives restarts (formatted on first use
      * only), listening on fixed ports: the local mode's broker.
      */
@@ -69,6 +87,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, false, overrides);
         broker.fixedBrokerPort = brokerPort;
         broker.fixedControllerPort = controllerPort;
+        return broker;
+    }
+
+    /** As {@link #persistent}, secured as {@link #secured}; TLS material and passwords live in {@code secureDir}. */
+    public static EmbeddedKafkaBroker persistentSecured(
+            Path dataDir,
+            Path secureDir,
+            Collection<String> users,
+            int brokerPort,
+            int controllerPort,
+            Map<String, String> overrides) {
+        EmbeddedKafkaBroker broker = persistent(dataDir, brokerPort, controllerPort, overrides);
+        broker.security = BrokerSecurity.create(secureDir, users);
         return broker;
     }
 
@@ -81,7 +112,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             Path logDir = dataDir.resolve("kraft");
             Properties props = config(logDir, fixedBrokerPort, fixedControllerPort);
             if (!Files.exists(logDir.resolve("meta.properties"))) {
-                format(props, logDir);
+                format(props, logDir, formatArguments());
             }
             KafkaRaftServer candidate = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
             candidate.startup();
@@ -96,7 +127,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             Path logDir = dataDir.resolve("attempt-" + attempt);
             try {
                 Properties props = config(logDir, brokerPort, controllerPort);
-                format(props, logDir);
+                format(props, logDir, formatArguments());
                 KafkaRaftServer candidate = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
                 candidate.startup();
                 server = candidate;
@@ -109,12 +140,48 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         throw new IllegalStateException("embedded Kafka broker did not start in " + START_ATTEMPTS + " attempts", last);
     }
 
-    /** {@code host:port} of the PLAINTEXT listener. */
+    /** {@code host:port} of the client listener: PLAINTEXT, or SASL_SSL when {@link #isSecured()}. */
     public String bootstrapServers() {
         if (bootstrapServers == null) {
             throw new IllegalStateException("broker not started");
         }
         return bootstrapServers;
+    }
+
+    public boolean isSecured() {
+        return security != null;
+    }
+
+    /** The users, passwords and TLS material of a secured broker. */
+    public BrokerSecurity security() {
+        if (security == null) {
+            throw new IllegalStateException("a plaintext broker has no users");
+        }
+        return security;
+    }
+
+    /**
+     * Everything a Kafka client needs to connect as {@code user}: {@code bootstrap.servers} and, on a secured
+     * broker, {@code security.protocol}, {@code sasl.mechanism}, {@code sasl.jaas.config} and {@code
+     * ssl.truststore.location|password|type}. On a plaintext broker only {@code bootstrap.servers}.
+     */
+    public Map<String, String> clientProperties(String user) {
+        return clientProperties(user, security == null ? null : security.password(user));
+    }
+
+    /** As {@link #clientProperties(String)} with a password of the caller's choice (a wrong one, say). */
+    public Map<String, String> clientProperties(String user, String password) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("bootstrap.servers", bootstrapServers());
+        if (security != null) {
+            p.putAll(security.clientProperties(user, password));
+        }
+        return p;
+    }
+
+    /** {@link #clientProperties(String)} of the super user: for creating topics and ACLs in tests. */
+    public Map<String, String> adminProperties() {
+        return clientProperties(BrokerSecurity.ADMIN);
     }
 
     public synchronized boolean isRunning() {
@@ -138,11 +205,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        if (security == null) {
+            p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+            p.put("inter.broker.listener.name", "PLAINTEXT");
+            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        } else {
+            // inter-broker traffic (transaction markers go to the broker itself) on a loopback port of its own
+            int internalPort = brokerPort == fixedBrokerPort ? controllerPort + 1 : freePort();
+            p.put(
+                    "listeners",
+                    "CLIENT://127.0.0.1:" + brokerPort + ",INTERNAL://127.0.0.1:" + internalPort
+                            + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            p.put("advertised.listeners", "CLIENT://127.0.0.1:" + brokerPort + ",INTERNAL://127.0.0.1:" + internalPort);
+            p.putAll(security.brokerConfig());
+        }
         p.put("log.dirs", logDir.toString());
         p.put("num.partitions", "1");
         // as the chart's brokers: records up to 8 MiB (the topics' max.message.bytes, the workers' max-record-bytes)
@@ -162,18 +240,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return p;
     }
 
-    private static void format(Properties props, Path logDir) {
+    private List<String> formatArguments() {
+        return security == null ? List.of() : security.formatArguments();
+    }
+
+    private static void format(Properties props, Path logDir, List<String> extraArguments) {
         try {
             Files.createDirectories(logDir);
             Path cfg = logDir.resolveSibling(logDir.getFileName() + ".properties");
             try (var out = Files.newOutputStream(cfg)) {
                 props.store(out, "genfleet embedded broker");
             }
+            BrokerSecurity.ownerOnly(cfg, false); // a secured broker's settings hold the admin's password
             String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
             ByteArrayOutputStream captured = new ByteArrayOutputStream();
+            List<String> args =
+                    new ArrayList<>(List.of("format", "--standalone", "-t", clusterId, "-c", cfg.toString()));
+            args.addAll(extraArguments);
             int rc = StorageTool.execute(
-                    new String[] {"format", "--standalone", "-t", clusterId, "-c", cfg.toString()},
-                    new PrintStream(captured, true, StandardCharsets.UTF_8));
+                    args.toArray(String[]::new), new PrintStream(captured, true, StandardCharsets.UTF_8));
             if (rc != 0) {
                 throw new IllegalStateException(
                         "kafka storage format failed: " + captured.toString(StandardCharsets.UTF_8));
@@ -206,6 +291,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "EmbeddedKafkaBroker[" + (bootstrapServers == null ? "stopped" : bootstrapServers) + "]";
+        return "EmbeddedKafkaBroker[" + (bootstrapServers == null ? "stopped" : bootstrapServers)
+                + (security == null ? "" : " SASL_SSL") + "]";
     }
 }
