@@ -248,3 +248,34 @@ lagThreshold = ceil(throughput per replica x target seconds), throughput = batch
 {{- end -}}
 {{- end -}}
 {{- end -}}
+
+{{/*
+A KafkaUser's ACL list, from acls.yaml (the one source of every grant, read by the tests too):
+(dict "root" $ "component" "gateway|worker|keda" "user" <user name> ["pool" <pool name>])
+*/}}
+{{- define "genfleet.kafka.acls" -}}
+{{- $root := .root -}}
+{{- $t := $root.Values.topics -}}
+{{- $catalog := $root.Files.Get "acls.yaml" | fromYaml -}}
+{{- $entries := required (printf "acls.yaml lists no ACLs for %s" .component) (index $catalog .component) -}}
+{{- $user := .user -}}
+{{- $own := .pool | default "" -}}
+{{- range $acl := $entries }}
+{{- $pools := list $own -}}
+{{- if $acl.forEachPool -}}
+{{- $pools = list -}}
+{{- range $root.Values.workers.pools }}{{ $pools = append $pools .name }}{{ end -}}
+{{- end -}}
+{{- range $pool := $pools }}
+{{- $name := $acl.resource.name | replace "{pool}" $pool | replace "{user}" $user | replace "{jobsPrefix}" $t.jobsPrefix | replace "{results}" $t.results | replace "{audit}" $t.audit | replace "{deadLetters}" $t.deadLetters | replace "{control}" $t.control | replace "{models}" $t.models -}}
+{{- if or (contains "{" $name) (contains "}" $name) -}}
+{{- fail (printf "acls.yaml: unknown placeholder in %q" $acl.resource.name) -}}
+{{- end }}
+- resource:
+    type: {{ $acl.resource.type }}
+    name: {{ $name | quote }}
+    patternType: {{ $acl.resource.patternType }}
+  operations: [{{ join ", " $acl.operations }}]
+{{- end }}
+{{- end }}
+{{- end -}}
