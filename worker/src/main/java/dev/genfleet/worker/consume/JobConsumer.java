@@ -50,6 +50,8 @@ public class JobConsumer {
     static final String BULK = "jobs-bulk";
     /** The second bulk lane (same topic, same group): see "Two bulk lanes" in DESIGN.md. */
     static final String BULK_2 = "jobs-bulk-2";
+    /** The channels that read jobs: they subscribe to their groups only once the models are loaded. */
+    static final List<String> JOB_CHANNELS = List.of(INTERACTIVE, BULK, BULK_2);
 
     @Inject
     ModelHost host;
@@ -271,7 +273,7 @@ public class JobConsumer {
      */
     void onStop(@Observes ShutdownEvent event) {
         draining = true;
-        for (String channel : List.of(INTERACTIVE, BULK, BULK_2)) {
+        for (String channel : JOB_CHANNELS) {
             try {
                 var consumer = clients.getConsumer(channel);
                 if (consumer != null) {

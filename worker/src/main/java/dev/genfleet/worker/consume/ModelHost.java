@@ -17,6 +17,8 @@ import dev.genfleet.worker.run.RetryPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.ChannelRegistry;
+import io.smallrye.reactive.messaging.PausableChannel;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -49,6 +51,9 @@ public class ModelHost {
 
     @Inject
     Publisher publisher;
+
+    @Inject
+    ChannelRegistry channels;
 
     private CancellationRegistry cancellations;
     private final Map<String, Slot> slots = new LinkedHashMap<>();
@@ -109,9 +114,32 @@ public class ModelHost {
             }
             ready.complete(null);
             publisher.announce(models(), true);
-        } catch (RuntimeException e) {
+            joinJobGroups();
+        } catch (RuntimeException | Error e) {
             ready.completeExceptionally(e);
-            LOG.error("loading models failed; the worker stays unready", e);
+            // the job channels stay paused and unsubscribed: this worker joins no consumer group, so the pool's
+            // other workers keep every partition instead of waiting on one that can never serve them
+            LOG.errorf(
+                    e,
+                    "loading models %s failed; the worker stays unready and joins no consumer group: %s",
+                    config.models(),
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * The job channels start paused with late subscription (application.properties): their consumers
+     * subscribe, join their groups and poll only now, once every model is loaded and warm.
+     */
+    private void joinJobGroups() {
+        for (String channel : JobConsumer.JOB_CHANNELS) {
+            PausableChannel pausable = channels.getPausable(channel);
+            if (pausable == null) {
+                // a channel switched off in configuration (e.g. the second bulk lane) has nothing to resume
+                LOG.debugf("channel %s is not pausable or not enabled; nothing to resume", channel);
+                continue;
+            }
+            pausable.resume();
         }
     }
 
