@@ -23,7 +23,7 @@ import java.util.TreeSet;
  * <p>Saved as {@code vocab.json} (authoritative) and {@code vocab.txt} (one token per line, newline
  * written as {@code \n}, backslash as {@code \\}).
  */
-public final class CharTokenizer {
+public final class CharTokenizer implements TextTokenizer {
 
     public static final String VOCAB_JSON = "vocab.json";
     public static final String VOCAB_TXT = "vocab.txt";
@@ -64,11 +64,18 @@ public final class CharTokenizer {
         return new CharTokenizer(toks, " ", String.valueOf(DOC_SEPARATOR));
     }
 
+    @Override
+    public boolean decodesPerToken() {
+        return true;
+    }
+
+    @Override
     public int vocabSize() {
         return tokens.size();
     }
 
     /** The id that starts every sequence (the document separator, a newline). */
+    @Override
     public int bosId() {
         return bosId;
     }
@@ -78,6 +85,7 @@ public final class CharTokenizer {
     }
 
     /** Encodes any string; unknown characters become their folded form or the fallback id. */
+    @Override
     public int[] encode(String text) {
         if (text == null || text.isEmpty()) {
             return new int[0];
@@ -96,6 +104,7 @@ public final class CharTokenizer {
         return id >= 0 && id < tokens.size() ? tokens.get(id) : tokens.get(fallbackId);
     }
 
+    @Override
     public String decode(int[] ids) {
         StringBuilder sb = new StringBuilder(ids.length);
         for (int id : ids) {

@@ -26,7 +26,7 @@ import java.util.SplittableRandom;
 class DecodeRow {
 
     private final TextRequest req;
-    private final CharTokenizer tokenizer;
+    private final TextTokenizer tokenizer;
     private final int context;
     private final boolean slideByOne;
     private final SplittableRandom rng;
@@ -41,7 +41,7 @@ class DecodeRow {
     private String finish;
     private boolean done;
 
-    DecodeRow(TextRequest req, CharTokenizer tokenizer, int context, boolean slideByOne) {
+    DecodeRow(TextRequest req, TextTokenizer tokenizer, int context, boolean slideByOne) {
         this.req = req;
         this.tokenizer = tokenizer;
         this.context = context;
@@ -106,7 +106,17 @@ class DecodeRow {
         }
         seq[len++] = token;
         generated++;
-        completion.append(tokenizer.decode(token));
+        if (token == tokenizer.eosId()) {
+            finishWith(completion.toString(), "stop");
+            return false;
+        }
+        if (tokenizer.decodesPerToken()) {
+            completion.append(tokenizer.decode(new int[] {token}));
+        } else {
+            // byte-level tokens: a character may span tokens, so the completion is decoded as a whole
+            completion.setLength(0);
+            completion.append(tokenizer.decode(Arrays.copyOfRange(seq, len - generated, len)));
+        }
         String hit = null;
         for (String s : stops) {
             if (completion.length() >= s.length()

@@ -51,6 +51,11 @@ public final class TorchScriptModules {
 
     /** A required positive integer of {@code config.json}. */
     public static int positiveInt(JsonObject config, String key, Path versionDir) {
+        return positiveInt(config, key, versionDir, FAMILY);
+    }
+
+    /** A required positive integer of {@code config.json} of a model of {@code family}. */
+    public static int positiveInt(JsonObject config, String key, Path versionDir, String family) {
         JsonElement e = config.get(key);
         try {
             int v = e == null ? 0 : e.getAsInt();
@@ -61,7 +66,7 @@ public final class TorchScriptModules {
             // reported below
         }
         throw new IllegalArgumentException(versionDir.resolve("config.json") + ": \"" + key
-                + "\" must be a positive integer (family " + FAMILY + "), got " + e);
+                + "\" must be a positive integer (family " + family + "), got " + e);
     }
 
     /**

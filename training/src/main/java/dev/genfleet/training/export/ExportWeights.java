@@ -68,6 +68,17 @@ public final class ExportWeights {
         Path out = Path.of(args[1]);
         dumpGpt(models.resolve("copy-gpt").resolve("1"), out.resolve("copy-gpt"));
         dumpGan(models.resolve("banner-gan").resolve("1"), out.resolve("banner-gan"));
+        dumpCorpus(out.resolve("corpus"));
+    }
+
+    /**
+     * copy-gpt's training and held-out corpora ({@link CopyGrammar}, 20,000 and 400 ads), for the exporter
+     * that trains the small byte-level BPE model ({@code tools/torchscript/export_lm.py}).
+     */
+    private static void dumpCorpus(Path out) throws IOException {
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("train.txt"), CopyGrammar.trainingCorpus(20_000), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("held-out.txt"), CopyGrammar.heldOutCorpus(400), StandardCharsets.UTF_8);
     }
 
     // ---- copy-gpt ----
