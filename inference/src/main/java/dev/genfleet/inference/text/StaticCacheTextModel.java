@@ -159,7 +159,7 @@ public final class StaticCacheTextModel implements TextModel {
     }
 
     /** {@code ai.djl.pytorch.num_threads} when set (the tests and benchmarks set 1), else the cores. */
-    static int intraOpThreads() {
+    public static int intraOpThreads() {
         Integer n = Integer.getInteger("ai.djl.pytorch.num_threads");
         return n != null && n > 0 ? n : Runtime.getRuntime().availableProcessors();
     }

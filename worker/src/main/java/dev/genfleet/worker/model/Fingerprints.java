@@ -3,6 +3,9 @@ package dev.genfleet.worker.model;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.genfleet.inference.text.StaticCacheConfig;
+import dev.genfleet.inference.text.StaticCacheTextModel;
+import dev.genfleet.inference.torchscript.TorchScriptModules;
 import dev.genfleet.schemas.Hashes;
 import dev.genfleet.schemas.RuntimeFingerprint;
 import java.io.IOException;
@@ -33,7 +36,7 @@ public final class Fingerprints {
 
     /** The fingerprint of the model in {@code versionDir} served on {@code device} by this process. */
     public static RuntimeFingerprint of(Path versionDir, Device device) {
-        Engine engine = Engine.getInstance();
+        Engine engine = Engine.getEngine(engineName(versionDir));
         boolean pytorch = "PyTorch".equals(engine.getEngineName());
         Map<String, String> cpu = cpuInfo(CPUINFO);
         return RuntimeFingerprint.of(
@@ -43,8 +46,30 @@ public final class Fingerprints {
                 device.toString(),
                 isa(System.getenv(), cpu.get("flags")),
                 cpuName(cpu),
-                pytorch ? JniUtils.getNumThreads() : 1,
+                pytorch ? JniUtils.getNumThreads() : StaticCacheTextModel.intraOpThreads(),
                 pytorch ? JniUtils.getNumInteropThreads() : 1);
+    }
+
+    /** The engine that runs the model: ONNX Runtime for a {@code static-kv} model in ONNX format, else the default. */
+    static String engineName(Path versionDir) {
+        try {
+            StaticCacheConfig c =
+                    StaticCacheFamily.NAME.equals(family(versionDir)) ? StaticCacheConfig.read(versionDir, null) : null;
+            if (c != null && c.format().equals(StaticCacheConfig.ONNX)) {
+                return "OnnxRuntime";
+            }
+        } catch (IllegalArgumentException e) {
+            // the model's own load reports what is wrong with its config.json
+        }
+        return Engine.getDefaultEngineName();
+    }
+
+    private static String family(Path versionDir) {
+        try {
+            return TorchScriptModules.string(TorchScriptModules.readConfig(versionDir), "family", "");
+        } catch (RuntimeException e) {
+            return "";
+        }
     }
 
     /**

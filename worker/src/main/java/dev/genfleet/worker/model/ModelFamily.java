@@ -5,7 +5,8 @@ import java.nio.file.Path;
 
 /**
  * Code that can load models of one family (the {@code family} field of a model's
- * {@code config.json}). Built-in: {@code gpt-char}, {@code dcgan} and {@code torchscript}; more come through
+ * {@code config.json}). Built-in: {@code gpt-char}, {@code dcgan}, {@code torchscript} and
+ * {@code static-kv}; more come through
  * {@link java.util.ServiceLoader} ({@code META-INF/services/dev.genfleet.worker.model.ModelFamily}).
  */
 public interface ModelFamily {

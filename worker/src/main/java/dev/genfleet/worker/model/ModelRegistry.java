@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * {@code config.json} whose {@code family} names the code that reads the weights. A user drops in a
  * bigger model of a known family (new folder, new config) without code changes, including any
  * TorchScript module that keeps the text or image contract of family {@code torchscript}
- * ({@link TorchScriptFamily}). With several directories, the first that holds the model wins.
+ * ({@link TorchScriptFamily}) and any exported language model with a {@code tokenizer.json} and a static
+ * key/value cache, TorchScript or ONNX, of family {@code static-kv} ({@link StaticCacheFamily}). With several directories, the first that holds the model wins.
  */
 public final class ModelRegistry {
 
@@ -40,6 +41,7 @@ public final class ModelRegistry {
         register(ModelFamily.of("gpt-char", (dir, d) -> new TextHostedModel(GptTextModel.load(dir, d))));
         register(ModelFamily.of("dcgan", (dir, d) -> new ImageHostedModel(GanImageModel.load(dir, d))));
         register(new TorchScriptFamily());
+        register(new StaticCacheFamily());
         ServiceLoader.load(ModelFamily.class).forEach(this::register);
     }
 
