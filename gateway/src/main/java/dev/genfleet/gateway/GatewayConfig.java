@@ -134,6 +134,14 @@ public interface GatewayConfig {
         @WithName("queued-retry-after-seconds")
         @WithDefault("5")
         int queuedRetryAfterSeconds();
+
+        /**
+         * Lease of a campaign upload: an upload whose replica published no renewal for this long (local time of
+         * the replica that notices) is marked INCOMPLETE by whichever replica is alive. Renewed every third of it.
+         */
+        @WithName("campaign-lease-ms")
+        @WithDefault("30000")
+        long campaignLeaseMs();
     }
 
     interface TenantOverrides {

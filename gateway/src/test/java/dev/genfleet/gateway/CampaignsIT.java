@@ -65,7 +65,7 @@ class CampaignsIT extends WithFakeWorker {
                    {"custom_id":"r3","vars":{}},
                    {"custom_id":"r4","vars":{"first_name":"mail me at eve@example.com"}},
                    {"custom_id":"r5","vars":{"first_name":"Bo","product":"the Peak 3"}},
-                   "not an object"
+                   {"custom_id":"r6","vars":{},"unknown":1}
                  ]}""";
         Response r = given().header("Authorization", KEY_A).contentType("application/json").body(body)
                 .post("/v1/campaigns");
@@ -160,6 +160,9 @@ class CampaignsIT extends WithFakeWorker {
         cases.put("{\"name\":\"x\",\"model\":\"copy-gpt\",\"template\":{\"prompt\":\"a\"},\"input\":{\"max_tokens\":0},\"recipients\":[]}", 422);
         cases.put("{\"name\":\"x\",\"model\":\"copy-gpt\",\"template\":{\"prompt\":\"a\"},\"recipients\":{}}", 422);
         cases.put("{\"name\":", 400);
+        // custom_id is required and unique within a campaign: refused before anything is published
+        cases.put("{\"name\":\"x\",\"model\":\"copy-gpt\",\"template\":{\"prompt\":\"a\"},\"recipients\":[\"not an object\"]}", 422);
+        cases.put("{\"name\":\"x\",\"model\":\"copy-gpt\",\"template\":{\"prompt\":\"a\"},\"recipients\":[{\"vars\":{}}]}", 422);
         for (Map.Entry<String, Integer> c : cases.entrySet()) {
             Response r = given().header("Authorization", KEY_A).contentType("application/json").body(c.getKey())
                     .post("/v1/campaigns");

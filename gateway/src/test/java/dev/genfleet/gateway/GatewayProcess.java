@@ -91,6 +91,25 @@ public final class GatewayProcess implements AutoCloseable {
                 .header("Content-Type", contentType).POST(body));
     }
 
+    /** A POST with extra headers (e.g. {@code Idempotency-Key}). */
+    public Answer post(String path, String authorization, String contentType, HttpRequest.BodyPublisher body,
+            java.util.Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", authorization)
+                .header("Content-Type", contentType).POST(body);
+        headers.forEach(b::header);
+        return send(b);
+    }
+
+    /** Kills the process at once (SIGKILL): no shutdown hook, no flush, no goodbye. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private Answer send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> r = http.send(request.timeout(Duration.ofMinutes(10)).build(),

@@ -62,6 +62,9 @@ class JobsIT extends WithFakeWorker {
     static final String KEY_B = "Bearer test-key-b";
     static final EventCodec CODEC = EventCodec.forComponent("test");
 
+    @Inject
+    dev.genfleet.gateway.status.StatusView statusView;
+
     static String submitText(String key, String prompt) {
         return given().header("Authorization", key).contentType("application/json")
                 .body("{\"model\":\"copy-gpt\",\"input\":{\"prompt\":\"" + prompt + "\"}}")
@@ -69,7 +72,7 @@ class JobsIT extends WithFakeWorker {
     }
 
     @Test
-    void shouldAcceptTextJobOnlyAfterKafkaAckedJobAndAudit() {
+    void shouldAcceptTextJobOnlyAfterKafkaAckedTheJobRecordAndWriteNoSecondRecord() {
         Response r = given().header("Authorization", KEY_A).contentType("application/json")
                 .header("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
                 .body("{\"model\":\"copy-gpt\",\"input\":{\"prompt\":\"Write a tagline\",\"max_tokens\":32},"
@@ -93,11 +96,39 @@ class JobsIT extends WithFakeWorker {
         assertNotNull(trace.traceparent(), "W3C trace context travels with the record");
         assertTrue(trace.traceparent().contains("0af7651916cd43dd8448eb211c80319c"), trace.traceparent());
 
-        List<ConsumerRecord<String, byte[]>> audits = worker().read("genfleet.audit", id::equals, 1);
-        AuditEvent submitted = ((Decoded.Ok<AuditEvent>) CODEC.decode(audits.get(0), AuditEvent.class)).payload();
-        assertEquals(AuditType.SUBMITTED, submitted.type());
-        assertEquals(seed, submitted.seed());
-        assertNotNull(submitted.inputSha256());
+        // the job record is the one fact of the submission: no SUBMITTED audit event that could land without it
+        assertEquals(0, worker().read("genfleet.audit", id::equals, 0).size());
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", KEY_A)
+                .get("/v1/jobs/" + id).then().body("status", equalTo("SUBMITTED")).body("pool", equalTo("text"))
+                .body("seed", equalTo(seed)).body("input_sha256", notNullValue()));
+    }
+
+    /**
+     * SUBMITTED comes from the job record: a record on a jobs topic with no audit event at all is a submitted
+     * job in the view, with its pool, seed and input hash; a second record of the same job (a retry that raced
+     * another replica) changes nothing. So "audit landed, job lost" and "job landed, audit lost" cannot happen.
+     */
+    @Test
+    void shouldLearnSubmittedFromTheJobRecordAloneAndFoldADuplicateRecordIntoOneJob() {
+        String id = "job-record-" + UUID.randomUUID();
+        JobRequest job = new JobRequest(id, "tenant-a", null, null, "copy-gpt", dev.genfleet.schemas.Priority.INTERACTIVE,
+                new TextInput("from the record", 16, 1.0, 0, 1.0, List.of(), 4242L), java.time.Instant.now(), null, 1,
+                null, Map.of());
+        worker().publish("genfleet.jobs.text.interactive", job);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", KEY_A)
+                .get("/v1/jobs/" + id).then().statusCode(200).body("status", equalTo("SUBMITTED"))
+                .body("pool", equalTo("text")).body("priority", equalTo("interactive")).body("seed", equalTo(4242))
+                .body("submitted_at", notNullValue()));
+        worker().publish("genfleet.jobs.text.interactive", job);
+        worker().audit(AuditType.STARTED, id, "tenant-a", 1, null);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", KEY_A)
+                .get("/v1/jobs/" + id).then().body("status", equalTo("STARTED")));
+        JobView v = statusView.job(id).orElseThrow();
+        assertEquals(1, v.events().stream().filter(e -> e.type().equals("SUBMITTED")).count(), v.events().toString());
+        assertEquals(4242L, v.seed());
+        assertEquals(0, worker().read("genfleet.audit", k -> k.equals(id), 1).stream()
+                .map(r -> CODEC.decode(r, AuditEvent.class)).filter(d -> d instanceof Decoded.Ok<AuditEvent> ok
+                        && ok.payload().type() == AuditType.SUBMITTED).count());
     }
 
     @Test

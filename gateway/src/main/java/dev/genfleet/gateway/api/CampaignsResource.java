@@ -1,5 +1,6 @@
 package dev.genfleet.gateway.api;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,14 +8,20 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -29,12 +36,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.genfleet.gateway.GatewayConfig;
 import dev.genfleet.gateway.campaign.BoundedLines;
 import dev.genfleet.gateway.campaign.CampaignService;
 import dev.genfleet.gateway.status.CampaignCounts;
 import dev.genfleet.gateway.status.StatusView;
+import dev.genfleet.gateway.tenant.ApiKeys;
 import dev.genfleet.gateway.tenant.CurrentTenant;
 import dev.genfleet.schemas.TextOutput;
 
@@ -59,9 +68,12 @@ public class CampaignsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a campaign: {name, model, template:{prompt}, params, input, priority, ttl_seconds,"
-            + " webhook, metadata, recipients:[{custom_id, vars}]}")
-    public Response createJson(InputStream body) {
-        JsonNode root = JsonBodies.object(JsonBodies.read(body, config.limits().maxCampaignJsonBytes()));
+            + " webhook, metadata, recipients:[{custom_id, vars}]}; custom_id required and unique. With an"
+            + " Idempotency-Key, the same key and body create it once (a retry resumes or replays it)")
+    public Response createJson(InputStream body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        checkKey(idempotencyKey);
+        byte[] bytes = JsonBodies.read(body, config.limits().maxCampaignJsonBytes());
+        JsonNode root = JsonBodies.object(bytes);
         JsonNode list = root.get("recipients");
         if (list == null || !list.isArray()) {
             throw ProblemException.invalid("recipients", "required: an array of {custom_id, vars}");
@@ -70,6 +82,9 @@ public class CampaignsResource {
             throw ProblemException.invalid("recipients", "at most " + config.limits().maxRecipients() + " recipients");
         }
         CampaignService.Header header = campaigns.header(root);
+        CampaignService.requireUniqueCustomIds(list);
+        ObjectNode headerOnly = ((ObjectNode) root).deepCopy();
+        headerOnly.remove("recipients");
         Iterator<JsonNode> nodes = list.elements();
         long[] index = {0};
         Iterator<CampaignService.Recipient> recipients = new Iterator<>() {
@@ -83,19 +98,51 @@ public class CampaignsResource {
                 return new CampaignService.Recipient(++index[0], nodes.next(), null);
             }
         };
-        return accepted(campaigns.run(tenant.id(), header, recipients, (long) list.size()));
+        String digest = ApiKeys.sha256Hex(bytes);
+        return accepted(campaigns.run(new CampaignService.Upload(tenant.id(), header, sha256(headerOnly.toString()),
+                recipients, (long) list.size(), idempotencyKey, () -> digest, () -> {})));
     }
 
     @POST
     @Consumes(NDJSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a campaign from a stream: line 1 is the header (as the JSON form, without"
-            + " recipients), every further line one recipient {custom_id, vars}; held in constant memory")
-    public Response createNdjson(InputStream body) throws IOException {
+            + " recipients), every further line one recipient {custom_id, vars}; held in constant memory. Sealed only"
+            + " when the whole body arrived and no custom_id repeats; with an Idempotency-Key a retry resumes it")
+    public Response createNdjson(InputStream body, @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @HeaderParam("Content-Length") String contentLength) throws IOException {
+        checkKey(idempotencyKey);
         if (body == null) {
             throw ProblemException.badRequest("request body is required");
         }
-        BoundedLines lines = new BoundedLines(body, config.limits().maxNdjsonLineBytes());
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        long[] read = {0};
+        InputStream counted = new DigestInputStream(body, sha) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    read[0]++;
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buf, int off, int len) throws IOException {
+                int n = super.read(buf, off, len);
+                if (n > 0) {
+                    read[0] += n;
+                }
+                return n;
+            }
+        };
+        BoundedLines lines = new BoundedLines(new BufferedInputStream(counted, 64 * 1024),
+                config.limits().maxNdjsonLineBytes());
         BoundedLines.Line first = lines.next();
         if (first == null) {
             throw ProblemException.badRequest("empty upload: line 1 must be the campaign header");
@@ -114,28 +161,30 @@ public class CampaignsResource {
         }
         CampaignService.Header header = campaigns.header(headerNode);
         Iterator<CampaignService.Recipient> recipients = new Iterator<>() {
-            BoundedLines.Line next = advance();
-
-            private BoundedLines.Line advance() {
-                try {
-                    return lines.next();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
+            // read lazily: a line is published as soon as it arrived, not when the next one does
+            BoundedLines.Line next;
+            boolean end;
 
             @Override
             public boolean hasNext() {
+                if (next == null && !end) {
+                    try {
+                        next = lines.next();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    end = next == null;
+                }
                 return next != null;
             }
 
             @Override
             public CampaignService.Recipient next() {
-                if (next == null) {
+                if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
                 BoundedLines.Line line = next;
-                next = advance();
+                next = null;
                 if (line.problem() != null) {
                     return new CampaignService.Recipient(line.number(), null, line.problem());
                 }
@@ -146,11 +195,39 @@ public class CampaignsResource {
                 }
             }
         };
-        try {
-            return accepted(campaigns.run(tenant.id(), header, recipients, null));
-        } catch (UncheckedIOException e) {
-            throw ProblemException.badRequest("upload interrupted: " + e.getCause().getMessage());
+        long declared = parseLength(contentLength);
+        // a body cut short (client gone, proxy reset) must never seal: a declared length must have arrived whole;
+        // a chunked body that loses its connection ends in an IOException from the stream (upload interrupted)
+        Runnable requireWholeBody = () -> {
+            if (declared >= 0 && read[0] < declared) {
+                throw ProblemException.badRequest("upload interrupted: the body ended after " + read[0] + " of "
+                        + declared + " bytes");
+            }
+        };
+        return accepted(campaigns.run(new CampaignService.Upload(tenant.id(), header, sha256(headerNode.toString()),
+                recipients, null, idempotencyKey, () -> HexFormat.of().formatHex(sha.digest()), requireWholeBody)));
+    }
+
+    private static long parseLength(String contentLength) {
+        if (contentLength == null) {
+            return -1;
         }
+        try {
+            return Long.parseLong(contentLength.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static void checkKey(String idempotencyKey) {
+        if (idempotencyKey != null && !idempotencyKey.matches("[\\x21-\\x7e]{1,255}")) {
+            throw new ProblemException(400, "Bad Request", "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                    List.of(new Problem.FieldError("Idempotency-Key", "invalid")), null, null);
+        }
+    }
+
+    private static String sha256(String text) {
+        return ApiKeys.sha256Hex(text.getBytes(StandardCharsets.UTF_8));
     }
 
     @GET
@@ -167,8 +244,20 @@ public class CampaignsResource {
             throw ProblemException.notFound("no campaign " + id);
         }
         if (counts.isPresent()) {
-            out.put("status", counts.get().finished() ? "FINISHED" : "RUNNING");
-            out.put("counts", counts.get().withTotal());
+            CampaignCounts c = counts.get();
+            out.put("status", c.status());
+            if (c.upload() != null) {
+                if (c.upload().name() != null) {
+                    out.put("name", c.upload().name());
+                }
+                out.put("sealed", c.upload().sealed());
+                if (c.upload().sealed()) {
+                    out.put("recipients", c.upload().recipients());
+                } else if (c.upload().accepted() != null) {
+                    out.put("accepted", c.upload().accepted());
+                }
+            }
+            out.put("counts", c.withTotal());
         } else {
             CampaignCounts accepted = new CampaignCounts(tenant.id(), Map.of(
                     "queued", ((Number) known.get().get("queued")).longValue(),
@@ -233,7 +322,12 @@ public class CampaignsResource {
         }
     }
 
-    private static Response accepted(Map<String, Object> summary) {
-        return Response.accepted(summary).location(URI.create("/v1/campaigns/" + summary.get("id"))).build();
+    private static Response accepted(CampaignService.Outcome outcome) {
+        Response.ResponseBuilder r = Response.accepted(outcome.summary())
+                .location(URI.create("/v1/campaigns/" + outcome.summary().get("id")));
+        if (outcome.replay()) {
+            r.header("Idempotent-Replayed", "true");
+        }
+        return r.build();
     }
 }

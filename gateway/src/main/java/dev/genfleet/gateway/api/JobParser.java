@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.genfleet.gateway.GatewayConfig;
 import dev.genfleet.gateway.submit.JobDraft;
+import dev.genfleet.gateway.submit.JobIds;
 import dev.genfleet.gateway.submit.ModelRoutes;
 import dev.genfleet.gateway.tenant.CurrentTenant;
 import dev.genfleet.gateway.tenant.TenantSettings;
@@ -32,8 +32,8 @@ public class JobParser {
 
     public static final int DEFAULT_MAX_TOKENS = 256;
     public static final long MAX_TTL_SECONDS = 7 * 24 * 3600;
-    /** Seeds drawn by the gateway stay below 2^53 so JavaScript clients read them exactly. */
-    public static final long MAX_DRAWN_SEED = 1L << 53;
+    /** Seeds chosen by the gateway stay below 2^53 so JavaScript clients read them exactly. */
+    public static final long MAX_DRAWN_SEED = JobIds.SEED_BOUND;
 
     static final Set<String> JOB_FIELDS = Set.of("model", "input", "priority", "ttl_seconds", "webhook", "metadata");
     static final Set<String> TEXT_FIELDS = Set.of("prompt", "max_tokens", "temperature", "top_k", "top_p", "stop", "seed");
@@ -51,7 +51,11 @@ public class JobParser {
         this.tenant = tenant;
     }
 
-    public JobDraft parse(JsonNode body) {
+    /**
+     * Validates a job body. A seed the request does not name derives from {@code jobId}
+     * ({@link JobIds#seed}), so the same request under the same id is the same job on every replica.
+     */
+    public JobDraft parse(JsonNode body, String jobId) {
         Fields f = new Fields();
         f.onlyKnown(body, "", JOB_FIELDS);
         Common common = common(body, f, "");
@@ -61,11 +65,11 @@ public class JobParser {
         if (common.route() != null && input != null) {
             if ("image".equals(common.route().modality())) {
                 f.onlyKnown(input, "input.", IMAGE_FIELDS);
-                parsed = image(input, f);
+                parsed = image(input, f, JobIds.seed(jobId));
             } else {
                 f.onlyKnown(input, "input.", TEXT_FIELDS);
                 prompt = f.string(input, "prompt", "input.", true, 1, config.limits().maxPromptChars());
-                parsed = text(prompt == null ? "" : prompt, input, f, "input.");
+                parsed = text(prompt == null ? "" : prompt, input, f, "input.", JobIds.seed(jobId));
             }
         }
         f.throwIfAny();
@@ -115,8 +119,8 @@ public class JobParser {
         return new Common(model, route, priority, deadline, webhookUrl, metadata);
     }
 
-    /** Text input from {@code node} (prompt given separately: a campaign renders it). */
-    public static TextInput text(String prompt, JsonNode node, Fields f, String path) {
+    /** Text input from {@code node} (prompt given separately: a campaign renders it); {@code defaultSeed} if none. */
+    public static TextInput text(String prompt, JsonNode node, Fields f, String path, long defaultSeed) {
         Long maxTokens = f.integer(node, "max_tokens", path, 1, TextInput.MAX_TOKENS_LIMIT);
         Double temperature = f.number(node, "temperature", path, 0.0, 5.0);
         Long topK = f.integer(node, "top_k", path, 0, 100_000);
@@ -128,10 +132,10 @@ public class JobParser {
         }
         return new TextInput(prompt, maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens.intValue(),
                 temperature == null ? 1.0 : temperature, topK == null ? 0 : topK.intValue(),
-                topP == null ? 1.0 : topP, stop, seed == null ? drawSeed() : seed);
+                topP == null ? 1.0 : topP, stop, seed == null ? defaultSeed : seed);
     }
 
-    static ImageInput image(JsonNode node, Fields f) {
+    static ImageInput image(JsonNode node, Fields f, long defaultSeed) {
         Long seed = f.integer(node, "seed", "input.", Long.MIN_VALUE, Long.MAX_VALUE);
         Long count = f.integer(node, "count", "input.", 1, ImageInput.MAX_COUNT);
         String style = f.string(node, "style", "input.", false, 1, 100);
@@ -144,12 +148,8 @@ public class JobParser {
         if (!f.errors().isEmpty()) {
             return null;
         }
-        return new ImageInput(seed == null ? drawSeed() : seed, c, style, bestOf == null ? c : bestOf.intValue(),
+        return new ImageInput(seed == null ? defaultSeed : seed, c, style, bestOf == null ? c : bestOf.intValue(),
                 size == null ? null : size.intValue());
-    }
-
-    public static long drawSeed() {
-        return ThreadLocalRandom.current().nextLong(MAX_DRAWN_SEED);
     }
 
     /**

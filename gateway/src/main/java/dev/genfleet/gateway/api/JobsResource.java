@@ -38,6 +38,7 @@ import dev.genfleet.gateway.status.JobView;
 import dev.genfleet.gateway.status.StatusView;
 import dev.genfleet.gateway.submit.EventPublisher;
 import dev.genfleet.gateway.submit.JobDraft;
+import dev.genfleet.gateway.submit.JobIds;
 import dev.genfleet.gateway.submit.JobSubmitter;
 import dev.genfleet.gateway.submit.Traces;
 import dev.genfleet.gateway.tenant.ApiKeys;
@@ -87,8 +88,10 @@ public class JobsResource {
                     List.of(new Problem.FieldError("Idempotency-Key", "invalid")), null, null);
         }
         byte[] bytes = JsonBodies.read(body, config.limits().maxBodyBytes());
-        JobDraft draft = parser.parse(JsonBodies.object(bytes));
-        JobSubmitter.Submitted submitted = submitter.submit(tenant.id(), draft, idempotencyKey,
+        // the id comes first: the job's default seed derives from it, so a retry is the same job on any replica
+        String jobId = idempotencyKey == null ? UUID.randomUUID().toString() : JobIds.job(tenant.id(), idempotencyKey);
+        JobDraft draft = parser.parse(JsonBodies.object(bytes), jobId);
+        JobSubmitter.Submitted submitted = submitter.submit(tenant.id(), jobId, draft, idempotencyKey != null,
                 ApiKeys.sha256Hex(bytes));
         Response.ResponseBuilder r = Response.accepted(JobJson.of(submitted.view()))
                 .location(URI.create("/v1/jobs/" + submitted.view().jobId()));

@@ -11,15 +11,34 @@ public class ProblemException extends RuntimeException {
     private final List<Problem.FieldError> errors;
     private final String rule;
     private final Map<String, String> headers;
+    private final Map<String, Object> extensions;
 
     public ProblemException(int status, String title, String detail, List<Problem.FieldError> errors, String rule,
             Map<String, String> headers) {
+        this(status, title, detail, errors, rule, headers, Map.of());
+    }
+
+    public ProblemException(int status, String title, String detail, List<Problem.FieldError> errors, String rule,
+            Map<String, String> headers, Map<String, Object> extensions) {
         super(detail, null, false, false);
         this.status = status;
         this.title = title;
         this.errors = errors == null ? List.of() : List.copyOf(errors);
         this.rule = rule;
         this.headers = headers == null ? Map.of() : Map.copyOf(headers);
+        this.extensions = extensions == null ? Map.of() : new java.util.LinkedHashMap<>(extensions);
+    }
+
+    /** The same problem with more members (RFC 9457 extensions), e.g. the campaign an upload error concerns. */
+    public ProblemException with(Map<String, Object> more, String detailSuffix) {
+        Map<String, Object> all = new java.util.LinkedHashMap<>(extensions);
+        all.putAll(more);
+        return new ProblemException(status, title, getMessage() + (detailSuffix == null ? "" : detailSuffix), errors, rule,
+                headers, all);
+    }
+
+    public Map<String, Object> extensions() {
+        return extensions;
     }
 
     public static ProblemException badRequest(String detail) {

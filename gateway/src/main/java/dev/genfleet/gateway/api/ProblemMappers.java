@@ -23,7 +23,7 @@ public class ProblemMappers {
         Response.ResponseBuilder builder = Response.status(e.status())
                 .type(Problem.MEDIA_TYPE)
                 .entity(new Problem("about:blank", e.title(), e.status(), e.getMessage(), instance, e.errors(),
-                        e.rule()));
+                        e.rule(), e.extensions()));
         e.headers().forEach(builder::header);
         return builder.build();
     }

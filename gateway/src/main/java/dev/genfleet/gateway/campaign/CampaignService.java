@@ -1,6 +1,11 @@
 package dev.genfleet.gateway.campaign;
 
+import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Locale;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,25 +13,37 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.genfleet.gateway.GatewayConfig;
 import dev.genfleet.gateway.api.Fields;
 import dev.genfleet.gateway.api.JobParser;
+import dev.genfleet.gateway.api.Problem;
 import dev.genfleet.gateway.api.ProblemException;
+import dev.genfleet.gateway.status.CampaignCounts;
+import dev.genfleet.gateway.status.CampaignLeases;
+import dev.genfleet.gateway.status.JobView;
 import dev.genfleet.gateway.status.StatusView;
-import dev.genfleet.gateway.status.ViewTopology;
 import dev.genfleet.gateway.submit.EventPublisher;
 import dev.genfleet.gateway.submit.JobDraft;
+import dev.genfleet.gateway.submit.JobIds;
 import dev.genfleet.gateway.submit.JobSubmitter;
 import dev.genfleet.gateway.submit.Traces;
+import dev.genfleet.gateway.tenant.ApiKeys;
 import dev.genfleet.gateway.tenant.QueuedQuota;
 import dev.genfleet.schemas.AuditEvent;
 import dev.genfleet.schemas.AuditType;
@@ -35,14 +52,24 @@ import dev.genfleet.schemas.ControlCommand;
 import dev.genfleet.schemas.Reason;
 import dev.genfleet.schemas.TextInput;
 import dev.genfleet.schemas.TraceContext;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 
 /**
- * Campaign fan-out: one template, one job per recipient. The header is validated completely before
- * anything is published (a bad template or unknown model refuses the campaign, 422); after that each
- * recipient either becomes a job or a REJECTED audit event with its reason (missing variable, policy
- * rule, malformed line), never failing the campaign. Recipients stream through with at most
- * {@code campaign-in-flight} unacknowledged records, so memory stays flat for any list length; the
- * answer (202) comes after Kafka acknowledged every record.
+ * Campaign uploads, as a protocol with one effect however often a client sends the same upload (see
+ * campaign/DESIGN.md). The header is validated completely before anything is published (422). Then:
+ * <ol>
+ * <li>{@code CAMPAIGN_OPENED} (audit, key = campaign id) starts or resumes the upload and holds a lease,
+ * renewed while recipients stream in;</li>
+ * <li>each recipient becomes a job under a deterministic id (campaign, custom_id), or a REJECTED audit event
+ * with its reason (missing variable, policy rule, malformed line); with at most {@code campaign-in-flight}
+ * unacknowledged records, so memory stays flat for any list length;</li>
+ * <li>only when the whole body was read, every record acknowledged and no custom_id repeated,
+ * {@code CAMPAIGN_SEALED} records the final count and the body's digest; the answer (202) follows it.</li>
+ * </ol>
+ * An upload that ends otherwise is marked {@code CAMPAIGN_INCOMPLETE} with the accepted count, by this replica
+ * at once or, if it died, by any replica once the lease ran out ({@link #reap}). A retry with the same
+ * Idempotency-Key and body resumes it: recipients already in the view are not published again.
  */
 @ApplicationScoped
 public class CampaignService {
@@ -51,6 +78,9 @@ public class CampaignService {
             "ttl_seconds", "webhook", "metadata", "recipients");
     static final Set<String> INPUT_FIELDS = Set.of("max_tokens", "temperature", "top_k", "top_p", "stop", "seed");
     static final int MAX_REPORTED_REJECTIONS = 100;
+    static final int MAX_REPORTED_DUPLICATES = 100;
+
+    private static final Logger LOG = Logger.getLogger(CampaignService.class);
 
     /** A validated campaign header. {@code input} carries generation settings; its prompt is the template's. */
     public record Header(String name, JobParser.Common common, Template template, Map<String, String> params,
@@ -59,12 +89,38 @@ public class CampaignService {
     /** One recipient as uploaded: the parsed JSON, or why the line could not be read. */
     public record Recipient(long line, JsonNode node, String problem) {}
 
+    /**
+     * One upload as the API received it.
+     *
+     * @param headerSha256 hash of the campaign header (a retry must send the same)
+     * @param knownRecipients the recipient count when known before streaming (a JSON body), else null
+     * @param idempotencyKey the client's key, or null (then the campaign id is random and nothing can resume it)
+     * @param digest the SHA-256 of the whole body, asked for once the recipients are exhausted
+     * @param requireWholeBody throws (400) when the body ended before the client finished sending it
+     */
+    public record Upload(String tenant, Header header, String headerSha256, Iterator<Recipient> recipients,
+            Long knownRecipients, String idempotencyKey, Supplier<String> digest, Runnable requireWholeBody) {}
+
+    /** The 202 answer, and whether it replays an upload sealed before. */
+    public record Outcome(Map<String, Object> summary, boolean replay) {}
+
     private final JobParser parser;
     private final JobSubmitter submitter;
     private final EventPublisher publisher;
     private final StatusView view;
     private final GatewayConfig config;
     private final QueuedQuota quota;
+    private final CampaignLeases leases;
+    private final Set<String> active = ConcurrentHashMap.newKeySet();
+    /** Uploads this replica sealed lately, for a retry that arrives before the view has read the seal. */
+    private final Map<String, CampaignCounts.Upload> sealedHere = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, CampaignCounts.Upload> eldest) {
+                    return size() > 1000;
+                }
+            });
+    private ScheduledExecutorService reaper;
     private final Map<String, Map<String, Object>> recent = Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, false) {
                 @Override
@@ -74,13 +130,30 @@ public class CampaignService {
             });
 
     public CampaignService(JobParser parser, JobSubmitter submitter, EventPublisher publisher, StatusView view,
-            GatewayConfig config, QueuedQuota quota) {
+            GatewayConfig config, QueuedQuota quota, CampaignLeases leases) {
         this.quota = quota;
         this.parser = parser;
         this.submitter = submitter;
         this.publisher = publisher;
         this.view = view;
         this.config = config;
+        this.leases = leases;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        long every = Math.max(100, Math.min(5000, config.limits().campaignLeaseMs() / 4));
+        reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "genfleet-campaign-leases");
+            t.setDaemon(true);
+            return t;
+        });
+        reaper.scheduleWithFixedDelay(this::reap, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (reaper != null) {
+            reaper.shutdownNow();
+        }
     }
 
     public Header header(JsonNode body) {
@@ -109,7 +182,7 @@ public class CampaignService {
         JsonNode input = f.object(body, "input", "", false);
         if (input != null) {
             f.onlyKnown(input, "input.", INPUT_FIELDS);
-            JobParser.text("probe", input, f, "input.");
+            JobParser.text("probe", input, f, "input.", 0L);
         }
         f.throwIfAny();
         // campaigns default to the bulk topics, so interactive jobs are served first
@@ -121,24 +194,141 @@ public class CampaignService {
     }
 
     /**
-     * Fans a campaign out; returns the 202 summary. Recipients are pulled one at a time.
-     *
-     * @param knownRecipients the recipient count when known before streaming (a JSON body), else null
+     * A JSON campaign's recipients, checked before anything is published: every one needs a custom_id (a
+     * string of 1 to 200 characters) that no other recipient of the campaign has; else 422 listing them all.
      */
-    public Map<String, Object> run(String tenant, Header header, java.util.Iterator<Recipient> recipients,
-            Long knownRecipients) {
-        String campaignId = UUID.randomUUID().toString();
+    public static void requireUniqueCustomIds(JsonNode recipients) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        Map<String, Integer> first = new HashMap<>();
+        int problems = 0;
+        for (int i = 0; i < recipients.size(); i++) {
+            String id = customIdOf(recipients.get(i));
+            String message = null;
+            if (id == null) {
+                message = "required: a string of 1 to 200 characters, unique in the campaign";
+            } else {
+                Integer before = first.putIfAbsent(id, i);
+                if (before != null) {
+                    message = "duplicate custom_id '" + id + "': recipients[" + before + "] has it";
+                }
+            }
+            if (message != null) {
+                problems++;
+                if (errors.size() < MAX_REPORTED_DUPLICATES) {
+                    errors.add(new Problem.FieldError("recipients[" + i + "].custom_id", message));
+                }
+            }
+        }
+        if (problems > 0) {
+            throw new ProblemException(422, "Invalid request", problems + " recipients have a missing or duplicate"
+                    + " custom_id (required, unique within a campaign); nothing was published", errors, null, null);
+        }
+    }
+
+    static String customIdOf(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            return null;
+        }
+        JsonNode id = node.get("custom_id");
+        if (id == null || !id.isTextual() || id.textValue().isEmpty() || id.textValue().length() > 200) {
+            return null;
+        }
+        return id.textValue();
+    }
+
+    /** Runs (or resumes, or replays) an upload; the 202 answer, or a problem naming the campaign once it exists. */
+    public Outcome run(Upload u) {
+        String campaignId = u.idempotencyKey() == null ? UUID.randomUUID().toString()
+                : JobIds.campaign(u.tenant(), u.idempotencyKey());
+        if (!active.add(campaignId)) {
+            throw new ProblemException(409, "Conflict", "campaign " + campaignId + " is being uploaded on this gateway"
+                    + " right now; retry with the same Idempotency-Key once that upload has ended", null, null,
+                    Map.of("Retry-After", "5"), Map.of("campaign_id", campaignId));
+        }
+        try {
+            return upload(u, campaignId);
+        } finally {
+            active.remove(campaignId);
+        }
+    }
+
+    private Outcome upload(Upload u, String campaignId) {
+        String tenant = u.tenant();
+        CampaignCounts.Upload prior = u.idempotencyKey() == null ? null
+                : view.campaign(campaignId, tenant).map(CampaignCounts::upload).orElseGet(() -> sealedHere.get(campaignId));
+        if (prior != null && prior.headerSha256() != null && !prior.headerSha256().equals(u.headerSha256())) {
+            throw reused(campaignId, "another campaign header");
+        }
+        if (prior != null && prior.sealed()) {
+            return replay(u, campaignId, prior);
+        }
+        if (prior != null && CampaignCounts.UPLOADING.equals(prior.state())
+                && leases.expired().stream().noneMatch(o -> o.campaignId().equals(campaignId))) {
+            long leaseSeconds = Math.max(1, config.limits().campaignLeaseMs() / 1000);
+            throw new ProblemException(409, "Conflict", "campaign " + campaignId + " is being uploaded on another"
+                    + " gateway (its lease is live); retry with the same Idempotency-Key after " + leaseSeconds + " s",
+                    null, null, Map.of("Retry-After", Long.toString(leaseSeconds)), Map.of("campaign_id", campaignId));
+        }
         TraceContext trace = Traces.current();
-        QueuedQuota.Ticket ticket = quota.admitCampaign(tenant, campaignId, knownRecipients);
+        Progress p = new Progress();
+        String opening = open(u, campaignId, prior != null, trace);
+        boolean sealed = false;
+        String why = "the upload failed";
+        try {
+            Map<String, Object> summary = stream(u, campaignId, opening, prior != null, p, trace);
+            sealed = true;
+            return new Outcome(summary, false);
+        } catch (ProblemException e) {
+            why = e.getMessage();
+            throw e.with(Map.of("campaign_id", campaignId, "accepted", p.acked.get()), "; campaign " + campaignId
+                    + " is not sealed, " + p.acked.get() + " recipients were accepted; a retry with the same"
+                    + " Idempotency-Key and body completes it");
+        } catch (RuntimeException e) {
+            boolean io = e instanceof UncheckedIOException || String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT)
+                    .contains("closed");
+            why = (io ? "upload interrupted: " : "upload failed: ") + e.getMessage();
+            ProblemException problem = io ? ProblemException.badRequest("upload interrupted: " + e.getMessage())
+                    : ProblemException.unavailable("the upload failed: " + e.getClass().getSimpleName());
+            if (!io) {
+                LOG.warnf(e, "campaign %s upload failed", campaignId);
+            }
+            throw problem.with(Map.of("campaign_id", campaignId, "accepted", p.acked.get()), "; campaign " + campaignId
+                    + " is not sealed, " + p.acked.get() + " recipients were accepted; a retry with the same"
+                    + " Idempotency-Key and body completes it");
+        } finally {
+            if (!sealed) {
+                markIncomplete(tenant, campaignId, u.header().common().model(), opening, p.acked.get(), why, trace);
+            }
+        }
+    }
+
+    /** Counters of one upload attempt; {@code acked} = recipients Kafka acknowledged (or found in the view). */
+    private static final class Progress {
+        final AtomicLong acked = new AtomicLong();
+    }
+
+    private Map<String, Object> stream(Upload u, String campaignId, String opening, boolean resuming, Progress p,
+            TraceContext trace) {
+        String tenant = u.tenant();
+        Header header = u.header();
+        Iterator<Recipient> recipients = u.recipients();
+        QueuedQuota.Ticket ticket = quota.admitCampaign(tenant, campaignId, u.knownRecipients());
         int inFlight = config.limits().campaignInFlight();
         Semaphore permits = new Semaphore(inFlight);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicLong queued = new AtomicLong();
         AtomicLong rejected = new AtomicLong();
         List<Map<String, Object>> rejections = new ArrayList<>();
+        List<Map<String, Object>> duplicates = new ArrayList<>();
+        List<Problem.FieldError> changed = new ArrayList<>();
+        CustomIds seen = new CustomIds();
+        long duplicateCount = 0;
+        long changedCount = 0;
         long count = 0;
         long ignored = 0;
         long published = 0;
+        long renewEvery = Math.max(1, config.limits().campaignLeaseMs() / 3) * 1_000_000L;
+        long lastRenewal = System.nanoTime();
         try {
             while (recipients.hasNext()) {
                 Recipient r = recipients.next();
@@ -150,20 +340,56 @@ public class CampaignService {
                 if (failure.get() != null) {
                     break;
                 }
-                String jobId = UUID.randomUUID().toString();
-                Variant variant = variant(header, r, campaignId);
+                if (System.nanoTime() - lastRenewal > renewEvery) {
+                    lastRenewal = System.nanoTime();
+                    publisher.send(publisher.topics().audit(), campaignEvent(AuditType.CAMPAIGN_OPENED,
+                            UUID.randomUUID().toString(), tenant, campaignId, header.common().model(),
+                            openingDetails(u, resuming, "true")), trace).whenComplete((m, e) -> {
+                                if (e != null) {
+                                    failure.compareAndSet(null, e);
+                                }
+                            });
+                }
+                String customId = r.problem() == null ? customIdOf(r.node()) : null;
+                if (customId != null) {
+                    long firstLine = seen.firstSeen(customId, r.line());
+                    if (firstLine >= 0) {
+                        duplicateCount++;
+                        if (duplicates.size() < MAX_REPORTED_DUPLICATES) {
+                            duplicates.add(Map.of("line", r.line(), "custom_id", customId, "first_line", firstLine));
+                        }
+                        continue;
+                    }
+                }
+                String jobId = customId != null ? JobIds.recipient(campaignId, customId) : JobIds.line(campaignId, r.line());
+                String recipientSha = r.node() == null ? null : ApiKeys.sha256Hex(
+                        r.node().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                if (resuming) {
+                    JobView known = view.job(jobId, tenant).orElse(null);
+                    if (known != null) {
+                        if (recipientSha != null && known.requestSha256() != null
+                                && !known.requestSha256().equals(recipientSha)) {
+                            changedCount++;
+                            if (changed.size() < MAX_REPORTED_DUPLICATES) {
+                                changed.add(new Problem.FieldError("line " + r.line(), "recipient '" + customId
+                                        + "' differs from the one this campaign already holds"));
+                            }
+                        } else {
+                            p.acked.incrementAndGet();
+                            (AuditType.REJECTED.name().equals(known.status()) ? rejected : queued).incrementAndGet();
+                        }
+                        continue; // already published by an earlier attempt: not again
+                    }
+                }
+                Variant variant = variant(header, r, campaignId, jobId);
                 if (variant.reason() == null && queued.get() >= ticket.budget()) {
                     variant = new Variant(variant.draft(), Reason.of(QueuedQuota.QUOTA_CODE,
                             "the tenant's queued-jobs quota was full when this recipient arrived"));
                 }
-                // the last recipient tells the view how many there are, so "finished" is never premature
-                boolean last = !recipients.hasNext() || count == config.limits().maxRecipients();
-                Map<String, String> extra = last ? Map.of(ViewTopology.CAMPAIGN_RECIPIENTS, Long.toString(count))
-                        : Map.of();
                 acquire(permits);
                 JobSubmitter.Pending pending = variant.reason() != null
-                        ? submitter.publishRejection(tenant, jobId, variant.draft(), variant.reason(), trace, extra)
-                        : submitter.publishAsync(tenant, jobId, variant.draft(), null, trace, extra);
+                        ? submitter.publishRejection(tenant, jobId, variant.draft(), variant.reason(), trace, Map.of())
+                        : submitter.publishAsync(tenant, jobId, variant.draft(), recipientSha, trace, Map.of());
                 published++;
                 Reason refusal = variant.reason() != null ? variant.reason() : pending.rejection();
                 if (refusal != null) {
@@ -185,6 +411,8 @@ public class CampaignService {
                 pending.acked().whenComplete((ok, error) -> {
                     if (error != null) {
                         failure.compareAndSet(null, error);
+                    } else {
+                        p.acked.incrementAndGet();
                     }
                     permits.release();
                 });
@@ -194,8 +422,7 @@ public class CampaignService {
         }
         try {
             if (!permits.tryAcquire(inFlight, config.ackTimeoutMs(), TimeUnit.MILLISECONDS)) {
-                throw ProblemException.unavailable("Kafka did not acknowledge campaign " + campaignId + " in time;"
-                        + " GET /v1/campaigns/" + campaignId + " shows what was queued");
+                throw ProblemException.unavailable("Kafka did not acknowledge campaign " + campaignId + " in time");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -203,12 +430,41 @@ public class CampaignService {
         }
         if (failure.get() != null) {
             throw ProblemException.unavailable("Kafka refused part of campaign " + campaignId + ": "
-                    + failure.get().getMessage() + "; GET /v1/campaigns/" + campaignId + " shows what was queued");
+                    + failure.get().getMessage());
         }
+        u.requireWholeBody().run();
+        if (duplicateCount > 0) {
+            List<Problem.FieldError> errors = duplicates.stream().map(d -> new Problem.FieldError("line " + d.get("line"),
+                    "duplicate custom_id '" + d.get("custom_id") + "': line " + d.get("first_line") + " has it")).toList();
+            throw new ProblemException(422, "Invalid request", duplicateCount + " lines repeat a custom_id (unique"
+                    + " within a campaign; the repeats were not published)", errors, null, null,
+                    Map.of("duplicates", duplicates));
+        }
+        if (changedCount > 0) {
+            throw new ProblemException(422, "Idempotency-Key reused", changedCount + " recipients differ from those"
+                    + " this Idempotency-Key's campaign already holds", changed, null, null);
+        }
+        String digest = u.digest().get();
+        Map<String, String> seal = new LinkedHashMap<>();
+        seal.put("recipients", Long.toString(count));
+        seal.put("accepted", Long.toString(p.acked.get()));
+        seal.put("queued", Long.toString(queued.get()));
+        seal.put("rejected", Long.toString(rejected.get()));
+        seal.put("digest", digest);
+        seal.put("opened_event_id", opening);
+        if (header.common().webhookUrl() != null) {
+            seal.put("webhook_url", header.common().webhookUrl());
+        }
+        publisher.await(publisher.send(publisher.topics().audit(), campaignEvent(AuditType.CAMPAIGN_SEALED,
+                JobIds.event(campaignId, "SEALED/" + digest), tenant, campaignId, header.common().model(), seal), trace));
+
+        sealedHere.put(campaignId, new CampaignCounts.Upload(CampaignCounts.SEALED, header.name(), u.headerSha256(),
+                digest, count, p.acked.get(), queued.get(), rejected.get(), opening, null, header.common().webhookUrl()));
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("id", campaignId);
         summary.put("name", header.name());
         summary.put("status", "ACCEPTED");
+        summary.put("sealed", true);
         summary.put("recipients", count);
         summary.put("queued", queued.get());
         summary.put("rejected", rejected.get());
@@ -217,13 +473,109 @@ public class CampaignService {
             summary.put("ignored_reason", "more than " + config.limits().maxRecipients() + " recipients");
         }
         summary.put("rejections", rejections);
-        summary.put("links", Map.of("self", "/v1/campaigns/" + campaignId, "results",
-                "/v1/campaigns/" + campaignId + "/results", "cancel", "/v1/campaigns/" + campaignId + "/cancel"));
+        summary.put("digest", digest);
+        summary.put("links", links(campaignId));
         Map<String, Object> known = new LinkedHashMap<>(summary);
         known.put("tenant", tenant);
         known.remove("rejections");
         recent.put(campaignId, known);
         return summary;
+    }
+
+    /** A sealed campaign asked again: the body is read (for its digest) and nothing is published. */
+    private Outcome replay(Upload u, String campaignId, CampaignCounts.Upload sealed) {
+        while (u.recipients().hasNext()) {
+            u.recipients().next();
+        }
+        u.requireWholeBody().run();
+        String digest = u.digest().get();
+        if (sealed.digest() != null && !sealed.digest().equals(digest)) {
+            throw reused(campaignId, "another body");
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("id", campaignId);
+        summary.put("name", sealed.name() != null ? sealed.name() : u.header().name());
+        summary.put("status", "ACCEPTED");
+        summary.put("sealed", true);
+        summary.put("recipients", sealed.recipients());
+        summary.put("queued", sealed.queued());
+        summary.put("rejected", sealed.rejected());
+        summary.put("rejections", List.of());
+        summary.put("digest", digest);
+        summary.put("links", links(campaignId));
+        return new Outcome(summary, true);
+    }
+
+    private static ProblemException reused(String campaignId, String what) {
+        return new ProblemException(422, "Idempotency-Key reused", "this Idempotency-Key names campaign " + campaignId
+                + ", which was uploaded with " + what, null, null, null, Map.of("campaign_id", campaignId));
+    }
+
+    private static Map<String, String> links(String campaignId) {
+        return Map.of("self", "/v1/campaigns/" + campaignId, "results", "/v1/campaigns/" + campaignId + "/results",
+                "cancel", "/v1/campaigns/" + campaignId + "/cancel");
+    }
+
+    /** Publishes the opening (or resumption) and waits for Kafka; returns its event id. */
+    private String open(Upload u, String campaignId, boolean resuming, TraceContext trace) {
+        String eventId = UUID.randomUUID().toString();
+        publisher.await(publisher.send(publisher.topics().audit(), campaignEvent(AuditType.CAMPAIGN_OPENED, eventId,
+                u.tenant(), campaignId, u.header().common().model(), openingDetails(u, resuming, null)), trace));
+        return eventId;
+    }
+
+    private Map<String, String> openingDetails(Upload u, boolean resuming, String renewal) {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("name", u.header().name());
+        d.put("header_sha256", u.headerSha256());
+        d.put("lease_ms", Long.toString(config.limits().campaignLeaseMs()));
+        if (u.header().common().webhookUrl() != null) {
+            d.put("webhook_url", u.header().common().webhookUrl());
+        }
+        if (resuming) {
+            d.put("resumed", "true");
+        }
+        if (renewal != null) {
+            d.put("renewal", renewal);
+        }
+        return d;
+    }
+
+    private void markIncomplete(String tenant, String campaignId, String model, String opening, long accepted,
+            String why, TraceContext trace) {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("opened_event_id", opening);
+        d.put("accepted", Long.toString(accepted));
+        d.put("reason", why == null ? "unknown" : why.length() > 500 ? why.substring(0, 500) : why);
+        try {
+            publisher.await(publisher.send(publisher.topics().audit(), campaignEvent(AuditType.CAMPAIGN_INCOMPLETE,
+                    JobIds.event(campaignId, "INCOMPLETE/" + opening), tenant, campaignId, model, d), trace));
+        } catch (RuntimeException e) {
+            LOG.warnf("campaign %s: could not mark the upload INCOMPLETE (%s); its lease will", campaignId,
+                    e.getMessage());
+        }
+    }
+
+    /** Marks the uploads whose lease ran out on this replica's clock INCOMPLETE (any replica may; same event id). */
+    void reap() {
+        try {
+            for (CampaignLeases.Open o : leases.expired()) {
+                long accepted = view.campaign(o.campaignId(), o.tenant()).map(CampaignCounts::total).orElse(0L);
+                LOG.infof("campaign %s: no lease renewal for %d ms; marking the upload INCOMPLETE with %d recipients",
+                        o.campaignId(), o.leaseMs(), accepted);
+                markIncomplete(o.tenant(), o.campaignId(), null, o.openedEventId(), accepted,
+                        "lease expired: the uploading gateway renewed nothing for " + o.leaseMs() + " ms", TraceContext.NONE);
+                leases.forget(o);
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("campaign leases not checked: %s", e.getMessage());
+        }
+    }
+
+    private static AuditEvent campaignEvent(AuditType type, String eventId, String tenant, String campaignId,
+            String model, Map<String, String> details) {
+        return new AuditEvent(eventId, type, campaignId, campaignId, null, tenant, "gateway", Instant.now(), model, null,
+                null, null, null, 0, null, null, null, details);
     }
 
     /** What this replica accepted lately (for GET before the view caught up), if the tenant's. */
@@ -255,7 +607,7 @@ public class CampaignService {
 
     private record Variant(JobDraft draft, Reason reason) {}
 
-    private Variant variant(Header h, Recipient r, String campaignId) {
+    private Variant variant(Header h, Recipient r, String campaignId, String jobId) {
         JobParser.Common c = h.common();
         if (r.problem() != null) {
             return new Variant(draft(c, null, null, campaignId, null), Reason.of("INVALID_RECIPIENT", r.problem()));
@@ -267,7 +619,7 @@ public class CampaignService {
         }
         Fields f = new Fields();
         f.onlyKnown(node, "", Set.of("custom_id", "vars"));
-        String customId = f.string(node, "custom_id", "", false, 1, 200);
+        String customId = f.string(node, "custom_id", "", true, 1, 200);
         Map<String, String> vars = f.stringMap(node, "vars", "", 100, 64, 2000);
         if (!f.errors().isEmpty()) {
             var e = f.errors().get(0);
@@ -280,7 +632,8 @@ public class CampaignService {
                     "variable '" + rendered.missing() + "' is neither in vars nor in params"));
         }
         Fields inputFields = new Fields();
-        TextInput input = JobParser.text(rendered.text(), h.input(), inputFields, "input.");
+        TextInput input = JobParser.text(rendered.text(), h.input(), inputFields, "input.",
+                dev.genfleet.gateway.submit.JobIds.seed(jobId));
         return new Variant(draft(c, input, rendered.text(), campaignId, customId), null);
     }
 

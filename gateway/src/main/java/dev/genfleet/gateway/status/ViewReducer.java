@@ -6,6 +6,8 @@ import java.util.List;
 
 import dev.genfleet.schemas.AuditEvent;
 import dev.genfleet.schemas.AuditType;
+import dev.genfleet.schemas.Hashes;
+import dev.genfleet.schemas.JobRequest;
 import dev.genfleet.schemas.JobOutput;
 import dev.genfleet.schemas.JobResult;
 import dev.genfleet.schemas.JobStatus;
@@ -138,6 +140,37 @@ public final class ViewReducer {
                 v.resultSeen() ? v.workerId() : first(v.workerId(), e.workerId()), events, decidedBy, workerSeen,
                 v.resultSeen());
     }
+
+    /**
+     * The job record itself is the SUBMITTED fact: the gateway writes nothing else for an accepted job, so
+     * the view cannot know an audit event without its job or a job without its SUBMITTED. It folds as a
+     * SUBMITTED event with a deterministic id ({@code submitted:<job id>}): a second record of the same job
+     * (a retry that raced another replica, the same id, seed and input) changes nothing, and neither does a
+     * record read after a worker fact of the job (the topics interleave) beyond filling what was unknown.
+     *
+     * @param pool the pool of the jobs topic the record came from
+     * @param requestSha256 the record's {@code genfleet-request-sha256} header, or null
+     */
+    public static JobView apply(JobView prev, JobRequest job, String pool, String requestSha256) {
+        java.util.Map<String, String> details = new java.util.HashMap<>();
+        if (pool != null) {
+            details.put("pool", pool);
+        }
+        details.put("priority", job.priority().wireName());
+        if (requestSha256 != null) {
+            details.put("request_sha256", requestSha256);
+        }
+        if (job.webhookUrl() != null) {
+            details.put("webhook_url", job.webhookUrl());
+        }
+        AuditEvent submitted = new AuditEvent(SUBMITTED_FROM_JOB + job.jobId(), AuditType.SUBMITTED, job.jobId(),
+                job.campaignId(), job.customId(), job.tenant(), GATEWAY, job.submittedAt(), job.model(), null,
+                job.input().seed(), Hashes.inputSha256(job.input()), null, job.attempt(), null, null, null, details);
+        return apply(prev, submitted);
+    }
+
+    /** Event id prefix of the SUBMITTED event the view derives from a job record. */
+    public static final String SUBMITTED_FROM_JOB = "submitted:";
 
     public static JobView apply(JobView prev, JobResult r) {
         if (prev != null && !prev.tenant().equals(r.tenant())) {

@@ -19,8 +19,10 @@ import org.jboss.logging.Logger;
 
 import dev.genfleet.gateway.GatewayConfig;
 import dev.genfleet.schemas.AuditEvent;
+import dev.genfleet.schemas.AuditType;
 import dev.genfleet.schemas.Decoded;
 import dev.genfleet.schemas.EventCodec;
+import dev.genfleet.schemas.JobRequest;
 import dev.genfleet.schemas.JobResult;
 import dev.genfleet.schemas.Json;
 import dev.genfleet.schemas.ModelAnnouncement;
@@ -43,6 +45,9 @@ public class ViewTopology {
     public static final String MODELS = "models";
     public static final String TENANT_OPEN = "tenant-open";
 
+    /** Kafka header of a job record with the hash of the client's request (see JobSubmitter). */
+    public static final String REQUEST_SHA256_HEADER = "genfleet-request-sha256";
+
     /** Audit detail on a campaign's last recipient: how many recipients the campaign has. */
     public static final String CAMPAIGN_RECIPIENTS = "campaign_recipients";
     /** Webhook event type of a finished campaign (also the audit detail {@code event}). */
@@ -51,16 +56,16 @@ public class ViewTopology {
     private static final Logger LOG = Logger.getLogger(ViewTopology.class);
 
     @Produces
-    public Topology topology(GatewayConfig config, ViewProgress progress) {
-        return build(config.toTopics(), progress);
+    public Topology topology(GatewayConfig config, ViewProgress progress, CampaignLeases leases) {
+        return build(config.toTopics(), progress, leases);
     }
 
     /** The topology, also used directly by tests that run a second replica. */
     public static Topology build(Topics topics) {
-        return build(topics, new ViewProgress());
+        return build(topics, new ViewProgress(), new CampaignLeases());
     }
 
-    static Topology build(Topics topics, ViewProgress progress) {
+    static Topology build(Topics topics, ViewProgress progress, CampaignLeases leases) {
         StreamsBuilder builder = new StreamsBuilder();
         for (String store : new String[] {JOBS, CAMPAIGN_JOBS, CAMPAIGN_COUNTS, MODELS, TENANT_OPEN}) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.String(),
@@ -68,10 +73,21 @@ public class ViewTopology {
         }
         builder.stream(java.util.List.of(topics.audit(), topics.results()),
                 Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                .process(() -> new JobProcessor(topics, progress), JOBS, CAMPAIGN_JOBS, CAMPAIGN_COUNTS, TENANT_OPEN);
+                .merge(builder.stream(jobsTopics(topics), Consumed.with(Serdes.String(), Serdes.ByteArray())))
+                .process(() -> new JobProcessor(topics, progress, leases), JOBS, CAMPAIGN_JOBS, CAMPAIGN_COUNTS, TENANT_OPEN);
         builder.stream(topics.models(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
                 .process(ModelProcessor::new, MODELS);
         return builder.build();
+    }
+
+    /**
+     * Every jobs topic ({@code <jobs-prefix><pool>.interactive|bulk}), also of pools announced later. The view
+     * learns SUBMITTED from the job records themselves; they must be co-partitioned with the audit topic
+     * (same partition count, key = job id) so one task holds all facts of a job.
+     */
+    public static java.util.regex.Pattern jobsTopics(Topics topics) {
+        return java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(topics.jobsPrefix())
+                + "[a-z0-9][a-z0-9-]{0,48}\\.(interactive|bulk)");
     }
 
     static byte[] write(Object value) {
@@ -96,6 +112,7 @@ public class ViewTopology {
     static final class JobProcessor implements Processor<String, byte[], Void, Void> {
         private final Topics topics;
         private final ViewProgress progress;
+        private final CampaignLeases leases;
         private final EventCodec codec = EventCodec.forComponent("gateway");
         private ProcessorContext<Void, Void> context;
         private KeyValueStore<String, byte[]> jobs;
@@ -103,9 +120,10 @@ public class ViewTopology {
         private KeyValueStore<String, byte[]> counts;
         private KeyValueStore<String, byte[]> open;
 
-        JobProcessor(Topics topics, ViewProgress progress) {
+        JobProcessor(Topics topics, ViewProgress progress, CampaignLeases leases) {
             this.topics = topics;
             this.progress = progress;
+            this.leases = leases;
         }
 
         @Override
@@ -144,6 +162,19 @@ public class ViewTopology {
                 jobId = ok.payload().jobId();
                 prev = read(jobs.get(jobId), JobView.class);
                 next = ViewReducer.apply(prev, ok.payload());
+            } else if (!topic.equals(topics.audit())) {
+                Decoded<JobRequest> decoded = codec.decode(record.headers(), record.value(), JobRequest.class);
+                if (!(decoded instanceof Decoded.Ok<JobRequest> ok)) {
+                    skip(topic, record, (Decoded.Failed<?>) decoded);
+                    return;
+                }
+                jobId = ok.payload().jobId();
+                String pool = topic.startsWith(topics.jobsPrefix()) && topic.lastIndexOf('.') > topics.jobsPrefix().length()
+                        ? topic.substring(topics.jobsPrefix().length(), topic.lastIndexOf('.')) : null;
+                org.apache.kafka.common.header.Header sha = record.headers().lastHeader(REQUEST_SHA256_HEADER);
+                prev = read(jobs.get(jobId), JobView.class);
+                next = ViewReducer.apply(prev, ok.payload(), pool,
+                        sha == null ? null : new String(sha.value(), java.nio.charset.StandardCharsets.UTF_8));
             } else {
                 Decoded<AuditEvent> decoded = codec.decode(record.headers(), record.value(), AuditEvent.class);
                 if (!(decoded instanceof Decoded.Ok<AuditEvent> ok)) {
@@ -151,6 +182,10 @@ public class ViewTopology {
                     return;
                 }
                 audit = ok.payload();
+                if (isCampaignEvent(audit.type())) {
+                    upload(audit);
+                    return;
+                }
                 jobId = audit.jobId();
                 prev = read(jobs.get(jobId), JobView.class);
                 next = ViewReducer.apply(prev, audit);
@@ -193,6 +228,28 @@ public class ViewTopology {
             }
         }
 
+        /**
+         * A campaign upload's own event (key = campaign id, so all of one campaign's sit in one partition, read
+         * in log order): folded into that partition's counts entry as the upload state.
+         */
+        private void upload(AuditEvent e) {
+            String campaignId = e.campaignId() != null ? e.campaignId() : e.jobId();
+            int partition = context.recordMetadata().map(m -> m.partition()).orElse(0);
+            String countsKey = campaignId + "|" + partition;
+            CampaignCounts c = read(counts.get(countsKey), CampaignCounts.class);
+            if (c == null) {
+                c = new CampaignCounts(e.tenant(), null);
+            } else if (!c.tenant().equals(e.tenant())) {
+                return;
+            }
+            CampaignCounts.Upload next = foldUpload(c.upload(), e);
+            if (Objects.equals(next, c.upload())) {
+                return;
+            }
+            counts.put(countsKey, write(c.withUpload(next)));
+            leases.observed(campaignId, e.tenant(), next);
+        }
+
         /** The recipient count travels on the campaign's last recipient; a delivered campaign webhook is noted. */
         private void campaignFacts(String countsKey, JobView job, AuditEvent audit) {
             String recipients = audit.details().get(CAMPAIGN_RECIPIENTS);
@@ -218,6 +275,45 @@ public class ViewTopology {
             LOG.debugf("status view skips a record of %s (key %s): %s %s", topic, record.key(),
                     failed.reason().code(), failed.reason().message());
         }
+    }
+
+    static boolean isCampaignEvent(AuditType type) {
+        return type == AuditType.CAMPAIGN_OPENED || type == AuditType.CAMPAIGN_SEALED
+                || type == AuditType.CAMPAIGN_INCOMPLETE;
+    }
+
+    /** The upload state machine (see DESIGN.md): the first seal is final; INCOMPLETE only ends the opening it names. */
+    static CampaignCounts.Upload foldUpload(CampaignCounts.Upload prev, AuditEvent e) {
+        java.util.Map<String, String> d = e.details();
+        if (prev != null && prev.sealed()) {
+            return prev;
+        }
+        String name = prev != null && prev.name() != null ? prev.name() : d.get("name");
+        String headerSha = prev != null && prev.headerSha256() != null ? prev.headerSha256() : d.get("header_sha256");
+        String webhook = prev != null && prev.webhookUrl() != null ? prev.webhookUrl() : d.get("webhook_url");
+        Long lease = number(d.get("lease_ms"));
+        return switch (e.type()) {
+            case CAMPAIGN_OPENED -> new CampaignCounts.Upload(CampaignCounts.UPLOADING, name, headerSha, null, null,
+                    prev == null ? null : prev.accepted(), null, null, e.eventId(),
+                    lease != null ? lease : prev == null ? null : prev.leaseMs(), webhook);
+            case CAMPAIGN_SEALED -> new CampaignCounts.Upload(CampaignCounts.SEALED, name, headerSha, d.get("digest"),
+                    number(d.get("recipients")), number(d.get("accepted")), number(d.get("queued")),
+                    number(d.get("rejected")), prev == null ? null : prev.openedEventId(),
+                    prev == null ? null : prev.leaseMs(), webhook);
+            default -> {
+                String opening = d.get("opened_event_id");
+                if (prev == null || !CampaignCounts.UPLOADING.equals(prev.state())
+                        || (opening != null && !opening.equals(prev.openedEventId()))) {
+                    yield prev; // an older opening's mark, or one already settled
+                }
+                yield new CampaignCounts.Upload(CampaignCounts.INCOMPLETE, name, headerSha, null, null,
+                        number(d.get("accepted")), null, null, prev.openedEventId(), prev.leaseMs(), webhook);
+            }
+        };
+    }
+
+    private static Long number(String text) {
+        return text != null && text.matches("[0-9]{1,15}") ? Long.valueOf(text) : null;
     }
 
     static final class ModelProcessor implements Processor<String, byte[], Void, Void> {

@@ -60,7 +60,14 @@ public class EventPublisher {
 
     /** Sends one record; the future completes when Kafka acknowledged it. */
     public CompletableFuture<RecordMetadata> send(String topic, GenfleetPayload payload, TraceContext trace) {
+        return send(topic, payload, trace, Map.of());
+    }
+
+    /** Sends one record with extra Kafka headers (beside the CloudEvents {@code ce_*} ones). */
+    public CompletableFuture<RecordMetadata> send(String topic, GenfleetPayload payload, TraceContext trace,
+            Map<String, String> headers) {
         ProducerRecord<String, byte[]> record = codec.encode(topic, payload, trace);
+        headers.forEach((k, v) -> record.headers().add(k, v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
         try {
             producer.send(record, (metadata, error) -> {

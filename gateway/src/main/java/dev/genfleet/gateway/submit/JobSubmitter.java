@@ -1,13 +1,11 @@
 package dev.genfleet.gateway.submit;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,15 +25,17 @@ import dev.genfleet.schemas.Reason;
 import dev.genfleet.schemas.TraceContext;
 
 /**
- * Turns drafts into Kafka records: the {@link JobRequest} on {@code genfleet.jobs.<pool>.<priority>}
- * and its SUBMITTED {@link AuditEvent}, or, when the content policy refuses the prompt, only a
- * REJECTED audit event carrying the rule id.
+ * Turns drafts into Kafka records: the {@link JobRequest} on {@code genfleet.jobs.<pool>.<priority>}, and
+ * nothing else. That record is the fact the status view learns SUBMITTED from (see status/DESIGN.md), so
+ * there is no second write to lose. When the content policy refuses the prompt, only a REJECTED audit
+ * event (with a deterministic event id) is written.
  *
- * <p>Idempotency: the job id of a request with an {@code Idempotency-Key} is a name-based UUID of
- * (tenant, key), so every replica and every restart derives the same id; the request body's hash
- * travels in the SUBMITTED event ({@code details.request_sha256}) and a replay is compared against
- * it. Two replicas racing on the same key publish the same job id twice; workers and the view
- * deduplicate by job id.
+ * <p>Idempotency: the caller names the job id ({@link JobIds}); with an {@code Idempotency-Key} it is
+ * derived from (tenant, key) and the default seed from the id, so a retry on any replica publishes the same
+ * job. The request body's hash travels as the Kafka header {@value #REQUEST_SHA256} of the job record and a
+ * replay is compared against it (422 on another body). Within one replica a lock per key keeps a race to
+ * one record; two replicas racing one key may both publish the same job (same id, same seed, same input):
+ * workers and the view treat them as one job, and the view keeps the first committed outcome.
  */
 @ApplicationScoped
 public class JobSubmitter {
@@ -65,19 +65,18 @@ public class JobSubmitter {
         }
     }
 
-    /** Derives the job id of an idempotent request. */
-    public static String idempotentJobId(String tenant, String key) {
-        return UUID.nameUUIDFromBytes(("genfleet-idempotency\n" + tenant + "\n" + key).getBytes(StandardCharsets.UTF_8))
-                .toString();
-    }
+    /** Kafka header of a job record: the SHA-256 of the client's request (idempotent replays compare it). */
+    public static final String REQUEST_SHA256 = dev.genfleet.gateway.status.ViewTopology.REQUEST_SHA256_HEADER;
 
-    /** A single job: 202 material, or a problem (422 policy, 422/409 idempotency conflict, 503 Kafka). */
-    public Submitted submit(String tenant, JobDraft draft, String idempotencyKey, String requestSha256) {
-        if (idempotencyKey == null) {
-            return new Submitted(publish(tenant, UUID.randomUUID().toString(), draft, requestSha256, Traces.current(),
-                    true), false);
+    /**
+     * A single job under {@code jobId}: 202 material, or a problem (422 policy, 422 idempotency conflict,
+     * 503 Kafka). {@code idempotent}: the id derives from an Idempotency-Key, so a job already known under
+     * it is a replay.
+     */
+    public Submitted submit(String tenant, String jobId, JobDraft draft, boolean idempotent, String requestSha256) {
+        if (!idempotent) {
+            return new Submitted(publish(tenant, jobId, draft, requestSha256, Traces.current(), true), false);
         }
-        String jobId = idempotentJobId(tenant, idempotencyKey);
         synchronized (locks[Math.floorMod(jobId.hashCode(), locks.length)]) {
             Optional<JobView> existing = view.job(jobId);
             if (existing.isPresent()) {
@@ -141,20 +140,10 @@ public class JobSubmitter {
             Instant now, Map<String, String> extraDetails) {
         JobRequest request = new JobRequest(jobId, tenant, draft.campaignId(), draft.customId(), draft.model(),
                 draft.priority(), draft.input(), now, draft.deadline(), 1, draft.webhookUrl(), draft.metadata());
-        Map<String, String> details = new HashMap<>(extraDetails);
-        details.put("pool", draft.route().pool());
-        details.put("priority", draft.priority().wireName());
-        if (requestSha256 != null) {
-            details.put("request_sha256", requestSha256);
-        }
-        if (draft.webhookUrl() != null) {
-            details.put("webhook_url", draft.webhookUrl());
-        }
-        AuditEvent submitted = audit(AuditType.SUBMITTED, tenant, jobId, draft, now, null, details, inputSha(draft));
-        CompletableFuture<Void> both = CompletableFuture.allOf(
-                publisher.send(publisher.topics().jobs(draft.route().pool(), draft.priority()), request, trace),
-                publisher.send(publisher.topics().audit(), submitted, trace));
-        return new Pending(jobId, null, both);
+        Map<String, String> headers = requestSha256 == null ? Map.of() : Map.of(REQUEST_SHA256, requestSha256);
+        CompletableFuture<Void> acked = publisher.send(publisher.topics().jobs(draft.route().pool(), draft.priority()),
+                request, trace, headers).thenApply(m -> null);
+        return new Pending(jobId, null, acked);
     }
 
     private JobView publish(String tenant, String jobId, JobDraft draft, String requestSha256, TraceContext trace,
@@ -196,7 +185,8 @@ public class JobSubmitter {
 
     private AuditEvent audit(AuditType type, String tenant, String jobId, JobDraft draft, Instant now, Reason reason,
             Map<String, String> details, String inputSha) {
-        return new AuditEvent(UUID.randomUUID().toString(), type, jobId, draft.campaignId(), draft.customId(), tenant,
+        // one rejection per job id: a retried campaign or job rejects under the same event id, which readers skip
+        return new AuditEvent(JobIds.event(jobId, type.name()), type, jobId, draft.campaignId(), draft.customId(), tenant,
                 "gateway", now, draft.model(), null, draft.input() == null ? null : draft.input().seed(), inputSha, null,
                 type == AuditType.REJECTED ? 0 : 1, reason, null, null, details);
     }

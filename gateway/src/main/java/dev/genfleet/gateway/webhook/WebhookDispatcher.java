@@ -277,6 +277,19 @@ public class WebhookDispatcher {
                 return;
             }
             AuditEvent a = ok.payload();
+            if (a.type() == AuditType.CAMPAIGN_SEALED) {
+                // a seal read after every job finished (a retried upload completing it) is the campaign's last fact
+                String url = a.details().get("webhook_url");
+                if (url != null && a.campaignId() != null) {
+                    Hold hold = offsets.hold(tp, r.offset());
+                    try {
+                        scheduler.execute(() -> sealed(a.campaignId(), a.tenant(), url, tp, r.offset(), hold, 0));
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        // shutting down: the offset stays uncommitted
+                    }
+                }
+                return;
+            }
             if (a.type() == AuditType.SUBMITTED || a.type() == AuditType.REJECTED) {
                 boolean named = a.details().get("webhook_url") != null;
                 namesWebhook.put(a.jobId(), named);
@@ -401,6 +414,37 @@ public class WebhookDispatcher {
         Fact markOverdue() {
             return new Fact(jobId, tp, offset, hold, since, true);
         }
+    }
+
+    /** A campaign's seal: once the view has read it, watch the campaign as a finished job would. */
+    private void sealed(String campaignId, String tenant, String url, TopicPartition tp, long offset, Hold hold,
+            int checks) {
+        if (!running) {
+            return;
+        }
+        if (!progress.hasRead(tp.topic(), tp.partition(), offset)) {
+            long delay = Math.min(1000, 50L << Math.min(checks, 5));
+            scheduler.schedule(() -> sealed(campaignId, tenant, url, tp, offset, hold, checks + 1), delay,
+                    TimeUnit.MILLISECONDS);
+            return;
+        }
+        JobView[] first = {null};
+        try {
+            view.campaignJobs(campaignId, kv -> {
+                if (first[0] == null) {
+                    first[0] = view.job(kv.key, tenant).orElse(null);
+                }
+            });
+        } catch (RuntimeException e) {
+            scheduler.schedule(() -> sealed(campaignId, tenant, url, tp, offset, hold, checks + 1), 1000,
+                    TimeUnit.MILLISECONDS);
+            return;
+        }
+        if (first[0] == null) {
+            hold.release(); // no job to speak for the campaign (no recipients)
+            return;
+        }
+        watch(first[0], url, hold);
     }
 
     /** A campaign job finished: the campaign may be; {@link #checkCampaigns} decides. */

@@ -27,8 +27,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.genfleet.gateway.GatewayProcess;
-import dev.genfleet.schemas.AuditEvent;
-import dev.genfleet.schemas.AuditType;
 import dev.genfleet.schemas.EventCodec;
 import dev.genfleet.schemas.Hashes;
 import dev.genfleet.schemas.JobRequest;
@@ -52,9 +50,9 @@ import dev.genfleet.testkit.EmbeddedKafkaBroker;
  * recipient list would fail), then a streamed NDJSON campaign of N recipients, timed from the first
  * byte to the 202 (which the gateway sends after Kafka acknowledged every record).</li>
  * <li>Producer: one {@link KafkaProducer} with the gateway's settings ({@code acks=all}, idempotent,
- * lz4, linger 2 ms) sends the same records the gateway would — a JobRequest and a SUBMITTED audit
- * event per job, encoded with the same codec — to a topic with as many partitions, timed to the last
- * acknowledgement.</li>
+ * lz4, linger 2 ms) sends the same records the gateway would — one JobRequest per job (the record the
+ * status view learns SUBMITTED from) with its request-hash header, encoded with the same codec — to a topic
+ * with as many partitions, timed to the last acknowledgement.</li>
  * </ol>
  * Prints a Markdown table, the gateway's heap before and after the upload, and
  * {@code fanout_vs_producer=<gateway jobs/s ÷ producer jobs/s>}.
@@ -98,12 +96,12 @@ public final class FanoutBenchmark {
             System.out.println("| path | jobs | Kafka records | seconds | jobs/s | records/s |");
             System.out.println("|---|---:|---:|---:|---:|---:|");
             System.out.printf(Locale.ROOT, "| gateway: POST /v1/campaigns (NDJSON, streamed) | %d | %d | %.2f | %.0f | %.0f |%n",
-                    queued, 2 * queued, gatewaySeconds, gatewayRate, 2 * queued / gatewaySeconds);
+                    queued, queued, gatewaySeconds, gatewayRate, queued / gatewaySeconds);
             System.out.printf(Locale.ROOT, "| raw KafkaProducer (acks=all, idempotent), same records | %d | %d | %.2f | %.0f | %.0f |%n",
-                    recipients, 2L * recipients, producer.seconds(), producerRate, 2 * recipients / producer.seconds());
+                    recipients, (long) recipients, producer.seconds(), producerRate, recipients / producer.seconds());
             System.out.println();
-            System.out.printf(Locale.ROOT, "record sizes: job request %d B, audit event %d B (CloudEvent data, before headers)%n",
-                    producer.jobBytes(), producer.auditBytes());
+            System.out.printf(Locale.ROOT, "record size: job request %d B (CloudEvent data, before headers)%n",
+                    producer.jobBytes());
             System.out.printf(Locale.ROOT, "gateway heap (-Xmx256m): used %.1f MiB before, %.1f MiB after the upload;"
                     + " live after last GC %.1f MiB before, %.1f MiB after%n", before.used() / 1048576.0,
                     after.used() / 1048576.0, before.live() / 1048576.0, after.live() / 1048576.0);
@@ -212,7 +210,7 @@ public final class FanoutBenchmark {
         }
     }
 
-    record Result(double seconds, int jobBytes, int auditBytes) {}
+    record Result(double seconds, int jobBytes) {}
 
     /** The same records the gateway writes per recipient, from one producer with the gateway's settings. */
     static Result rawProducer(String bootstrap, String topic, int jobs) throws Exception {
@@ -237,22 +235,18 @@ public final class FanoutBenchmark {
                         48, 1.0, 0, 1.0, null, (long) i);
                 JobRequest job = new JobRequest(id, "bench", campaign, "c" + i, "copy-gpt", Priority.BULK, input, now,
                         null, 1, null, Map.of());
-                AuditEvent audit = new AuditEvent(UUID.randomUUID().toString(), AuditType.SUBMITTED, id, campaign,
-                        "c" + i, "bench", "gateway", now, "copy-gpt", null, (long) i, Hashes.inputSha256(input), null, 1,
-                        null, null, null, Map.of("pool", "text", "priority", "bulk"));
                 ProducerRecord<String, byte[]> a = codec.encode(topic, job, TraceContext.NONE);
-                ProducerRecord<String, byte[]> b = codec.encode(topic, audit, TraceContext.NONE);
+                a.headers().add("genfleet-request-sha256",
+                        Hashes.inputSha256(input).getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 sizes[0] = a.value().length;
-                sizes[1] = b.value().length;
                 producer.send(a, (m, e) -> failures.compareAndSet(null, e));
-                producer.send(b, (m, e) -> failures.compareAndSet(null, e));
             }
             producer.flush();
             if (failures.get() != null) {
                 throw new IllegalStateException("the raw producer failed", failures.get());
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            return new Result(seconds, sizes[0], sizes[1]);
+            return new Result(seconds, sizes[0]);
         }
     }
 
