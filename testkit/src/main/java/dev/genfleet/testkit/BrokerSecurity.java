@@ -85,6 +85,11 @@ public final class BrokerSecurity {
                 }
                 passwords.put(user, stored.getProperty(user));
             }
+            for (String user : new java.util.TreeSet<>(stored.stringPropertyNames())) {
+                if (!user.equals(STORE_PASSWORD_KEY)) {
+                    passwords.putIfAbsent(user, stored.getProperty(user));
+                }
+            }
             if (changed) {
                 try (OutputStream out = Files.newOutputStream(usersFile)) {
                     stored.store(out, "SCRAM-SHA-512 passwords of the genfleet broker's users");
@@ -99,6 +104,17 @@ public final class BrokerSecurity {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The security of a broker that already runs, from its folder (the parent of the truststore a client was
+     * given): how a test reaches the users of the broker its application under test was pointed at.
+     */
+    public static BrokerSecurity open(Path dir) {
+        if (!Files.exists(dir.resolve(USERS_FILE))) {
+            throw new IllegalArgumentException("no secured broker's files in " + dir);
+        }
+        return create(dir, List.of());
     }
 
     /** The folder with the CA, the stores and the users' passwords. */
@@ -124,7 +140,7 @@ public final class BrokerSecurity {
         return dir.resolve("broker.p12");
     }
 
-    /** The users, {@link #ADMIN} first. */
+    /** The users, {@link #ADMIN} first (also those an earlier start of the broker made). */
     public List<String> users() {
         return List.copyOf(passwords.keySet());
     }
