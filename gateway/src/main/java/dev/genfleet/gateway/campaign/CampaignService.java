@@ -271,11 +271,19 @@ public class CampaignService {
         }
         TraceContext trace = Traces.current();
         Progress p = new Progress();
-        String opening = open(u, campaignId, prior != null, trace);
+        // the quota answers 429 before anything is published
+        QueuedQuota.Ticket ticket = quota.admitCampaign(tenant, campaignId, u.knownRecipients());
+        String opening;
+        try {
+            opening = open(u, campaignId, prior != null, trace);
+        } catch (RuntimeException e) {
+            ticket.release();
+            throw e;
+        }
         boolean sealed = false;
         String why = "the upload failed";
         try {
-            Map<String, Object> summary = stream(u, campaignId, opening, prior != null, p, trace);
+            Map<String, Object> summary = stream(u, campaignId, opening, prior != null, p, ticket, trace);
             sealed = true;
             return new Outcome(summary, false);
         } catch (ProblemException e) {
@@ -308,11 +316,10 @@ public class CampaignService {
     }
 
     private Map<String, Object> stream(Upload u, String campaignId, String opening, boolean resuming, Progress p,
-            TraceContext trace) {
+            QueuedQuota.Ticket ticket, TraceContext trace) {
         String tenant = u.tenant();
         Header header = u.header();
         Iterator<Recipient> recipients = u.recipients();
-        QueuedQuota.Ticket ticket = quota.admitCampaign(tenant, campaignId, u.knownRecipients());
         int inFlight = config.limits().campaignInFlight();
         Semaphore permits = new Semaphore(inFlight);
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -541,7 +548,8 @@ public class CampaignService {
         return d;
     }
 
-    private void markIncomplete(String tenant, String campaignId, String model, String opening, long accepted,
+    /** Publishes CAMPAIGN_INCOMPLETE for {@code opening}; false when Kafka did not take it (the lease will). */
+    private boolean markIncomplete(String tenant, String campaignId, String model, String opening, long accepted,
             String why, TraceContext trace) {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("opened_event_id", opening);
@@ -550,9 +558,11 @@ public class CampaignService {
         try {
             publisher.await(publisher.send(publisher.topics().audit(), campaignEvent(AuditType.CAMPAIGN_INCOMPLETE,
                     JobIds.event(campaignId, "INCOMPLETE/" + opening), tenant, campaignId, model, d), trace));
+            return true;
         } catch (RuntimeException e) {
             LOG.warnf("campaign %s: could not mark the upload INCOMPLETE (%s); its lease will", campaignId,
                     e.getMessage());
+            return false;
         }
     }
 
@@ -563,9 +573,11 @@ public class CampaignService {
                 long accepted = view.campaign(o.campaignId(), o.tenant()).map(CampaignCounts::total).orElse(0L);
                 LOG.infof("campaign %s: no lease renewal for %d ms; marking the upload INCOMPLETE with %d recipients",
                         o.campaignId(), o.leaseMs(), accepted);
-                markIncomplete(o.tenant(), o.campaignId(), null, o.openedEventId(), accepted,
-                        "lease expired: the uploading gateway renewed nothing for " + o.leaseMs() + " ms", TraceContext.NONE);
-                leases.forget(o);
+                if (markIncomplete(o.tenant(), o.campaignId(), null, o.openedEventId(), accepted,
+                        "lease expired: the uploading gateway renewed nothing for " + o.leaseMs() + " ms",
+                        TraceContext.NONE)) {
+                    leases.forget(o); // the view reads the mark; until then no second one
+                }
             }
         } catch (RuntimeException e) {
             LOG.debugf("campaign leases not checked: %s", e.getMessage());

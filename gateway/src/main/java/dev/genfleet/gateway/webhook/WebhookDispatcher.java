@@ -58,6 +58,7 @@ import dev.genfleet.schemas.AuditEvent;
 import dev.genfleet.schemas.AuditType;
 import dev.genfleet.schemas.Decoded;
 import dev.genfleet.schemas.EventCodec;
+import dev.genfleet.schemas.JobRequest;
 import dev.genfleet.schemas.JobResult;
 import dev.genfleet.schemas.Json;
 import dev.genfleet.schemas.Reason;
@@ -216,7 +217,10 @@ public class WebhookDispatcher {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer = c;
-            c.subscribe(List.of(topics.audit(), topics.results()), new ConsumerRebalanceListener() {
+            // the jobs topics too: a job record (the SUBMITTED fact) says whether the job named a webhook
+            java.util.regex.Pattern facts = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(topics.audit())
+                    + "|" + java.util.regex.Pattern.quote(topics.results()) + "|" + ViewTopology.jobsTopics(topics).pattern());
+            c.subscribe(facts, new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                     commit(c, partitions, true);
@@ -271,6 +275,12 @@ public class WebhookDispatcher {
             return; // the job has no webhook (its key is its id, the events' subject)
         }
         String jobId;
+        if (!r.topic().equals(topics.audit()) && !r.topic().equals(topics.results())) {
+            if (codec.decode(r, JobRequest.class) instanceof Decoded.Ok<JobRequest> job) {
+                namesWebhook.put(job.payload().jobId(), job.payload().webhookUrl() != null);
+            }
+            return; // a job record finishes nothing
+        }
         if (r.topic().equals(topics.audit())) {
             Decoded<AuditEvent> decoded = codec.decode(r, AuditEvent.class);
             if (!(decoded instanceof Decoded.Ok<AuditEvent> ok)) {
