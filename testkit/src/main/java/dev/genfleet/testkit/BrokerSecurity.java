@@ -67,7 +67,8 @@ public final class BrokerSecurity {
                 }
             }
             boolean changed = false;
-            if (stored.getProperty(STORE_PASSWORD_KEY) == null) {
+            boolean newStorePassword = stored.getProperty(STORE_PASSWORD_KEY) == null;
+            if (newStorePassword) {
                 stored.setProperty(STORE_PASSWORD_KEY, secret());
                 changed = true;
             }
@@ -97,7 +98,7 @@ public final class BrokerSecurity {
                 ownerOnly(usersFile, false);
             }
             BrokerSecurity security = new BrokerSecurity(dir, stored.getProperty(STORE_PASSWORD_KEY), passwords);
-            if (!Files.exists(security.keystore()) || !Files.exists(security.truststore())) {
+            if (newStorePassword || !Files.exists(security.keystore()) || !Files.exists(security.truststore())) {
                 security.makeCertificates();
             }
             return security;

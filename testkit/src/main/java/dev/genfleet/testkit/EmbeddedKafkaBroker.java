@@ -118,6 +118,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             candidate.startup();
             server = candidate;
             bootstrapServers = "127.0.0.1:" + fixedBrokerPort;
+            if (security != null) {
+                // users made after the first format (or a secure folder made anew) get their credentials now
+                upsertScramCredentials(fixedControllerPort + 1);
+            }
             return this;
         }
         RuntimeException last = null;
@@ -238,6 +242,38 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
         p.putAll(overrides);
         return p;
+    }
+
+    /**
+     * Stores every user's SCRAM credential through the loopback inter-broker listener, where the admin logs in
+     * with PLAIN: SCRAM credentials live in the metadata, so this works also when the stored ones are missing
+     * or stale.
+     */
+    private void upsertScramCredentials(int internalPort) {
+        Map<String, Object> p = new java.util.HashMap<>();
+        p.put("bootstrap.servers", "127.0.0.1:" + internalPort);
+        p.put("security.protocol", "SASL_PLAINTEXT");
+        p.put("sasl.mechanism", "PLAIN");
+        p.put(
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + BrokerSecurity.ADMIN
+                        + "\" password=\"" + security.password(BrokerSecurity.ADMIN) + "\";");
+        List<org.apache.kafka.clients.admin.UserScramCredentialAlteration> upserts = new ArrayList<>();
+        for (String user : security.users()) {
+            upserts.add(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(
+                    user,
+                    new org.apache.kafka.clients.admin.ScramCredentialInfo(
+                            org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512, 8192),
+                    security.password(user)));
+        }
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+            admin.alterUserScramCredentials(upserts).all().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot store the users' SCRAM credentials", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private List<String> formatArguments() {
