@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Exports the shipped DJL models as TorchScript: models/copy-gpt/1 -> models/copy-gpt-torchscript/1,
-# models/banner-gan/1 -> models/banner-gan-torchscript/1 (the .pt files, config.json, vocab.json).
+# models/banner-gan/1 -> models/banner-gan-torchscript/1 (the .pt files, config.json, vocab.json), then
+# the static-kv models models/copy-gpt-kv/1 and models/tiny-llama-kv/1 (TorchScript and ONNX).
 #
 #   ./mvnw -q -pl training -am compile exec:exec@export-torchscript      (runs this script)
 #   training/tools/torchscript/export.sh <java classpath> <models dir> <dump dir>
@@ -27,7 +28,17 @@ if ! "$python" -c 'import torch, numpy' 2>/dev/null; then
   exit 1
 fi
 
+# keep a trained tiny-llama checkpoint across runs
+if [ -f "$dump/tiny-llama-checkpoint.pt" ]; then
+  mv "$dump/tiny-llama-checkpoint.pt" "$dump.tiny-llama-checkpoint.pt"
+fi
 rm -rf "$dump"
 java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 \
   -cp "$classpath" dev.genfleet.training.export.ExportWeights "$models" "$dump"
+if [ -f "$dump.tiny-llama-checkpoint.pt" ]; then
+  mv "$dump.tiny-llama-checkpoint.pt" "$dump/tiny-llama-checkpoint.pt"
+fi
 "$python" "$here/export.py" --dump "$dump" --models "$models"
+# static key/value-cache exports (copy-gpt-kv, tiny-llama-kv: trains it, ~10 min on 2 busy cores; the
+# trained weights stay in the dump as tiny-llama-checkpoint.pt, so a second run only exports)
+"$python" "$here/export_lm.py" --dump "$dump" --models "$models"

@@ -103,6 +103,7 @@ class GptKvBlock(nn.Module):
         self.heads = heads
         self.head_dim = d_model // heads
         self.scale = 1.0 / math.sqrt(float(d_model) / heads)
+        self.gelu_approximate = "none"  # copy-gpt: exact erf GELU; GPT-2 (export_gpt2.py): "tanh"
         self.ln1 = nn.LayerNorm(d_model, eps=EPS)
         self.qkv = nn.Linear(d_model, 3 * d_model)
         self.proj = nn.Linear(d_model, d_model)
@@ -120,7 +121,7 @@ class GptKvBlock(nn.Module):
         v = parts[2].reshape(s, t, self.heads, self.head_dim).transpose(1, 2)
         o, new_cache = cached_attention(q, k, v, layer_cache, write, written, bias, self.scale)
         h = x + self.proj(o.transpose(1, 2).reshape(s, t, self.d_model))
-        return h + self.fc2(F.gelu(self.fc1(self.ln2(h)))), new_cache
+        return h + self.fc2(F.gelu(self.fc1(self.ln2(h)), approximate=self.gelu_approximate)), new_cache
 
 
 class CopyGptKv(nn.Module):
@@ -161,10 +162,11 @@ class CopyGptKv(nn.Module):
 class RmsNorm(nn.Module):
     def __init__(self, d: int):
         super().__init__()
+        self.eps = EPS
         self.weight = nn.Parameter(torch.ones(d))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + EPS) * self.weight
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * self.weight
 
 
 def rotate(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
@@ -321,6 +323,32 @@ def save_both(model: nn.Module, cfg: dict, out: str) -> Dict[str, float]:
     return diffs
 
 
+def write_reference(out: str, prompts: List[Tuple[str, List[int]]], eos_id: int, count: int) -> None:
+    """reference.json: greedy continuations by full recompute (the saved model.pt, no cache reuse), which
+    the Java tests replay through both engines; prompt ids are this script's own tokenization."""
+    with open(os.path.join(out, "config.json"), encoding="utf-8") as f:
+        cfg = json.load(f)
+    cfg["kv_heads"] = cfg.get("kv_heads", cfg["heads"])
+    module = torch.jit.load(os.path.join(out, "model.pt"))
+    rows = []
+    with torch.no_grad():
+        for text, ids in prompts:
+            seq = list(ids)
+            completion = []
+            for _ in range(count):
+                logits = full_logits(module, cfg, seq[-cfg["context"]:])[-1]
+                nxt = int(torch.argmax(logits).item())
+                completion.append(nxt)
+                seq.append(nxt)
+                if nxt == eos_id:
+                    break
+            rows.append({"prompt": text, "prompt_ids": ids, "greedy_ids": completion})
+    write_json(os.path.join(out, "reference.json"), {
+        "what": "greedy decoding by full recompute of model.pt in PyTorch %s, %d tokens at most, stopping at"
+                " eos; prompt_ids start with bos_token" % (torch.__version__, count),
+        "rows": rows})
+
+
 def write_json(path: str, obj) -> None:
     ts_export.write_json(path, obj)
 
@@ -403,6 +431,14 @@ def export_copy_gpt(dump: str, models: str) -> None:
         export={"tool": "training/tools/torchscript/export_lm.py", "torch": torch.__version__, "opset": OPSET,
                 "max_abs_logit_diff_vs_copy_gpt_rebuild": d_ref, "max_abs_logit_diff_cached_vs_full": d_cache,
                 "max_abs_logit_diff_torchscript_vs_eager": diffs["torchscript_vs_eager"]}))
+    write_reference(out, copy_gpt_prompts(chars), -1, 40)
+
+
+def copy_gpt_prompts(chars: List[str]) -> List[Tuple[str, List[int]]]:
+    return [(p, [chars.index(c) for c in "\n" + p]) for p in REFERENCE_PROMPTS]
+
+
+REFERENCE_PROMPTS = ["Hi Maria, ", "Our new espresso grinder", "Hello Sam! Spring is here", ""]
 
 
 # ---------------------------------------------------------------- tiny-llama-kv: byte-level BPE + training
@@ -533,6 +569,59 @@ def export_tiny_llama(dump: str, models: str) -> None:
             nn.init.normal_(p, std=0.02)
     cfg = {"vocab_size": len(vocab), "layers": h["layers"], "heads": h["heads"], "kv_heads": h["kv_heads"],
            "head_size": h["d_model"] // h["heads"], "context": h["context"]}
+    checkpoint = os.path.join(dump, "tiny-llama-checkpoint.pt")
+    if os.path.isfile(checkpoint) and torch.load(checkpoint)["hyper"] == h:
+        # the dump keeps the trained weights, so a failed export need not train again
+        saved = torch.load(checkpoint)
+        model.load_state_dict(saved["state"])
+        losses, train_seconds = saved["losses"], saved["train_seconds"]
+        print("tiny-llama: trained weights from %s" % checkpoint)
+    else:
+        losses, train_seconds = train(model, cfg, ids, h)
+        torch.save({"hyper": h, "state": model.state_dict(), "losses": losses, "train_seconds": train_seconds},
+                   checkpoint)
+    model.eval()
+
+    out = os.path.join(models, "tiny-llama-kv", "1")
+    os.makedirs(out, exist_ok=True)
+    print("tiny-llama -> %s" % out)
+    with torch.no_grad():
+        held_ppl = perplexity(model, cfg, held)
+        prompt = [eos_id] + bpe_encode("Hi Maria, our new espresso grinder", vocab, merges)
+        d_cache = check_cache("tiny-llama-kv", model, cfg, prompt + greedy(model, cfg, prompt, 20))
+        diffs = save_both(model, cfg, out)
+    write_json(os.path.join(out, "tokenizer.json"), byte_level_tokenizer_json(vocab, merges, eos))
+    write_json(os.path.join(out, "config.json"), dict(
+        {"family": "static-kv", "modality": "TEXT", "id": "tiny-llama-kv", "version": "1",
+         "format": "torchscript", "torchscript": "model.pt", "onnx": "model.onnx", "tokenizer": "tokenizer.json",
+         "bos_token": eos, "eos_token": eos},
+        **contract_config(cfg),
+        parameters=sum(p.numel() for p in model.parameters()),
+        architecture={"d_model": h["d_model"], "mlp_hidden": h["mlp_hidden"], "norm": "rmsnorm",
+                      "position": "rotary (rotate-half), theta %g" % h["rope_theta"], "activation": "swiglu",
+                      "attention": "grouped-query, %d query heads over %d key/value heads" % (h["heads"], h["kv_heads"]),
+                      "tied_embeddings": False, "tokenizer": "byte-level BPE, %d merges" % len(merges)},
+        training={"corpus": "copy-gpt's CopyGrammar training corpus (20,000 ads, seed 20261128)",
+                  "tokens": len(ids), "steps": h["steps"], "batch": h["batch"], "sequence_length": h["context"],
+                  "optimizer": "adamw (weight decay 0.01), grad clip 1.0", "learning_rate": h["lr"],
+                  "schedule": "linear warm-up 50 steps then cosine to lr/20", "seed": h["seed"],
+                  "torch_threads": torch.get_num_threads(), "bpe_seconds": round(bpe_seconds, 1),
+                  "train_seconds": round(train_seconds, 1)},
+        metrics={"first_loss": round(losses[0], 3), "final_train_loss": round(sum(losses[-20:]) / 20, 3),
+                 "held_out_perplexity_per_token": round(held_ppl, 3), "held_out_tokens": len(held),
+                 "held_out_bytes_per_token": round(len(held_text.encode("utf-8")) / len(held), 3),
+                 "loss_curve_every": 50, "loss_curve": [round(x, 3) for x in losses[::50]]},
+        export={"tool": "training/tools/torchscript/export_lm.py", "torch": torch.__version__, "opset": OPSET,
+                "max_abs_logit_diff_cached_vs_full": d_cache,
+                "max_abs_logit_diff_torchscript_vs_eager": diffs["torchscript_vs_eager"]}))
+    write_reference(out, llama_prompts(vocab, merges, eos), eos_id, 40)
+
+
+def llama_prompts(vocab: Dict[str, int], merges: List[Tuple[str, str]], eos: str) -> List[Tuple[str, List[int]]]:
+    return [(p, [vocab[eos]] + bpe_encode(p, vocab, merges)) for p in REFERENCE_PROMPTS]
+
+
+def train(model: TinyLlamaKv, cfg: dict, ids: List[int], h: dict) -> Tuple[List[float], float]:
     data = torch.tensor(ids, dtype=torch.long)
     ctx = h["context"]
     gen = torch.Generator().manual_seed(h["seed"])
@@ -558,40 +647,7 @@ def export_tiny_llama(dump: str, models: str) -> None:
         if step % 25 == 0 or step == steps - 1:
             print("  step %4d loss %.3f (%.0f s)" % (step, float(loss), time.time() - t1))
     train_seconds = time.time() - t1
-    model.eval()
-
-    out = os.path.join(models, "tiny-llama-kv", "1")
-    os.makedirs(out, exist_ok=True)
-    print("tiny-llama -> %s" % out)
-    with torch.no_grad():
-        held_ppl = perplexity(model, cfg, held)
-        prompt = [eos_id] + bpe_encode("Hi Maria, our new espresso grinder", vocab, merges)
-        d_cache = check_cache("tiny-llama-kv", model, cfg, prompt + greedy(model, cfg, prompt, 20))
-        diffs = save_both(model, cfg, out)
-    write_json(os.path.join(out, "tokenizer.json"), byte_level_tokenizer_json(vocab, merges, eos))
-    write_json(os.path.join(out, "config.json"), dict(
-        {"family": "static-kv", "modality": "TEXT", "id": "tiny-llama-kv", "version": "1",
-         "format": "torchscript", "torchscript": "model.pt", "onnx": "model.onnx", "tokenizer": "tokenizer.json",
-         "bos_token": eos, "eos_token": eos},
-        **contract_config(cfg),
-        parameters=sum(p.numel() for p in model.parameters()),
-        architecture={"d_model": h["d_model"], "mlp_hidden": h["mlp_hidden"], "norm": "rmsnorm",
-                      "position": "rotary (rotate-half), theta %g" % h["rope_theta"], "activation": "swiglu",
-                      "attention": "grouped-query, %d query heads over %d key/value heads" % (h["heads"], h["kv_heads"]),
-                      "tied_embeddings": False, "tokenizer": "byte-level BPE, %d merges" % len(merges)},
-        training={"corpus": "copy-gpt's CopyGrammar training corpus (20,000 ads, seed 20261128)",
-                  "tokens": len(ids), "steps": steps, "batch": h["batch"], "sequence_length": ctx,
-                  "optimizer": "adamw (weight decay 0.01), grad clip 1.0", "learning_rate": h["lr"],
-                  "schedule": "linear warm-up 50 steps then cosine to lr/20", "seed": h["seed"],
-                  "torch_threads": torch.get_num_threads(), "bpe_seconds": round(bpe_seconds, 1),
-                  "train_seconds": round(train_seconds, 1)},
-        metrics={"first_loss": round(losses[0], 3), "final_train_loss": round(sum(losses[-20:]) / 20, 3),
-                 "held_out_perplexity_per_token": round(held_ppl, 3), "held_out_tokens": len(held),
-                 "held_out_bytes_per_token": round(len(held_text.encode("utf-8")) / len(held), 3),
-                 "loss_curve_every": 50, "loss_curve": [round(x, 3) for x in losses[::50]]},
-        export={"tool": "training/tools/torchscript/export_lm.py", "torch": torch.__version__, "opset": OPSET,
-                "max_abs_logit_diff_cached_vs_full": d_cache,
-                "max_abs_logit_diff_torchscript_vs_eager": diffs["torchscript_vs_eager"]}))
+    return losses, train_seconds
 
 
 def training_forward(model: TinyLlamaKv, cfg: dict, x: torch.Tensor) -> torch.Tensor:
@@ -619,6 +675,23 @@ def perplexity(model: TinyLlamaKv, cfg: dict, ids: List[int]) -> float:
     return math.exp(nll / count)
 
 
+def write_reference_only(models: str, only) -> None:
+    if only in (None, "copy-gpt-kv"):
+        out = os.path.join(models, "copy-gpt-kv", "1")
+        with open(os.path.join(out, "tokenizer.json"), encoding="utf-8") as f:
+            vocab = json.load(f)["model"]["vocab"]
+        chars = [c for c, i in sorted(vocab.items(), key=lambda kv: kv[1]) if c not in BYTE_TOKENS]
+        write_reference(out, copy_gpt_prompts(chars), -1, 40)
+    if only in (None, "tiny-llama-kv"):
+        out = os.path.join(models, "tiny-llama-kv", "1")
+        with open(os.path.join(out, "tokenizer.json"), encoding="utf-8") as f:
+            tok = json.load(f)
+        merges = [tuple(m.split(" ")) for m in tok["model"]["merges"]]
+        eos = tok["added_tokens"][0]["content"]
+        vocab = dict(tok["model"]["vocab"])
+        write_reference(out, llama_prompts(vocab, merges, eos), vocab[eos], 40)
+
+
 def main() -> None:
     if os.environ.get("PYTHONHASHSEED") != "0":
         os.execve(sys.executable, [sys.executable] + sys.argv, dict(os.environ, PYTHONHASHSEED="0"))
@@ -626,7 +699,13 @@ def main() -> None:
     parser.add_argument("--dump", required=True, help="directory written by ExportWeights")
     parser.add_argument("--models", required=True, help="model directory to write <id>/1/ into")
     parser.add_argument("--only", choices=["copy-gpt-kv", "tiny-llama-kv"], help="export one model only")
+    parser.add_argument("--reference-only", action="store_true",
+                        help="only write reference.json beside the models already exported")
     args = parser.parse_args()
+    if args.reference_only:
+        torch.set_num_threads(1)
+        write_reference_only(args.models, args.only)
+        return
     torch.set_num_threads(1)
     torch.manual_seed(0)
     if args.only in (None, "copy-gpt-kv"):
