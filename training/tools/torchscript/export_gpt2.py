@@ -78,6 +78,29 @@ def convert(state: dict, layers: int, context: int) -> dict:
     return out
 
 
+def reference_logits(state: dict, hf: dict, tokens: list) -> torch.Tensor:
+    """GPT-2's forward written straight from its state dict and Hugging Face's definition (Conv1D is
+    x @ W + b, gelu_new is the tanh GELU), an independent check of the name and layout mapping."""
+    s = {k[len("transformer."):] if k.startswith("transformer.") else k: v for k, v in state.items()}
+    d, heads, eps = hf["n_embd"], hf["n_head"], hf.get("layer_norm_epsilon", 1e-5)
+    t = len(tokens)
+    x = s["wte.weight"][torch.tensor(tokens)] + s["wpe.weight"][:t]
+    causal = torch.tril(torch.ones(t, t, dtype=torch.bool))
+    for i in range(hf["n_layer"]):
+        p = "h.%d." % i
+        h = F.layer_norm(x, (d,), s[p + "ln_1.weight"], s[p + "ln_1.bias"], eps)
+        q, k, v = (h @ s[p + "attn.c_attn.weight"] + s[p + "attn.c_attn.bias"]).split(d, dim=-1)
+        q, k, v = (z.view(t, heads, d // heads).transpose(0, 1) for z in (q, k, v))
+        a = (q @ k.transpose(1, 2)) / (d // heads) ** 0.5
+        a = torch.softmax(a.masked_fill(~causal, float("-inf")), dim=-1) @ v
+        x = x + a.transpose(0, 1).reshape(t, d) @ s[p + "attn.c_proj.weight"] + s[p + "attn.c_proj.bias"]
+        h = F.layer_norm(x, (d,), s[p + "ln_2.weight"], s[p + "ln_2.bias"], eps)
+        h = F.gelu(h @ s[p + "mlp.c_fc.weight"] + s[p + "mlp.c_fc.bias"], approximate="tanh")
+        x = x + h @ s[p + "mlp.c_proj.weight"] + s[p + "mlp.c_proj.bias"]
+    x = F.layer_norm(x, (d,), s["ln_f.weight"], s["ln_f.bias"], eps)
+    return x @ s["wte.weight"].t()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--hf-dir", required=True)
@@ -100,7 +123,8 @@ def main() -> None:
         block.ln1.eps = block.ln2.eps = hf.get("layer_norm_epsilon", 1e-5)
         block.gelu_approximate = "tanh"
     model.ln_f.eps = hf.get("layer_norm_epsilon", 1e-5)
-    missing, unexpected = model.load_state_dict(convert(load_state(args.hf_dir), layers, args.context), strict=False)
+    state = load_state(args.hf_dir)
+    missing, unexpected = model.load_state_dict(convert(state, layers, args.context), strict=False)
     if missing or unexpected:
         raise SystemExit("weights do not fit: missing %s, unexpected %s" % (missing, unexpected))
     model.eval()
@@ -108,7 +132,10 @@ def main() -> None:
            "head_size": d // heads, "context": args.context}
     os.makedirs(args.out, exist_ok=True)
     with torch.no_grad():
-        d_cache = export_lm.check_cache(args.id, model, cfg, list(range(1, 33)))
+        probe = [(i * 7919) % hf["vocab_size"] for i in range(1, 33)]
+        d_ref = ts_export.max_diff(export_lm.full_logits(model, cfg, probe), reference_logits(state, hf, probe))
+        ts_export.check("%s vs GPT-2 from its state dict" % args.id, d_ref, 1e-4)
+        d_cache = export_lm.check_cache(args.id, model, cfg, probe)
         diffs = export_lm.save_both(model, cfg, args.out)
     shutil.copyfile(os.path.join(args.hf_dir, "tokenizer.json"), os.path.join(args.out, "tokenizer.json"))
     eos = "<|endoftext|>"
@@ -120,6 +147,7 @@ def main() -> None:
         parameters=sum(p.numel() for p in model.parameters()),
         source={"hf_config": hf},
         export={"tool": "training/tools/torchscript/export_gpt2.py", "torch": torch.__version__,
+                "max_abs_logit_diff_vs_state_dict_gpt2": d_ref,
                 "max_abs_logit_diff_cached_vs_full": d_cache,
                 "max_abs_logit_diff_torchscript_vs_eager": diffs["torchscript_vs_eager"]}))
     print("done: %s" % args.out)
