@@ -225,6 +225,41 @@ class WebhooksIT extends WithFakeWorker {
                 "campaign jobs report through the campaign, not one by one");
     }
 
+    /**
+     * An NDJSON upload with a repeated custom_id is refused (422) and not sealed; its jobs all finish; no
+     * campaign.finished while unsealed. The client drops the repeat and sends it again under the same key: the
+     * retry publishes nothing new and seals it, and the seal — the campaign's last fact — sends campaign.finished.
+     */
+    @Test
+    void shouldDeliverCampaignFinishedWhenASealArrivesAfterEveryJobFinished() throws Exception {
+        String key = "wh-seal-" + java.util.UUID.randomUUID();
+        String campaignId = dev.genfleet.gateway.submit.JobIds.campaign("tenant-w", key);
+        String header = "{\"name\":\"late seal\",\"model\":\"copy-gpt\",\"template\":{\"prompt\":\"Hi {{name}}\"},"
+                + "\"webhook\":{\"url\":\"" + url("/late-seal") + "\"}}\n";
+        String ann = "{\"custom_id\":\"r1\",\"vars\":{\"name\":\"Ann\"}}\n";
+        String bo = "{\"custom_id\":\"r2\",\"vars\":{\"name\":\"Bo\"}}\n";
+        given().header("Authorization", KEY_W).header("Idempotency-Key", key).contentType("application/x-ndjson")
+                .body((header + ann + bo + ann).getBytes(StandardCharsets.UTF_8)).post("/v1/campaigns").then()
+                .statusCode(422).body("campaign_id", org.hamcrest.Matchers.equalTo(campaignId));
+        for (String c : List.of("r1", "r2")) {
+            worker().result(dev.genfleet.gateway.submit.JobIds.recipient(campaignId, c), "tenant-w", JobStatus.SUCCEEDED,
+                    new TextOutput("Hi!", "stop", 1, 1), null);
+        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", KEY_W)
+                .get("/v1/campaigns/" + campaignId).then().body("counts.succeeded", org.hamcrest.Matchers.equalTo(2))
+                .body("status", org.hamcrest.Matchers.equalTo("INCOMPLETE")));
+        assertEquals(0, at("/late-seal").size(), "an unsealed campaign never reports finished");
+
+        given().header("Authorization", KEY_W).header("Idempotency-Key", key).contentType("application/x-ndjson")
+                .body((header + ann + bo).getBytes(StandardCharsets.UTF_8)).post("/v1/campaigns").then().statusCode(202)
+                .body("recipients", org.hamcrest.Matchers.equalTo(2));
+        await().atMost(Duration.ofSeconds(30)).until(() -> at("/late-seal").size() == 1);
+        JsonNode body = JSON.readTree(at("/late-seal").get(0).body());
+        assertEquals("campaign.finished", body.get("type").asText());
+        assertEquals(campaignId, body.get("data").get("id").asText());
+        assertEquals(2, body.get("data").get("counts").get("succeeded").asInt());
+    }
+
     @Test
     void shouldGiveEachTenantAStableSecretOfItsOwn() {
         String w = secret();
