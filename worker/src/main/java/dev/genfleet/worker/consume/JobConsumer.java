@@ -94,6 +94,8 @@ public class JobConsumer {
     }
 
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final java.util.Map<KafkaTransactions<byte[]>, AtomicInteger> rollbacks =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean draining;
 
     @Incoming(INTERACTIVE)
@@ -134,13 +136,35 @@ public class JobConsumer {
                     haltIf("in-transaction", Duration.ofMillis(1500));
                     return Uni.createFrom().voidItem();
                 }))
+                .onItem()
+                .invoke(done -> failuresInARow(tx).set(0))
                 .onFailure()
-                .invoke(e -> LOG.warnf(
-                        e, "batch of %d records rolled back; the consumer rewinds to the last commit", records.count()))
-                .onFailure()
-                .recoverWithNull()
+                .recoverWithUni(e -> {
+                    // the consumer rewinds to the last commit and the poll runs again; a failure that repeats (the
+                    // broker away, an ACL missing) waits longer each time instead of rerunning the batch in a hot loop
+                    int failures = failuresInARow(tx).incrementAndGet();
+                    Duration pause = rollbackPause(failures);
+                    LOG.warnf(
+                            e,
+                            "batch of %d records rolled back (%d in a row); the consumer rewinds to the last commit"
+                                    + " and retries in %d ms",
+                            records.count(),
+                            failures,
+                            pause.toMillis());
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(pause);
+                })
                 .eventually(inFlight::decrementAndGet)
                 .replaceWithVoid();
+    }
+
+    /** 0.5 s after the first rollback in a row, doubling, at most 8 s (a restarted broker is used soon). */
+    static Duration rollbackPause(int failuresInARow) {
+        long millis = 500L << Math.min(4, Math.max(0, failuresInARow - 1));
+        return Duration.ofMillis(millis);
+    }
+
+    private AtomicInteger failuresInARow(KafkaTransactions<byte[]> tx) {
+        return rollbacks.computeIfAbsent(tx, t -> new AtomicInteger());
     }
 
     /** The records to write for a polled batch, in record order; completes when every job has an outcome. */

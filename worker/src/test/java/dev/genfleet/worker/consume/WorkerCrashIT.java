@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.genfleet.schemas.AuditEvent;
 import dev.genfleet.schemas.AuditType;
+import dev.genfleet.schemas.ControlAction;
+import dev.genfleet.schemas.ControlCommand;
 import dev.genfleet.schemas.Decoded;
 import dev.genfleet.schemas.EventCodec;
 import dev.genfleet.schemas.JobRequest;
+import dev.genfleet.schemas.JobResult;
 import dev.genfleet.schemas.Priority;
 import dev.genfleet.schemas.TextInput;
 import dev.genfleet.schemas.Topics;
@@ -102,6 +105,94 @@ class WorkerCrashIT {
                     .until(() -> results(ids, "read_committed").keySet().containsAll(ids));
             results(ids, "read_committed").forEach((id, n) -> assertEquals(1L, n, "job " + id));
         }
+    }
+
+    /**
+     * Cancels live in the compacted control topic, which every worker reads from the beginning at start: a
+     * worker restarted under the same id still cancels a job whose cancel its predecessor had read.
+     * (Before, the control consumer committed its offsets and the restarted worker skipped the cancel.)
+     */
+    @Test
+    void shouldRememberACancelReadBeforeARestart() throws Exception {
+        String pool = "cxl" + UUID.randomUUID().toString().substring(0, 6);
+        JobRequest cancelledEarly = job(pool, "early");
+        JobRequest sentinel = job(pool, "sentinel");
+        try (var producer = producer()) {
+            producer.send(codec.encode(TOPICS.control(), cancel(cancelledEarly), TraceContext.NONE))
+                    .get();
+            producer.send(codec.encode(TOPICS.control(), cancel(sentinel), TraceContext.NONE))
+                    .get();
+        }
+        try (WorkerProcess first = WorkerProcess.start(bootstrap, pool + "-w", pool, Map.of())) {
+            // the sentinel's cancel was read when the sentinel comes back CANCELLED
+            send(sentinel, pool);
+            await().atMost(WAIT).until(() -> status(sentinel.jobId()) != null);
+            assertEquals("CANCELLED", status(sentinel.jobId()), first.output());
+            first.terminate();
+            int exit = first.waitForExit(60);
+            assertTrue(exit == 0 || exit == 143, "exit code " + exit);
+        }
+        try (WorkerProcess second = WorkerProcess.start(bootstrap, pool + "-w", pool, Map.of())) {
+            send(cancelledEarly, pool);
+            await().atMost(WAIT).until(() -> status(cancelledEarly.jobId()) != null);
+            assertEquals(
+                    "CANCELLED",
+                    status(cancelledEarly.jobId()),
+                    "the restarted worker forgot a cancel; log: " + second.log);
+        }
+    }
+
+    private static JobRequest job(String pool, String name) {
+        return new JobRequest(
+                "job-" + name + "-" + UUID.randomUUID(),
+                "acme",
+                null,
+                null,
+                "copy-gpt",
+                Priority.BULK,
+                new TextInput("Hi Sam, ", 8, 0.8, 0, 1.0, List.of(), 7L),
+                Instant.now(),
+                null,
+                1,
+                null,
+                null);
+    }
+
+    private static ControlCommand cancel(JobRequest job) {
+        return new ControlCommand(
+                "cmd-" + UUID.randomUUID(),
+                ControlAction.CANCEL_JOB,
+                job.tenant(),
+                job.jobId(),
+                null,
+                "tenant:" + job.tenant(),
+                Instant.now(),
+                "test cancel before the job arrives");
+    }
+
+    private KafkaProducer<String, byte[]> producer() {
+        return new KafkaProducer<>(
+                Map.<String, Object>of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(),
+                new ByteArraySerializer());
+    }
+
+    private void send(JobRequest job, String pool) throws Exception {
+        try (var producer = producer()) {
+            producer.send(codec.encode(TOPICS.jobs(pool, Priority.BULK), job, TraceContext.NONE))
+                    .get();
+        }
+    }
+
+    /** The committed result's status of a job, or null while it has none. */
+    private String status(String jobId) {
+        for (ConsumerRecord<String, byte[]> r : readAll(TOPICS.results(), "read_committed")) {
+            if (jobId.equals(r.key()) && codec.decode(r, JobResult.class) instanceof Decoded.Ok<JobResult> ok) {
+                return ok.payload().status().name();
+            }
+        }
+        return null;
     }
 
     private List<JobRequest> submit(String pool, int count) throws Exception {
