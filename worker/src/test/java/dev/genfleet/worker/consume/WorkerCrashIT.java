@@ -83,12 +83,14 @@ class WorkerCrashIT {
         Set<String> ids = jobs.stream().map(JobRequest::jobId).collect(Collectors.toSet());
         int exit;
         Set<String> startedBeforeExit;
+        String output;
         try (WorkerProcess worker = WorkerProcess.start(bootstrap, pool + "-w", pool, Map.of())) {
             await().atMost(WAIT).until(() -> !started(ids).isEmpty());
             worker.terminate();
             exit = worker.waitForExit(60);
             startedBeforeExit = started(ids);
-            assertTrue(worker.output().contains("drained: 0 batch(es) still in flight"), worker.output());
+            output = worker.output();
+            assertTrue(output.contains("drained: 0 batch(es) still in flight"), output);
         }
         assertTrue(exit == 0 || exit == 143, "exit code " + exit);
         Map<String, Long> committed = results(ids, "read_committed");
@@ -96,7 +98,10 @@ class WorkerCrashIT {
             assertEquals(
                     1L,
                     committed.getOrDefault(id, 0L),
-                    "job " + id + " started before SIGTERM but has no committed result");
+                    "job " + id + " started before SIGTERM but has no committed result; worker log:\n"
+                            + output.lines()
+                                    .filter(l -> !l.contains("state.change.logger"))
+                                    .reduce("", (a, b) -> a + b + "\n"));
         }
         assertTrue(committed.size() < ids.size(), "drain should stop fetching: all 1024 jobs were done before SIGTERM");
 
