@@ -8,15 +8,18 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * One row of a text batch while it decodes, shared by the character models ({@link GptTextModel},
- * {@link TorchScriptTextModel}): its tokens, its own random generator, sampling, stop sequences, max
+ * One row of a text batch while it decodes, shared by every text family ({@link GptTextModel},
+ * {@link TorchScriptTextModel}, {@link StaticCacheTextModel}): its tokens, its own random generator, sampling, stop sequences, max
  * tokens, counting and the window of tokens the next logits are computed over. The models only turn
  * windows into logits.
  *
- * <p>Tokens: the document separator (newline) followed by the prompt; a prompt of {@code context}
- * tokens or more keeps its last {@code context} tokens (and no separator). {@code promptTokens} counts
- * the prompt's tokens after that cut; {@code completionTokens} every sampled token, including those of a
- * stop sequence that is cut from the text.
+ * <p>Tokens: the tokenizer's beginning-of-sequence id (copy-gpt: the document separator, a newline)
+ * followed by the prompt; a prompt of {@code context} tokens or more keeps its last {@code context}
+ * tokens (and no separator). {@code promptTokens} counts the prompt's tokens after that cut;
+ * {@code completionTokens} every sampled token, including those of a stop sequence that is cut from the
+ * text and an end-of-sequence token (which ends the row with {@code "stop"} and adds no text). The text
+ * is the tokenizer's decoding of the whole completion, so byte-level tokens that split a character come
+ * out as that character.
  *
  * <p>Window: the next logits come from position {@code windowLength() - 1} of a forward pass over
  * {@code [windowStart(), length())}. When the window would exceed the context, it restarts from the last
