@@ -253,8 +253,9 @@ public class CampaignsResource {
                 out.put("sealed", c.upload().sealed());
                 if (c.upload().sealed()) {
                     out.put("recipients", c.upload().recipients());
-                } else if (c.upload().accepted() != null) {
-                    out.put("accepted", c.upload().accepted());
+                } else {
+                    // what the mark said, or more once the view read recipients the marking replica had not yet
+                    out.put("accepted", Math.max(c.upload().accepted() == null ? 0 : c.upload().accepted(), c.total()));
                 }
             }
             out.put("counts", c.withTotal());

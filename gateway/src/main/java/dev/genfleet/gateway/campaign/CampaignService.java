@@ -305,6 +305,8 @@ public class CampaignService {
                     + " Idempotency-Key and body completes it");
         } finally {
             if (!sealed) {
+                LOG.infof("campaign %s: upload ended without a seal after %d accepted recipients: %s", campaignId,
+                        p.acked.get(), why);
                 markIncomplete(tenant, campaignId, u.header().common().model(), opening, p.acked.get(), why, trace);
             }
         }
@@ -556,8 +558,10 @@ public class CampaignService {
         d.put("accepted", Long.toString(accepted));
         d.put("reason", why == null ? "unknown" : why.length() > 500 ? why.substring(0, 500) : why);
         try {
+            // one event id per (opening, count): replicas marking the same count are one event, a higher count a new one
             publisher.await(publisher.send(publisher.topics().audit(), campaignEvent(AuditType.CAMPAIGN_INCOMPLETE,
-                    JobIds.event(campaignId, "INCOMPLETE/" + opening), tenant, campaignId, model, d), trace));
+                    JobIds.event(campaignId, "INCOMPLETE/" + opening + "/" + accepted), tenant, campaignId, model, d),
+                    trace));
             return true;
         } catch (RuntimeException e) {
             LOG.warnf("campaign %s: could not mark the upload INCOMPLETE (%s); its lease will", campaignId,

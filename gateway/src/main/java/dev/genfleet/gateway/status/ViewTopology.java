@@ -302,6 +302,14 @@ public class ViewTopology {
                     prev == null ? null : prev.leaseMs(), webhook);
             default -> {
                 String opening = d.get("opened_event_id");
+                if (prev != null && CampaignCounts.INCOMPLETE.equals(prev.state()) && opening != null
+                        && opening.equals(prev.openedEventId())) {
+                    // a second mark of the same opening (the uploader's own after a replica's, whose view lagged)
+                    Long more = number(d.get("accepted"));
+                    yield more == null || (prev.accepted() != null && prev.accepted() >= more) ? prev
+                            : new CampaignCounts.Upload(prev.state(), prev.name(), prev.headerSha256(), null, null, more,
+                                    null, null, prev.openedEventId(), prev.leaseMs(), prev.webhookUrl());
+                }
                 if (prev == null || !CampaignCounts.UPLOADING.equals(prev.state())
                         || (opening != null && !opening.equals(prev.openedEventId()))) {
                     yield prev; // an older opening's mark, or one already settled

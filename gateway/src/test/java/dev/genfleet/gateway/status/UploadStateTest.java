@@ -48,6 +48,12 @@ class UploadStateTest {
         assertEquals(CampaignCounts.UPLOADING, fold(OPEN_1, OPEN_2, LOST_1).state());
         assertEquals("h", fold(OPEN_1, LOST_1, OPEN_2).headerSha256());
         assertEquals(5000L, fold(OPEN_1, LOST_1, OPEN_2).leaseMs());
+        // a second mark of the same opening with more recipients (the uploader's own, after a lagging replica's)
+        AuditEvent more = event(AuditType.CAMPAIGN_INCOMPLETE, "i2", Map.of("opened_event_id", "o1", "accepted", "9"));
+        AuditEvent fewer = event(AuditType.CAMPAIGN_INCOMPLETE, "i3", Map.of("opened_event_id", "o1", "accepted", "3"));
+        assertEquals(9L, fold(OPEN_1, LOST_1, more).accepted());
+        assertEquals(9L, fold(OPEN_1, more, fewer).accepted());
+        assertEquals(CampaignCounts.INCOMPLETE, fold(OPEN_1, LOST_1, more).state());
     }
 
     @Test
