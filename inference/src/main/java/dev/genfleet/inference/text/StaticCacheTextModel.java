@@ -39,10 +39,11 @@ import java.util.TreeMap;
  * {@code t} is written at cache position {@code position_ids[s, t]} ({@code -1}: padding, not written)
  * and attends to positions {@code c <= position_ids[s, t]} with {@code attention_mask[s, c] = 1}.
  *
- * <p>Why not DJL's own {@code ai.djl.modality.nlp.generate.TextGenerator}: it decodes greedily, by beam
- * or contrastive search (no temperature, top-k, top-p, per-row seeds or stop sequences) and keeps
- * Hugging Face's growing {@code past_key_values}, whose shapes follow the longest row of the batch, so a
- * row's bits would depend on its batch. This class keeps DJL's parts (Criteria, both engines, the
+ * <p>Why not DJL's own {@code ai.djl.modality.nlp.generate} ({@code TextGenerator}, {@code
+ * SeqBatchScheduler}): it decodes greedily, by beam or contrastive search (no temperature, top-k, top-p,
+ * per-row seeds or stop sequences) and keeps Hugging Face's growing {@code past_key_values} and attention
+ * mask (concatenated every step, shaped by the batch's longest row), so a row's bits would depend on its
+ * batch. This class keeps DJL's parts (Criteria, both engines, the
  * tokenizer) and hand-writes only the loop: rows in groups of {@code slots}, each row in its own slot for
  * its whole life; a prefill pass per window length bucket ({@code [S, 16k]}, the row's window only) and
  * one decode pass {@code [S, 1]} per token; sampling, stops and counting are {@link DecodeRow}'s, shared

@@ -18,6 +18,7 @@ class DecodeRowTest {
     @Test
     void shouldDecodeTheWholeCompletionAndEndAtTheEndOfTextToken() {
         try (HfTokenizer tok = HfTokenizer.load(TOKENIZER, "<|endoftext|>", "<|endoftext|>")) {
+            assertEquals(2000, tok.encode("x ".repeat(1000)).length, "no truncation at 512 (the library's default)");
             int[] e = tok.encode("é");
             assertEquals(2, e.length, "é is two byte tokens");
             DecodeRow row = new DecodeRow(new TextRequest("Hi", 10, 0, 0, 1.0, List.of("!"), 1), tok, 128, false);
