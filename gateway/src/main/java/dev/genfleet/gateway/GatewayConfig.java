@@ -1,12 +1,11 @@
 package dev.genfleet.gateway;
 
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** Every gateway setting, with its default. Prefix {@code genfleet.gateway}. */
 @ConfigMapping(prefix = "genfleet.gateway")
@@ -240,7 +239,7 @@ public interface GatewayConfig {
 
     default dev.genfleet.schemas.Topics toTopics() {
         TopicsConfig t = topics();
-        return new dev.genfleet.schemas.Topics(t.jobsPrefix(), t.results(), t.audit(), t.deadLetters(), t.control(),
-                t.models());
+        return new dev.genfleet.schemas.Topics(
+                t.jobsPrefix(), t.results(), t.audit(), t.deadLetters(), t.control(), t.models());
     }
 }

@@ -3,11 +3,10 @@ package dev.genfleet.gateway;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.Map;
-
 import dev.genfleet.testkit.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -26,7 +25,8 @@ class BrokerWiringIT {
             assertEquals(1, admin.describeCluster().nodes().get().size());
         }
         // Kafka Streams reports live once its first rebalance is done (seconds on a busy machine)
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(60))
                 .untilAsserted(() -> given().when().get("/q/health/live").then().statusCode(200));
     }
 }

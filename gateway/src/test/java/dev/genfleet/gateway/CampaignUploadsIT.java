@@ -9,19 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-
-import org.junit.jupiter.api.Test;
-
 import dev.genfleet.gateway.api.Problem;
 import dev.genfleet.gateway.submit.JobIds;
 import dev.genfleet.schemas.Decoded;
@@ -33,6 +20,17 @@ import dev.genfleet.testkit.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
 
 /**
  * Campaign uploads as a protocol: an upload is sealed only when its whole body arrived, an upload cut off is
@@ -51,9 +49,15 @@ class CampaignUploadsIT extends WithFakeWorker {
 
     static byte[] ndjson(String name, int recipients) {
         StringBuilder sb = new StringBuilder();
-        sb.append("{\"name\":\"").append(name).append("\",\"model\":\"copy-gpt\",\"template\":{\"prompt\":\"Hi {{n}}!\"}}\n");
+        sb.append("{\"name\":\"")
+                .append(name)
+                .append("\",\"model\":\"copy-gpt\",\"template\":{\"prompt\":\"Hi {{n}}!\"}}\n");
         for (int i = 0; i < recipients; i++) {
-            sb.append("{\"custom_id\":\"c").append(i).append("\",\"vars\":{\"n\":\"N").append(i).append("\"}}\n");
+            sb.append("{\"custom_id\":\"c")
+                    .append(i)
+                    .append("\",\"vars\":{\"n\":\"N")
+                    .append(i)
+                    .append("\"}}\n");
         }
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -63,8 +67,9 @@ class CampaignUploadsIT extends WithFakeWorker {
         try (Socket socket = new Socket("127.0.0.1", base.getPort())) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST /v1/campaigns HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + KEY_A
-                    + "\r\nContent-Type: application/x-ndjson\r\nIdempotency-Key: " + idempotencyKey
-                    + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "\r\nContent-Type: application/x-ndjson\r\nIdempotency-Key: " + idempotencyKey
+                            + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(body, 0, sent);
             out.flush();
             beforeClosing.run();
@@ -83,7 +88,8 @@ class CampaignUploadsIT extends WithFakeWorker {
                     && campaignId.equals(ok.payload().campaignId())) {
                 JobRequest j = ok.payload();
                 records++;
-                seeds.computeIfAbsent(j.jobId(), k -> new HashSet<>()).add(j.input().seed());
+                seeds.computeIfAbsent(j.jobId(), k -> new HashSet<>())
+                        .add(j.input().seed());
                 String before = customIds.put(j.jobId(), j.customId());
                 assertTrue(before == null || before.equals(j.customId()), "one custom id per job id");
             }
@@ -94,14 +100,21 @@ class CampaignUploadsIT extends WithFakeWorker {
     static void assertOneJobPerRecipient(String campaignId, Published p, int recipients) {
         assertEquals(recipients, p.seeds().size(), "one job per recipient");
         assertEquals(recipients, new HashSet<>(p.customIds().values()).size());
-        p.customIds().forEach((jobId, customId) -> assertEquals(JobIds.recipient(campaignId, customId), jobId,
-                "the job id derives from (campaign, custom_id)"));
+        p.customIds()
+                .forEach((jobId, customId) -> assertEquals(
+                        JobIds.recipient(campaignId, customId),
+                        jobId,
+                        "the job id derives from (campaign, custom_id)"));
         p.seeds().forEach((jobId, seeds) -> assertEquals(Set.of(JobIds.seed(jobId)), seeds, "one seed per job"));
     }
 
     String status(String campaignId) {
-        return given().header("Authorization", KEY_A).get("/v1/campaigns/" + campaignId).then().statusCode(200)
-                .extract().path("status");
+        return given().header("Authorization", KEY_A)
+                .get("/v1/campaigns/" + campaignId)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("status");
     }
 
     @Test
@@ -111,38 +124,79 @@ class CampaignUploadsIT extends WithFakeWorker {
         String campaignId = JobIds.campaign("tenant-a", key);
         byte[] body = ndjson("dropped", n);
         // the client sends half the body, waits until the gateway has published some of it, and goes away
-        cutOff(key, body, body.length / 2, () -> await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given()
-                .header("Authorization", KEY_A).get("/v1/campaigns/" + campaignId).then().statusCode(200)
-                .body("status", equalTo("UPLOADING")).body("counts.total", org.hamcrest.Matchers.greaterThan(0))));
+        cutOff(
+                key,
+                body,
+                body.length / 2,
+                () -> await().atMost(Duration.ofSeconds(30))
+                        .untilAsserted(() -> given().header("Authorization", KEY_A)
+                                .get("/v1/campaigns/" + campaignId)
+                                .then()
+                                .statusCode(200)
+                                .body("status", equalTo("UPLOADING"))
+                                .body("counts.total", org.hamcrest.Matchers.greaterThan(0))));
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().header("Authorization", KEY_A)
-                .get("/v1/campaigns/" + campaignId).then().body("status", equalTo("INCOMPLETE"))
-                .body("sealed", equalTo(false)).body("accepted", notNullValue()));
-        int accepted = given().header("Authorization", KEY_A).get("/v1/campaigns/" + campaignId).then().extract()
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().header("Authorization", KEY_A)
+                        .get("/v1/campaigns/" + campaignId)
+                        .then()
+                        .body("status", equalTo("INCOMPLETE"))
+                        .body("sealed", equalTo(false))
+                        .body("accepted", notNullValue()));
+        int accepted = given().header("Authorization", KEY_A)
+                .get("/v1/campaigns/" + campaignId)
+                .then()
+                .extract()
                 .path("accepted");
         assertTrue(accepted > 0 && accepted < n, "about half was accepted: " + accepted);
         Published before = published(campaignId, accepted);
-        assertTrue(before.seeds().size() >= accepted && before.seeds().size() < n, before.seeds().size() + " jobs");
+        assertTrue(
+                before.seeds().size() >= accepted && before.seeds().size() < n,
+                before.seeds().size() + " jobs");
 
-        Response retry = given().header("Authorization", KEY_A).header("Idempotency-Key", key)
-                .contentType("application/x-ndjson").body(body).post("/v1/campaigns");
-        retry.then().statusCode(202).body("id", equalTo(campaignId)).body("sealed", equalTo(true))
-                .body("recipients", equalTo(n)).body("queued", equalTo(n));
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().header("Authorization", KEY_A)
-                .get("/v1/campaigns/" + campaignId).then().body("status", equalTo("RUNNING"))
-                .body("recipients", equalTo(n)).body("counts.total", equalTo(n)).body("counts.queued", equalTo(n)));
+        Response retry = given().header("Authorization", KEY_A)
+                .header("Idempotency-Key", key)
+                .contentType("application/x-ndjson")
+                .body(body)
+                .post("/v1/campaigns");
+        retry.then()
+                .statusCode(202)
+                .body("id", equalTo(campaignId))
+                .body("sealed", equalTo(true))
+                .body("recipients", equalTo(n))
+                .body("queued", equalTo(n));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> given().header("Authorization", KEY_A)
+                        .get("/v1/campaigns/" + campaignId)
+                        .then()
+                        .body("status", equalTo("RUNNING"))
+                        .body("recipients", equalTo(n))
+                        .body("counts.total", equalTo(n))
+                        .body("counts.queued", equalTo(n)));
         Published after = published(campaignId, n);
         assertOneJobPerRecipient(campaignId, after, n);
         assertEquals(n, after.records(), "recipients the view already held were not published again");
 
         // the same upload once more: a replay, nothing new on the topic
-        given().header("Authorization", KEY_A).header("Idempotency-Key", key).contentType("application/x-ndjson")
-                .body(body).post("/v1/campaigns").then().statusCode(202).header("Idempotent-Replayed", "true")
+        given().header("Authorization", KEY_A)
+                .header("Idempotency-Key", key)
+                .contentType("application/x-ndjson")
+                .body(body)
+                .post("/v1/campaigns")
+                .then()
+                .statusCode(202)
+                .header("Idempotent-Replayed", "true")
                 .body("recipients", equalTo(n));
         // the same key with another body names the campaign and is refused
-        given().header("Authorization", KEY_A).header("Idempotency-Key", key).contentType("application/x-ndjson")
-                .body(ndjson("dropped", n + 1)).post("/v1/campaigns").then().statusCode(422)
-                .contentType(Problem.MEDIA_TYPE).body("campaign_id", equalTo(campaignId));
+        given().header("Authorization", KEY_A)
+                .header("Idempotency-Key", key)
+                .contentType("application/x-ndjson")
+                .body(ndjson("dropped", n + 1))
+                .post("/v1/campaigns")
+                .then()
+                .statusCode(422)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("campaign_id", equalTo(campaignId));
         assertEquals(n, published(campaignId, n).records());
     }
 
@@ -155,19 +209,25 @@ class CampaignUploadsIT extends WithFakeWorker {
         try (Socket socket = new Socket("127.0.0.1", base.getPort())) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST /v1/campaigns HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + KEY_A
-                    + "\r\nContent-Type: application/x-ndjson\r\nIdempotency-Key: " + key
-                    + "\r\nTransfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(half) + "\r\n")
+                            + "\r\nContent-Type: application/x-ndjson\r\nIdempotency-Key: " + key
+                            + "\r\nTransfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(half) + "\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(body, 0, half);
             out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().header("Authorization", KEY_A)
-                    .get("/v1/campaigns/" + campaignId).then().statusCode(200)
-                    .body("counts.total", org.hamcrest.Matchers.greaterThan(0)));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> given().header("Authorization", KEY_A)
+                            .get("/v1/campaigns/" + campaignId)
+                            .then()
+                            .statusCode(200)
+                            .body("counts.total", org.hamcrest.Matchers.greaterThan(0)));
         } // closed without the last chunk
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().header("Authorization", KEY_A)
-                .get("/v1/campaigns/" + campaignId).then().body("status", equalTo("INCOMPLETE"))
-                .body("sealed", equalTo(false)));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().header("Authorization", KEY_A)
+                        .get("/v1/campaigns/" + campaignId)
+                        .then()
+                        .body("status", equalTo("INCOMPLETE"))
+                        .body("sealed", equalTo(false)));
     }
 
     @Test
@@ -177,29 +237,59 @@ class CampaignUploadsIT extends WithFakeWorker {
         byte[] body = ndjson("sealed", 3);
         String text = new String(body, StandardCharsets.UTF_8);
         int twoLines = text.indexOf('\n', text.indexOf("\"c1\"")) + 1;
-        cutOff(key, body, twoLines, () -> await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given()
-                .header("Authorization", KEY_A).get("/v1/campaigns/" + campaignId).then().statusCode(200)
-                .body("counts.total", equalTo(2))));
+        cutOff(
+                key,
+                body,
+                twoLines,
+                () -> await().atMost(Duration.ofSeconds(30))
+                        .untilAsserted(() -> given().header("Authorization", KEY_A)
+                                .get("/v1/campaigns/" + campaignId)
+                                .then()
+                                .statusCode(200)
+                                .body("counts.total", equalTo(2))));
         for (String c : List.of("c0", "c1")) {
-            worker().result(JobIds.recipient(campaignId, c), "tenant-a", JobStatus.SUCCEEDED,
-                    new TextOutput("done", "stop", 1, 1), null);
+            worker().result(
+                            JobIds.recipient(campaignId, c),
+                            "tenant-a",
+                            JobStatus.SUCCEEDED,
+                            new TextOutput("done", "stop", 1, 1),
+                            null);
         }
         // every job it holds finished, but the upload never sealed: INCOMPLETE, never FINISHED
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().header("Authorization", KEY_A)
-                .get("/v1/campaigns/" + campaignId).then().body("counts.succeeded", equalTo(2))
-                .body("status", equalTo("INCOMPLETE")));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().header("Authorization", KEY_A)
+                        .get("/v1/campaigns/" + campaignId)
+                        .then()
+                        .body("counts.succeeded", equalTo(2))
+                        .body("status", equalTo("INCOMPLETE")));
 
-        given().header("Authorization", KEY_A).header("Idempotency-Key", key).contentType("application/x-ndjson")
-                .body(body).post("/v1/campaigns").then().statusCode(202).body("recipients", equalTo(3))
+        given().header("Authorization", KEY_A)
+                .header("Idempotency-Key", key)
+                .contentType("application/x-ndjson")
+                .body(body)
+                .post("/v1/campaigns")
+                .then()
+                .statusCode(202)
+                .body("recipients", equalTo(3))
                 .body("queued", equalTo(3));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().header("Authorization", KEY_A)
-                .get("/v1/campaigns/" + campaignId).then().body("status", equalTo("RUNNING"))
-                .body("counts.total", equalTo(3)));
-        worker().result(JobIds.recipient(campaignId, "c2"), "tenant-a", JobStatus.SUCCEEDED,
-                new TextOutput("done", "stop", 1, 1), null);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().header("Authorization", KEY_A)
-                .get("/v1/campaigns/" + campaignId).then().body("status", equalTo("FINISHED"))
-                .body("counts.succeeded", equalTo(3)));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().header("Authorization", KEY_A)
+                        .get("/v1/campaigns/" + campaignId)
+                        .then()
+                        .body("status", equalTo("RUNNING"))
+                        .body("counts.total", equalTo(3)));
+        worker().result(
+                        JobIds.recipient(campaignId, "c2"),
+                        "tenant-a",
+                        JobStatus.SUCCEEDED,
+                        new TextOutput("done", "stop", 1, 1),
+                        null);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().header("Authorization", KEY_A)
+                        .get("/v1/campaigns/" + campaignId)
+                        .then()
+                        .body("status", equalTo("FINISHED"))
+                        .body("counts.succeeded", equalTo(3)));
     }
 
     @Test
@@ -214,11 +304,18 @@ class CampaignUploadsIT extends WithFakeWorker {
                    {"vars":{"n":"D"}},
                    {"custom_id":"r2","vars":{"n":"E"}}
                  ]}""";
-        given().header("Authorization", KEY_A).header("Idempotency-Key", "dups-" + UUID.randomUUID())
-                .contentType("application/json").body(body).post("/v1/campaigns").then().statusCode(422)
-                .contentType(Problem.MEDIA_TYPE).body("errors.field", hasItem("recipients[2].custom_id"))
+        given().header("Authorization", KEY_A)
+                .header("Idempotency-Key", "dups-" + UUID.randomUUID())
+                .contentType("application/json")
+                .body(body)
+                .post("/v1/campaigns")
+                .then()
+                .statusCode(422)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("errors.field", hasItem("recipients[2].custom_id"))
                 .body("errors.field", hasItem("recipients[3].custom_id"))
-                .body("errors.field", hasItem("recipients[4].custom_id")).body("errors.size()", equalTo(3));
+                .body("errors.field", hasItem("recipients[4].custom_id"))
+                .body("errors.size()", equalTo(3));
         assertEquals(before, worker().endOffsetSum("genfleet.jobs.text.bulk", "genfleet.audit"));
     }
 
@@ -234,16 +331,27 @@ class CampaignUploadsIT extends WithFakeWorker {
                 {"custom_id":"c","vars":{"n":"D"}}
                 {"custom_id":"b","vars":{"n":"E"}}
                 """;
-        Response r = given().header("Authorization", KEY_A).header("Idempotency-Key", key)
-                .contentType("application/x-ndjson").body(body.getBytes(StandardCharsets.UTF_8)).post("/v1/campaigns");
-        r.then().statusCode(422).contentType(Problem.MEDIA_TYPE).body("campaign_id", equalTo(campaignId))
-                .body("accepted", equalTo(3)).body("duplicates.line", equalTo(List.of(4, 6)))
+        Response r = given().header("Authorization", KEY_A)
+                .header("Idempotency-Key", key)
+                .contentType("application/x-ndjson")
+                .body(body.getBytes(StandardCharsets.UTF_8))
+                .post("/v1/campaigns");
+        r.then()
+                .statusCode(422)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("campaign_id", equalTo(campaignId))
+                .body("accepted", equalTo(3))
+                .body("duplicates.line", equalTo(List.of(4, 6)))
                 .body("duplicates.first_line", equalTo(List.of(2, 3)))
                 .body("errors.field", equalTo(List.of("line 4", "line 6")));
         assertTrue(r.path("detail").toString().contains(campaignId), r.asString());
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().header("Authorization", KEY_A)
-                .get("/v1/campaigns/" + campaignId).then().body("status", equalTo("INCOMPLETE"))
-                .body("sealed", equalTo(false)).body("counts.total", equalTo(3)));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().header("Authorization", KEY_A)
+                        .get("/v1/campaigns/" + campaignId)
+                        .then()
+                        .body("status", equalTo("INCOMPLETE"))
+                        .body("sealed", equalTo(false))
+                        .body("counts.total", equalTo(3)));
         assertNotEquals("FINISHED", status(campaignId));
         Published p = published(campaignId, 3);
         assertEquals(Set.of("a", "b", "c"), new HashSet<>(p.customIds().values()));
@@ -254,14 +362,22 @@ class CampaignUploadsIT extends WithFakeWorker {
         String key = "header-" + UUID.randomUUID();
         String campaignId = JobIds.campaign("tenant-a", key);
         byte[] body = ndjson("short", 5);
-        Response r = given().header("Authorization", KEY_A).header("Idempotency-Key", key)
-                .contentType("application/x-ndjson").body(body).post("/v1/campaigns");
+        Response r = given().header("Authorization", KEY_A)
+                .header("Idempotency-Key", key)
+                .contentType("application/x-ndjson")
+                .body(body)
+                .post("/v1/campaigns");
         r.then().statusCode(202);
         // the same key with another header is refused with the campaign's id, before anything is published
-        given().header("Authorization", KEY_A).header("Idempotency-Key", key).contentType("application/x-ndjson")
+        given().header("Authorization", KEY_A)
+                .header("Idempotency-Key", key)
+                .contentType("application/x-ndjson")
                 .body("{\"name\":\"other\",\"model\":\"copy-gpt\",\"template\":{\"prompt\":\"Yo {{n}}\"}}\n"
                         .getBytes(StandardCharsets.UTF_8))
-                .post("/v1/campaigns").then().statusCode(422).contentType(Problem.MEDIA_TYPE)
+                .post("/v1/campaigns")
+                .then()
+                .statusCode(422)
+                .contentType(Problem.MEDIA_TYPE)
                 .body("campaign_id", equalTo(campaignId));
     }
 }

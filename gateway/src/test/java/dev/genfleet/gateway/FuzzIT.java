@@ -4,17 +4,15 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Random;
-
-import org.junit.jupiter.api.Test;
-
 import dev.genfleet.gateway.api.Problem;
 import dev.genfleet.testkit.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 /** 1,200 generated malformed or hostile requests: no answer is 5xx and every error is problem+json. */
 @QuarkusTest
@@ -25,9 +23,27 @@ class FuzzIT {
             "{\"model\":\"copy-gpt\",\"input\":{\"prompt\":\"hello\",\"max_tokens\":16,\"temperature\":0.5,\"top_k\":4,\"top_p\":0.9,\"stop\":[\"\\n\"],\"seed\":1}}",
             "{\"model\":\"banner-gan\",\"input\":{\"seed\":1,\"count\":2,\"style\":\"flat\",\"best_of\":4,\"size\":64},\"priority\":\"bulk\"}",
             "{\"name\":\"c\",\"model\":\"copy-gpt\",\"template\":{\"prompt\":\"Hi {{n}}\"},\"recipients\":[{\"custom_id\":\"a\",\"vars\":{\"n\":\"x\"}}]}");
-    static final String[] HOSTILE = {"null", "true", "-1", "1e999", "\"\"", "[]", "{}", "\"\\u0000\"", "\"\\ud800\"",
-        "99999999999999999999999", "{\"$gt\":1}", "\"{{#x}}\"", "\"<script>\"", "\"../../etc/passwd\"", "[[[[[[[]]]]]]]",
-        "\"http://169.254.169.254/\"", "0.1", "-0", "\"" + "A".repeat(3000) + "\""};
+    static final String[] HOSTILE = {
+        "null",
+        "true",
+        "-1",
+        "1e999",
+        "\"\"",
+        "[]",
+        "{}",
+        "\"\\u0000\"",
+        "\"\\ud800\"",
+        "99999999999999999999999",
+        "{\"$gt\":1}",
+        "\"{{#x}}\"",
+        "\"<script>\"",
+        "\"../../etc/passwd\"",
+        "[[[[[[[]]]]]]]",
+        "\"http://169.254.169.254/\"",
+        "0.1",
+        "-0",
+        "\"" + "A".repeat(3000) + "\""
+    };
 
     @Test
     void shouldNeverAnswer5xxToHostileInput() {
@@ -42,13 +58,17 @@ class FuzzIT {
                 case 1 -> "text/plain";
                 default -> "application/json";
             };
-            var request = given().header("Authorization", "Bearer test-key-a").contentType(contentType).body(body);
+            var request = given().header("Authorization", "Bearer test-key-a")
+                    .contentType(contentType)
+                    .body(body);
             if (random.nextInt(8) == 0) {
                 request = request.header("Idempotency-Key", "fuzz-" + random.nextInt(50));
             }
             Response r = request.post(path);
-            assertTrue(r.statusCode() < 500, i + ": " + r.statusCode() + " for " + new String(body, StandardCharsets.UTF_8)
-                    + " -> " + r.asString());
+            assertTrue(
+                    r.statusCode() < 500,
+                    i + ": " + r.statusCode() + " for " + new String(body, StandardCharsets.UTF_8) + " -> "
+                            + r.asString());
             if (r.statusCode() >= 400) {
                 problems++;
                 assertEquals(Problem.MEDIA_TYPE, r.contentType(), new String(body, StandardCharsets.UTF_8));
@@ -91,7 +111,8 @@ class FuzzIT {
                         .getBytes(StandardCharsets.UTF_8);
             }
             default -> { // oversize string
-                return seed.replace("hello", "h".repeat(random.nextInt(100_000))).getBytes(StandardCharsets.UTF_8);
+                return seed.replace("hello", "h".repeat(random.nextInt(100_000)))
+                        .getBytes(StandardCharsets.UTF_8);
             }
         }
     }

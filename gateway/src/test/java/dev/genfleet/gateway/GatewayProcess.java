@@ -21,13 +21,17 @@ import java.util.concurrent.TimeUnit;
 public final class GatewayProcess implements AutoCloseable {
 
     /** The module's build directory, from the module (tests) or from the repository root (exec:java). */
-    public static final Path TARGET = Files.isDirectory(Path.of("gateway", "target")) && !Files.isDirectory(
-            Path.of("target", "quarkus-app")) ? Path.of("gateway", "target") : Path.of("target");
+    public static final Path TARGET =
+            Files.isDirectory(Path.of("gateway", "target")) && !Files.isDirectory(Path.of("target", "quarkus-app"))
+                    ? Path.of("gateway", "target")
+                    : Path.of("target");
+
     public static final Path JAR = TARGET.resolve("quarkus-app/quarkus-run.jar");
 
     private final Process process;
     private final int port;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private GatewayProcess(Process process, int port) {
         this.process = process;
@@ -59,7 +63,10 @@ public final class GatewayProcess implements AutoCloseable {
         }
         command.add("-jar");
         command.add(JAR.toString());
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         return new GatewayProcess(p, port);
     }
 
@@ -83,19 +90,29 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** Status and body of a GET; status 0 when the process does not answer (yet). */
     public Answer get(String path, String authorization) {
-        return send(HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", authorization).GET());
+        return send(HttpRequest.newBuilder(URI.create(base() + path))
+                .header("Authorization", authorization)
+                .GET());
     }
 
     public Answer post(String path, String authorization, String contentType, HttpRequest.BodyPublisher body) {
-        return send(HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", authorization)
-                .header("Content-Type", contentType).POST(body));
+        return send(HttpRequest.newBuilder(URI.create(base() + path))
+                .header("Authorization", authorization)
+                .header("Content-Type", contentType)
+                .POST(body));
     }
 
     /** A POST with extra headers (e.g. {@code Idempotency-Key}). */
-    public Answer post(String path, String authorization, String contentType, HttpRequest.BodyPublisher body,
+    public Answer post(
+            String path,
+            String authorization,
+            String contentType,
+            HttpRequest.BodyPublisher body,
             java.util.Map<String, String> headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", authorization)
-                .header("Content-Type", contentType).POST(body);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path))
+                .header("Authorization", authorization)
+                .header("Content-Type", contentType)
+                .POST(body);
         headers.forEach(b::header);
         return send(b);
     }
@@ -112,8 +129,8 @@ public final class GatewayProcess implements AutoCloseable {
 
     private Answer send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> r = http.send(request.timeout(Duration.ofMinutes(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    http.send(request.timeout(Duration.ofMinutes(10)).build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(r.statusCode(), r.body());
         } catch (IOException e) {
             return new Answer(0, e.toString());

@@ -4,6 +4,16 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.genfleet.gateway.submit.JobIds;
+import dev.genfleet.schemas.Decoded;
+import dev.genfleet.schemas.EventCodec;
+import dev.genfleet.schemas.JobRequest;
+import dev.genfleet.testkit.KafkaBrokerResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
 import java.io.InputStream;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -19,22 +29,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.genfleet.gateway.submit.JobIds;
-import dev.genfleet.schemas.Decoded;
-import dev.genfleet.schemas.EventCodec;
-import dev.genfleet.schemas.JobRequest;
-import dev.genfleet.testkit.KafkaBrokerResource;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Two gateway replicas as two processes (this {@code @QuarkusTest} instance, A, and the packaged jar as a second
@@ -84,7 +81,11 @@ class ReplicaRacesIT {
         });
         CompletableFuture<Answer> onB = CompletableFuture.supplyAsync(() -> {
             hold(go);
-            GatewayProcess.Answer a = b.post(path, KEY_A, contentType, HttpRequest.BodyPublishers.ofByteArray(body),
+            GatewayProcess.Answer a = b.post(
+                    path,
+                    KEY_A,
+                    contentType,
+                    HttpRequest.BodyPublishers.ofByteArray(body),
                     Map.of("Idempotency-Key", key));
             return new Answer(a.status(), a.body());
         });
@@ -94,9 +95,14 @@ class ReplicaRacesIT {
 
     Answer postA(String path, String contentType, byte[] body, String key) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.toURI().resolve(path))
-                    .header("Authorization", KEY_A).header("Content-Type", contentType).header("Idempotency-Key", key)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).timeout(Duration.ofMinutes(2)).build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(base.toURI().resolve(path))
+                            .header("Authorization", KEY_A)
+                            .header("Content-Type", contentType)
+                            .header("Idempotency-Key", key)
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                            .timeout(Duration.ofMinutes(2))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Answer(r.statusCode(), r.body());
         } catch (Exception e) {
@@ -105,8 +111,12 @@ class ReplicaRacesIT {
     }
 
     Answer getA(String path) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.toURI().resolve(path))
-                .header("Authorization", KEY_A).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(base.toURI().resolve(path))
+                        .header("Authorization", KEY_A)
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         return new Answer(r.statusCode(), r.body());
     }
 
@@ -119,11 +129,13 @@ class ReplicaRacesIT {
     }
 
     /** Job id → seeds of every record of {@code topic} that {@code filter} selects. */
-    Map<String, Set<Long>> seeds(String topic, java.util.function.Predicate<JobRequest> filter, Map<String, String> custom) {
+    Map<String, Set<Long>> seeds(
+            String topic, java.util.function.Predicate<JobRequest> filter, Map<String, String> custom) {
         Map<String, Set<Long>> seeds = new HashMap<>();
         for (var r : worker.read(topic, k -> true, 0)) {
             if (CODEC.decode(r, JobRequest.class) instanceof Decoded.Ok<JobRequest> ok && filter.test(ok.payload())) {
-                seeds.computeIfAbsent(ok.payload().jobId(), k -> new HashSet<>()).add(ok.payload().input().seed());
+                seeds.computeIfAbsent(ok.payload().jobId(), k -> new HashSet<>())
+                        .add(ok.payload().input().seed());
                 if (ok.payload().customId() != null) {
                     custom.put(ok.payload().jobId(), ok.payload().customId());
                 }
@@ -136,14 +148,18 @@ class ReplicaRacesIT {
         StringBuilder sb = new StringBuilder("{\"name\":\"" + name + "\",\"model\":\"copy-gpt\","
                 + "\"template\":{\"prompt\":\"Hi {{n}}\"},\"recipients\":[");
         for (int i = 0; i < recipients; i++) {
-            sb.append(i == 0 ? "" : ",").append("{\"custom_id\":\"r").append(i).append("\",\"vars\":{\"n\":\"N")
-                    .append(i).append("\"}}");
+            sb.append(i == 0 ? "" : ",")
+                    .append("{\"custom_id\":\"r")
+                    .append(i)
+                    .append("\",\"vars\":{\"n\":\"N")
+                    .append(i)
+                    .append("\"}}");
         }
         return sb.append("]}").toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    static void assertOneJobPerRecipient(String campaignId, Map<String, Set<Long>> seeds, Map<String, String> custom,
-            int recipients) {
+    static void assertOneJobPerRecipient(
+            String campaignId, Map<String, Set<Long>> seeds, Map<String, String> custom, int recipients) {
         assertEquals(recipients, seeds.size(), "one job id per recipient");
         assertEquals(recipients, new HashSet<>(custom.values()).size());
         custom.forEach((jobId, c) -> assertEquals(JobIds.recipient(campaignId, c), jobId));
@@ -153,13 +169,15 @@ class ReplicaRacesIT {
     @Test
     void shouldPublishOneJobPerRequestWhenTwoReplicasRaceAndCompleteAnUploadWhoseGatewayWasKilled() throws Exception {
         worker = new FakeWorker(bootstrap);
-        GatewayProcess b = GatewayProcess.start(bootstrap, GatewayProcess.TARGET.resolve("gateway-races-b.log"),
-                List.of("-Xmx256m"), SETTINGS);
+        GatewayProcess b = GatewayProcess.start(
+                bootstrap, GatewayProcess.TARGET.resolve("gateway-races-b.log"), List.of("-Xmx256m"), SETTINGS);
         try {
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                assertTrue(b.alive(), "gateway B exited; see target/gateway-races-b.log");
-                return b.get("/v1/models", KEY_A).status() == 200;
-            });
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        assertTrue(b.alive(), "gateway B exited; see target/gateway-races-b.log");
+                        return b.get("/v1/models", KEY_A).status() == 200;
+                    });
 
             // 1. one job, one key, both replicas at once, no seed in the request
             String jobKey = "race-job-" + UUID.randomUUID();
@@ -171,8 +189,8 @@ class ReplicaRacesIT {
                 assertEquals(jobId, body.get("id").asText());
                 assertEquals(JobIds.seed(jobId), body.get("seed").asLong(), "the seed derives from the job id");
             }
-            Map<String, Set<Long>> jobSeeds = seeds("genfleet.jobs.text.interactive", j -> j.jobId().equals(jobId),
-                    new HashMap<>());
+            Map<String, Set<Long>> jobSeeds =
+                    seeds("genfleet.jobs.text.interactive", j -> j.jobId().equals(jobId), new HashMap<>());
             assertEquals(Set.of(jobId), jobSeeds.keySet());
             assertEquals(Set.of(JobIds.seed(jobId)), jobSeeds.get(jobId), "every record of the job has one seed");
 
@@ -188,24 +206,34 @@ class ReplicaRacesIT {
             }
             assertTrue(answers.stream().anyMatch(a -> a.status() == 202), answers.toString());
             // the client retries a 409 until the upload is sealed: then it is a replay
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> postA("/v1/campaigns", "application/json", body, campaignKey).status() == 202);
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> postA("/v1/campaigns", "application/json", body, campaignKey)
+                                    .status()
+                            == 202);
             Map<String, String> custom = new HashMap<>();
-            Map<String, Set<Long>> campaignSeeds = seeds("genfleet.jobs.text.bulk",
-                    j -> campaignId.equals(j.campaignId()), custom);
+            Map<String, Set<Long>> campaignSeeds =
+                    seeds("genfleet.jobs.text.bulk", j -> campaignId.equals(j.campaignId()), custom);
             assertOneJobPerRecipient(campaignId, campaignSeeds, custom, n);
             await().atMost(Duration.ofSeconds(30)).until(() -> {
-                JsonNode c = JSON.readTree(b.get("/v1/campaigns/" + campaignId, KEY_A).body());
-                return c.path("recipients").asInt() == n && c.path("counts").path("total").asInt() == n;
+                JsonNode c = JSON.readTree(
+                        b.get("/v1/campaigns/" + campaignId, KEY_A).body());
+                return c.path("recipients").asInt() == n
+                        && c.path("counts").path("total").asInt() == n;
             });
 
             // 3. B is killed in the middle of an NDJSON upload; A marks it INCOMPLETE, the retry on A completes it
             int m = 3000;
             String uploadKey = "killed-" + UUID.randomUUID();
             String uploadId = JobIds.campaign("tenant-a", uploadKey);
-            StringBuilder sb = new StringBuilder("{\"name\":\"killed\",\"model\":\"copy-gpt\",\"template\":{\"prompt\":\"Hi {{n}}\"}}\n");
+            StringBuilder sb = new StringBuilder(
+                    "{\"name\":\"killed\",\"model\":\"copy-gpt\",\"template\":{\"prompt\":\"Hi {{n}}\"}}\n");
             for (int i = 0; i < m; i++) {
-                sb.append("{\"custom_id\":\"k").append(i).append("\",\"vars\":{\"n\":\"N").append(i).append("\"}}\n");
+                sb.append("{\"custom_id\":\"k")
+                        .append(i)
+                        .append("\",\"vars\":{\"n\":\"N")
+                        .append(i)
+                        .append("\"}}\n");
             }
             byte[] ndjson = sb.toString().getBytes(StandardCharsets.UTF_8);
             CountDownLatch killed = new CountDownLatch(1);
@@ -230,24 +258,41 @@ class ReplicaRacesIT {
                     return k;
                 }
             };
-            CompletableFuture<GatewayProcess.Answer> upload = CompletableFuture.supplyAsync(() -> b.post("/v1/campaigns",
-                    KEY_A, "application/x-ndjson", HttpRequest.BodyPublishers.fromPublisher(
+            CompletableFuture<GatewayProcess.Answer> upload = CompletableFuture.supplyAsync(() -> b.post(
+                    "/v1/campaigns",
+                    KEY_A,
+                    "application/x-ndjson",
+                    HttpRequest.BodyPublishers.fromPublisher(
                             HttpRequest.BodyPublishers.ofInputStream(() -> slow), ndjson.length),
                     Map.of("Idempotency-Key", uploadKey)));
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                Answer a = getA("/v1/campaigns/" + uploadId);
-                return a.status() == 200 && JSON.readTree(a.body()).path("counts").path("total").asInt() > 0;
-            });
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        Answer a = getA("/v1/campaigns/" + uploadId);
+                        return a.status() == 200
+                                && JSON.readTree(a.body())
+                                                .path("counts")
+                                                .path("total")
+                                                .asInt()
+                                        > 0;
+                    });
             b.kill();
             killed.countDown();
             assertEquals(0, upload.get().status(), "the client lost its connection to the killed gateway");
             // A never read a seal: it shows UPLOADING until B's lease ran out on A's clock, then INCOMPLETE
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
-                JsonNode c = JSON.readTree(getA("/v1/campaigns/" + uploadId).body());
-                assertTrue(!"FINISHED".equals(c.path("status").asText()) && !c.path("sealed").asBoolean(), c.toString());
-                return "INCOMPLETE".equals(c.path("status").asText());
-            });
-            JsonNode incomplete = JSON.readTree(getA("/v1/campaigns/" + uploadId).body());
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> {
+                        JsonNode c =
+                                JSON.readTree(getA("/v1/campaigns/" + uploadId).body());
+                        assertTrue(
+                                !"FINISHED".equals(c.path("status").asText())
+                                        && !c.path("sealed").asBoolean(),
+                                c.toString());
+                        return "INCOMPLETE".equals(c.path("status").asText());
+                    });
+            JsonNode incomplete =
+                    JSON.readTree(getA("/v1/campaigns/" + uploadId).body());
             int accepted = incomplete.path("accepted").asInt();
             assertTrue(accepted > 0 && accepted < m, incomplete.toString());
 
@@ -255,12 +300,13 @@ class ReplicaRacesIT {
             assertEquals(202, retry.status(), retry.body());
             assertEquals(m, JSON.readTree(retry.body()).path("recipients").asInt());
             Map<String, String> uploadCustom = new HashMap<>();
-            Map<String, Set<Long>> uploadSeeds = seeds("genfleet.jobs.text.bulk", j -> uploadId.equals(j.campaignId()),
-                    uploadCustom);
+            Map<String, Set<Long>> uploadSeeds =
+                    seeds("genfleet.jobs.text.bulk", j -> uploadId.equals(j.campaignId()), uploadCustom);
             assertOneJobPerRecipient(uploadId, uploadSeeds, uploadCustom, m);
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 JsonNode c = JSON.readTree(getA("/v1/campaigns/" + uploadId).body());
-                return "RUNNING".equals(c.path("status").asText()) && c.path("counts").path("total").asInt() == m;
+                return "RUNNING".equals(c.path("status").asText())
+                        && c.path("counts").path("total").asInt() == m;
             });
         } finally {
             b.close();

@@ -6,21 +6,18 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.http.HttpRequest;
-import java.time.Duration;
-import java.util.List;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.genfleet.schemas.JobStatus;
 import dev.genfleet.schemas.TextOutput;
 import dev.genfleet.testkit.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Two gateway replicas as two processes: this {@code @QuarkusTest} instance (A) and the packaged jar
@@ -69,33 +66,47 @@ class TwoGatewaysIT {
         String onA = JobsIT.submitText(KEY_A, "Submitted on A");
         GatewayProcess b = startB("gateway-b.log");
         try {
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                assertTrue(b.alive(), "gateway B exited; see target/gateway-b.log");
-                return b.get("/v1/jobs/" + onA, KEY_A).status() == 200;
-            });
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        assertTrue(b.alive(), "gateway B exited; see target/gateway-b.log");
+                        return b.get("/v1/jobs/" + onA, KEY_A).status() == 200;
+                    });
             assertEquals("SUBMITTED", status(b.get("/v1/jobs/" + onA, KEY_A)));
             assertEquals(404, b.get("/v1/jobs/" + onA, KEY_B).status(), "tenant isolation holds on B too");
 
-            GatewayProcess.Answer posted = b.post("/v1/jobs", KEY_A, "application/json",
-                    HttpRequest.BodyPublishers.ofString("{\"model\":\"copy-gpt\",\"input\":{\"prompt\":\"Submitted on B\"}}"));
+            GatewayProcess.Answer posted = b.post(
+                    "/v1/jobs",
+                    KEY_A,
+                    "application/json",
+                    HttpRequest.BodyPublishers.ofString(
+                            "{\"model\":\"copy-gpt\",\"input\":{\"prompt\":\"Submitted on B\"}}"));
             assertEquals(202, posted.status(), posted.body());
             String onB = JSON.readTree(posted.body()).get("id").asText();
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", KEY_A)
-                    .get("/v1/jobs/" + onB).then().statusCode(200).body("status", equalTo("SUBMITTED")));
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> given().header("Authorization", KEY_A)
+                            .get("/v1/jobs/" + onB)
+                            .then()
+                            .statusCode(200)
+                            .body("status", equalTo("SUBMITTED")));
 
-            worker.result(onA, "tenant-a", JobStatus.SUCCEEDED, new TextOutput("Answered everywhere.", "stop", 2, 3), null);
-            await().atMost(Duration.ofSeconds(20)).until(() -> "SUCCEEDED".equals(status(b.get("/v1/jobs/" + onA, KEY_A))));
+            worker.result(
+                    onA, "tenant-a", JobStatus.SUCCEEDED, new TextOutput("Answered everywhere.", "stop", 2, 3), null);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> "SUCCEEDED".equals(status(b.get("/v1/jobs/" + onA, KEY_A))));
         } finally {
             b.close();
         }
 
         GatewayProcess restarted = startB("gateway-b-restarted.log");
         try {
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                assertTrue(restarted.alive(), "gateway B exited; see target/gateway-b-restarted.log");
-                GatewayProcess.Answer a = restarted.get("/v1/jobs/" + onA, KEY_A);
-                return a.status() == 200 && "SUCCEEDED".equals(status(a));
-            });
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        assertTrue(restarted.alive(), "gateway B exited; see target/gateway-b-restarted.log");
+                        GatewayProcess.Answer a = restarted.get("/v1/jobs/" + onA, KEY_A);
+                        return a.status() == 200 && "SUCCEEDED".equals(status(a));
+                    });
             assertTrue(restarted.get("/v1/jobs/" + onA, KEY_A).body().contains("Answered everywhere."));
         } finally {
             restarted.close();

@@ -6,6 +6,20 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.genfleet.gateway.webhook.StandardWebhooks;
+import dev.genfleet.gateway.webhook.WebhookDispatcher;
+import dev.genfleet.schemas.AuditEvent;
+import dev.genfleet.schemas.AuditType;
+import dev.genfleet.schemas.Decoded;
+import dev.genfleet.schemas.EventCodec;
+import dev.genfleet.schemas.JobStatus;
+import dev.genfleet.schemas.TextOutput;
+import dev.genfleet.testkit.KafkaBrokerResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -19,29 +33,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import jakarta.inject.Inject;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-
-import dev.genfleet.gateway.webhook.StandardWebhooks;
-import dev.genfleet.gateway.webhook.WebhookDispatcher;
-import dev.genfleet.schemas.AuditEvent;
-import dev.genfleet.schemas.AuditType;
-import dev.genfleet.schemas.Decoded;
-import dev.genfleet.schemas.EventCodec;
-import dev.genfleet.schemas.JobStatus;
-import dev.genfleet.schemas.TextOutput;
-import dev.genfleet.testkit.KafkaBrokerResource;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Webhook delivery under adverse receivers and a lagging view: a receiver that answers 200 and then drips
@@ -66,6 +62,7 @@ class WebhookDeliveryIT extends WithFakeWorker {
 
     @Inject
     KafkaStreams streams;
+
     @Inject
     WebhookDispatcher dispatcher;
 
@@ -119,14 +116,21 @@ class WebhookDeliveryIT extends WithFakeWorker {
     }
 
     static String submit(String key, String webhookUrl) {
-        return given().header("Authorization", key).contentType("application/json")
+        return given().header("Authorization", key)
+                .contentType("application/json")
                 .body("{\"model\":\"copy-gpt\",\"input\":{\"prompt\":\"Write a tagline\"},\"webhook\":{\"url\":\""
                         + webhookUrl + "\"}}")
-                .post("/v1/jobs").then().statusCode(202).extract().path("id");
+                .post("/v1/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
     }
 
     static List<String> fastAt(String path) {
-        return fastReceived.stream().filter(b -> b.startsWith(path + " ")).map(b -> b.substring(path.length() + 1))
+        return fastReceived.stream()
+                .filter(b -> b.startsWith(path + " "))
+                .map(b -> b.substring(path.length() + 1))
                 .toList();
     }
 
@@ -136,9 +140,12 @@ class WebhookDeliveryIT extends WithFakeWorker {
 
     List<AuditEvent> webhookAudits(java.util.function.Predicate<String> jobIds) {
         List<ConsumerRecord<String, byte[]>> records = worker().read("genfleet.audit", jobIds, 1);
-        return records.stream().map(r -> CODEC.decode(r, AuditEvent.class))
-                .filter(d -> d instanceof Decoded.Ok<AuditEvent>).map(d -> ((Decoded.Ok<AuditEvent>) d).payload())
-                .filter(a -> a.type() == AuditType.WEBHOOK_DELIVERED || a.type() == AuditType.WEBHOOK_FAILED).toList();
+        return records.stream()
+                .map(r -> CODEC.decode(r, AuditEvent.class))
+                .filter(d -> d instanceof Decoded.Ok<AuditEvent>)
+                .map(d -> ((Decoded.Ok<AuditEvent>) d).payload())
+                .filter(a -> a.type() == AuditType.WEBHOOK_DELIVERED || a.type() == AuditType.WEBHOOK_FAILED)
+                .toList();
     }
 
     @Test
@@ -157,14 +164,26 @@ class WebhookDeliveryIT extends WithFakeWorker {
 
         worker().result(otherTenant, "tenant-v", JobStatus.SUCCEEDED, new TextOutput("fast v", "stop", 1, 1), null);
         worker().result(sameTenant, "tenant-w", JobStatus.SUCCEEDED, new TextOutput("fast w", "stop", 1, 1), null);
-        await().atMost(Duration.ofSeconds(30)).until(() -> fastAt("/fast-v").size() == 1 && fastAt("/fast-w").size() == 1);
-        assertTrue(dripping.get() > 0 && stopDripping.getCount() == 1,
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> fastAt("/fast-v").size() == 1 && fastAt("/fast-w").size() == 1);
+        assertTrue(
+                dripping.get() > 0 && stopDripping.getCount() == 1,
                 "the fast receivers were served while slow receivers were still dripping");
-        assertEquals("fast v", JSON.readTree(fastAt("/fast-v").get(0)).get("data").get("output").get("text").asText());
+        assertEquals(
+                "fast v",
+                JSON.readTree(fastAt("/fast-v").get(0))
+                        .get("data")
+                        .get("output")
+                        .get("text")
+                        .asText());
 
         // the drip is cut by the attempt's deadline (body included) and the attempt audited as failed
-        AuditEvent cut = await().atMost(Duration.ofSeconds(60)).until(() -> webhookAudits(slowJobs::contains).stream()
-                .findFirst().orElse(null), java.util.Objects::nonNull);
+        AuditEvent cut = await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> webhookAudits(slowJobs::contains).stream()
+                                .findFirst()
+                                .orElse(null),
+                        java.util.Objects::nonNull);
         assertEquals(AuditType.WEBHOOK_FAILED, cut.type());
         assertTrue(cut.reason().message().contains("timed out"), cut.reason().message());
         assertEquals("false", cut.details().get("final"), "a cut attempt is retried");
@@ -176,8 +195,9 @@ class WebhookDeliveryIT extends WithFakeWorker {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 List<AuditEvent> audits = webhookAudits(id);
                 assertTrue(audits.stream().anyMatch(a -> a.type() == AuditType.WEBHOOK_DELIVERED), audits.toString());
-                assertTrue(audits.stream().allMatch(a -> StandardWebhooks.messageId("job.finished", id)
-                        .equals(a.details().get("webhook_id"))));
+                assertTrue(audits.stream()
+                        .allMatch(a -> StandardWebhooks.messageId("job.finished", id)
+                                .equals(a.details().get("webhook_id"))));
             });
         }
     }
@@ -189,18 +209,27 @@ class WebhookDeliveryIT extends WithFakeWorker {
             ids.add(submit(KEY_W, url(fast, "/lag-" + i)));
         }
         for (String id : ids) {
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", KEY_W)
-                    .get("/v1/jobs/" + id).then().body("submitted_at", notNullValue()));
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> given().header("Authorization", KEY_W)
+                            .get("/v1/jobs/" + id)
+                            .then()
+                            .body("submitted_at", notNullValue()));
         }
         streams.pause(); // the view stops reading; the delivery consumer does not
         try {
             for (String id : ids) {
-                worker().result(id, "tenant-w", JobStatus.SUCCEEDED, new TextOutput("lagged " + id, "stop", 1, 1), null);
+                worker().result(
+                                id,
+                                "tenant-w",
+                                JobStatus.SUCCEEDED,
+                                new TextOutput("lagged " + id, "stop", 1, 1),
+                                null);
             }
             // every finished job waits for the view longer than view-wait-ms (the old code gave up here)
             await().atMost(Duration.ofSeconds(30)).until(() -> dispatcher.overdueForView() >= ids.size());
             for (String id : ids) {
-                assertEquals(List.of(), fastAt("/lag-" + ids.indexOf(id)), "nothing delivered before the view shows it");
+                assertEquals(
+                        List.of(), fastAt("/lag-" + ids.indexOf(id)), "nothing delivered before the view shows it");
             }
         } finally {
             streams.resume();

@@ -1,5 +1,27 @@
 package dev.genfleet.gateway.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.genfleet.gateway.GatewayConfig;
+import dev.genfleet.gateway.campaign.BoundedLines;
+import dev.genfleet.gateway.campaign.CampaignService;
+import dev.genfleet.gateway.status.CampaignCounts;
+import dev.genfleet.gateway.status.StatusView;
+import dev.genfleet.gateway.tenant.ApiKeys;
+import dev.genfleet.gateway.tenant.CurrentTenant;
+import dev.genfleet.schemas.TextOutput;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import java.io.BufferedInputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -17,35 +39,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-
-import jakarta.inject.Inject;
-import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
-
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.genfleet.gateway.GatewayConfig;
-import dev.genfleet.gateway.campaign.BoundedLines;
-import dev.genfleet.gateway.campaign.CampaignService;
-import dev.genfleet.gateway.status.CampaignCounts;
-import dev.genfleet.gateway.status.StatusView;
-import dev.genfleet.gateway.tenant.ApiKeys;
-import dev.genfleet.gateway.tenant.CurrentTenant;
-import dev.genfleet.schemas.TextOutput;
 
 /** Campaigns: one template, many recipients; JSON for small lists, streamed NDJSON for large ones. */
 @Path("/v1/campaigns")
@@ -57,19 +53,23 @@ public class CampaignsResource {
 
     @Inject
     CurrentTenant tenant;
+
     @Inject
     CampaignService campaigns;
+
     @Inject
     StatusView view;
+
     @Inject
     GatewayConfig config;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create a campaign: {name, model, template:{prompt}, params, input, priority, ttl_seconds,"
-            + " webhook, metadata, recipients:[{custom_id, vars}]}; custom_id required and unique. With an"
-            + " Idempotency-Key, the same key and body create it once (a retry resumes or replays it)")
+    @Operation(
+            summary = "Create a campaign: {name, model, template:{prompt}, params, input, priority, ttl_seconds,"
+                    + " webhook, metadata, recipients:[{custom_id, vars}]}; custom_id required and unique. With an"
+                    + " Idempotency-Key, the same key and body create it once (a retry resumes or replays it)")
     public Response createJson(InputStream body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         checkKey(idempotencyKey);
         byte[] bytes = JsonBodies.read(body, config.limits().maxCampaignJsonBytes());
@@ -79,7 +79,8 @@ public class CampaignsResource {
             throw ProblemException.invalid("recipients", "required: an array of {custom_id, vars}");
         }
         if (list.size() > config.limits().maxRecipients()) {
-            throw ProblemException.invalid("recipients", "at most " + config.limits().maxRecipients() + " recipients");
+            throw ProblemException.invalid(
+                    "recipients", "at most " + config.limits().maxRecipients() + " recipients");
         }
         CampaignService.Header header = campaigns.header(root);
         CampaignService.requireUniqueCustomIds(list);
@@ -99,18 +100,30 @@ public class CampaignsResource {
             }
         };
         String digest = ApiKeys.sha256Hex(bytes);
-        return accepted(campaigns.run(new CampaignService.Upload(tenant.id(), header, sha256(headerOnly.toString()),
-                recipients, (long) list.size(), idempotencyKey, () -> digest, () -> {})));
+        return accepted(campaigns.run(new CampaignService.Upload(
+                tenant.id(),
+                header,
+                sha256(headerOnly.toString()),
+                recipients,
+                (long) list.size(),
+                idempotencyKey,
+                () -> digest,
+                () -> {})));
     }
 
     @POST
     @Consumes(NDJSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create a campaign from a stream: line 1 is the header (as the JSON form, without"
-            + " recipients), every further line one recipient {custom_id, vars}; held in constant memory. Sealed only"
-            + " when the whole body arrived and no custom_id repeats; with an Idempotency-Key a retry resumes it")
-    public Response createNdjson(InputStream body, @HeaderParam("Idempotency-Key") String idempotencyKey,
-            @HeaderParam("Content-Length") String contentLength) throws IOException {
+    @Operation(
+            summary =
+                    "Create a campaign from a stream: line 1 is the header (as the JSON form, without"
+                            + " recipients), every further line one recipient {custom_id, vars}; held in constant memory. Sealed only"
+                            + " when the whole body arrived and no custom_id repeats; with an Idempotency-Key a retry resumes it")
+    public Response createNdjson(
+            InputStream body,
+            @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @HeaderParam("Content-Length") String contentLength)
+            throws IOException {
         checkKey(idempotencyKey);
         if (body == null) {
             throw ProblemException.badRequest("request body is required");
@@ -141,8 +154,8 @@ public class CampaignsResource {
                 return n;
             }
         };
-        BoundedLines lines = new BoundedLines(new BufferedInputStream(counted, 64 * 1024),
-                config.limits().maxNdjsonLineBytes());
+        BoundedLines lines = new BoundedLines(
+                new BufferedInputStream(counted, 64 * 1024), config.limits().maxNdjsonLineBytes());
         BoundedLines.Line first = lines.next();
         if (first == null) {
             throw ProblemException.badRequest("empty upload: line 1 must be the campaign header");
@@ -157,7 +170,8 @@ public class CampaignsResource {
             throw ProblemException.badRequest("line 1 (the campaign header): " + e.getMessage());
         }
         if (headerNode.has("recipients")) {
-            throw ProblemException.invalid("recipients", "in NDJSON uploads recipients follow the header, one per line");
+            throw ProblemException.invalid(
+                    "recipients", "in NDJSON uploads recipients follow the header, one per line");
         }
         CampaignService.Header header = campaigns.header(headerNode);
         Iterator<CampaignService.Recipient> recipients = new Iterator<>() {
@@ -189,9 +203,11 @@ public class CampaignsResource {
                     return new CampaignService.Recipient(line.number(), null, line.problem());
                 }
                 try {
-                    return new CampaignService.Recipient(line.number(), JsonBodies.mapper().readTree(line.text()), null);
+                    return new CampaignService.Recipient(
+                            line.number(), JsonBodies.mapper().readTree(line.text()), null);
                 } catch (JsonProcessingException e) {
-                    return new CampaignService.Recipient(line.number(), null, "malformed JSON: " + e.getOriginalMessage());
+                    return new CampaignService.Recipient(
+                            line.number(), null, "malformed JSON: " + e.getOriginalMessage());
                 }
             }
         };
@@ -200,12 +216,19 @@ public class CampaignsResource {
         // a chunked body that loses its connection ends in an IOException from the stream (upload interrupted)
         Runnable requireWholeBody = () -> {
             if (declared >= 0 && read[0] < declared) {
-                throw ProblemException.badRequest("upload interrupted: the body ended after " + read[0] + " of "
-                        + declared + " bytes");
+                throw ProblemException.badRequest(
+                        "upload interrupted: the body ended after " + read[0] + " of " + declared + " bytes");
             }
         };
-        return accepted(campaigns.run(new CampaignService.Upload(tenant.id(), header, sha256(headerNode.toString()),
-                recipients, null, idempotencyKey, () -> HexFormat.of().formatHex(sha.digest()), requireWholeBody)));
+        return accepted(campaigns.run(new CampaignService.Upload(
+                tenant.id(),
+                header,
+                sha256(headerNode.toString()),
+                recipients,
+                null,
+                idempotencyKey,
+                () -> HexFormat.of().formatHex(sha.digest()),
+                requireWholeBody)));
     }
 
     private static long parseLength(String contentLength) {
@@ -221,8 +244,13 @@ public class CampaignsResource {
 
     private static void checkKey(String idempotencyKey) {
         if (idempotencyKey != null && !idempotencyKey.matches("[\\x21-\\x7e]{1,255}")) {
-            throw new ProblemException(400, "Bad Request", "Idempotency-Key must be 1 to 255 visible ASCII characters",
-                    List.of(new Problem.FieldError("Idempotency-Key", "invalid")), null, null);
+            throw new ProblemException(
+                    400,
+                    "Bad Request",
+                    "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                    List.of(new Problem.FieldError("Idempotency-Key", "invalid")),
+                    null,
+                    null);
         }
     }
 
@@ -255,18 +283,28 @@ public class CampaignsResource {
                     out.put("recipients", c.upload().recipients());
                 } else {
                     // what the mark said, or more once the view read recipients the marking replica had not yet
-                    out.put("accepted", Math.max(c.upload().accepted() == null ? 0 : c.upload().accepted(), c.total()));
+                    out.put(
+                            "accepted",
+                            Math.max(
+                                    c.upload().accepted() == null
+                                            ? 0
+                                            : c.upload().accepted(),
+                                    c.total()));
                 }
             }
             out.put("counts", c.withTotal());
         } else {
-            CampaignCounts accepted = new CampaignCounts(tenant.id(), Map.of(
-                    "queued", ((Number) known.get().get("queued")).longValue(),
-                    "rejected", ((Number) known.get().get("rejected")).longValue()));
+            CampaignCounts accepted = new CampaignCounts(
+                    tenant.id(),
+                    Map.of(
+                            "queued", ((Number) known.get().get("queued")).longValue(),
+                            "rejected", ((Number) known.get().get("rejected")).longValue()));
             out.put("status", "RUNNING");
             out.put("counts", accepted.withTotal());
         }
-        out.put("links", Map.of("results", "/v1/campaigns/" + id + "/results", "cancel", "/v1/campaigns/" + id + "/cancel"));
+        out.put(
+                "links",
+                Map.of("results", "/v1/campaigns/" + id + "/results", "cancel", "/v1/campaigns/" + id + "/cancel"));
         return out;
     }
 
@@ -279,26 +317,34 @@ public class CampaignsResource {
         String owner = tenant.id();
         StreamingOutput stream = out -> {
             BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
-            view.campaignJobs(id, kv -> view.job(kv.key, owner).ifPresent(v -> {
-                Map<String, Object> line = new LinkedHashMap<>();
-                if (v.customId() != null) {
-                    line.put("custom_id", v.customId());
-                }
-                line.put("job_id", v.jobId());
-                line.put("status", v.status());
-                if (v.output() instanceof TextOutput t) {
-                    line.put("output", t.text());
-                }
-                if (v.error() != null) {
-                    line.put("error", Map.of("code", v.error().code(), "message", v.error().message()));
-                }
-                try {
-                    w.write(JsonBodies.mapper().writeValueAsString(line));
-                    w.write('\n');
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }));
+            view.campaignJobs(
+                    id,
+                    kv -> view.job(kv.key, owner).ifPresent(v -> {
+                        Map<String, Object> line = new LinkedHashMap<>();
+                        if (v.customId() != null) {
+                            line.put("custom_id", v.customId());
+                        }
+                        line.put("job_id", v.jobId());
+                        line.put("status", v.status());
+                        if (v.output() instanceof TextOutput t) {
+                            line.put("output", t.text());
+                        }
+                        if (v.error() != null) {
+                            line.put(
+                                    "error",
+                                    Map.of(
+                                            "code",
+                                            v.error().code(),
+                                            "message",
+                                            v.error().message()));
+                        }
+                        try {
+                            w.write(JsonBodies.mapper().writeValueAsString(line));
+                            w.write('\n');
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }));
             w.flush();
         };
         return Response.ok(stream, NDJSON).build();
@@ -314,7 +360,8 @@ public class CampaignsResource {
         if (cancelled == 0) {
             throw ProblemException.conflict("campaign " + id + " has no unfinished jobs");
         }
-        return Response.accepted(Map.of("id", id, "status", "CANCELLING", "cancelled", cancelled)).build();
+        return Response.accepted(Map.of("id", id, "status", "CANCELLING", "cancelled", cancelled))
+                .build();
     }
 
     private void requireCampaign(String id) {

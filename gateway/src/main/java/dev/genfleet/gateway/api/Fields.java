@@ -1,13 +1,12 @@
 package dev.genfleet.gateway.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Typed reads of a JSON tree that collect every offending field instead of stopping at the first,
@@ -132,8 +131,12 @@ public final class Fields {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < n.size(); i++) {
             JsonNode item = n.get(i);
-            if (!item.isTextual() || item.textValue().isEmpty() || item.textValue().length() > maxLength) {
-                error(path + name + "[" + i + "]", "must be a non-empty string of at most " + maxLength + " characters");
+            if (!item.isTextual()
+                    || item.textValue().isEmpty()
+                    || item.textValue().length() > maxLength) {
+                error(
+                        path + name + "[" + i + "]",
+                        "must be a non-empty string of at most " + maxLength + " characters");
             } else {
                 out.add(item.textValue());
             }
@@ -142,8 +145,8 @@ public final class Fields {
     }
 
     /** A flat string → string map (metadata, template variables). */
-    public Map<String, String> stringMap(JsonNode parent, String name, String path, int maxEntries, int maxKey,
-            int maxValue) {
+    public Map<String, String> stringMap(
+            JsonNode parent, String name, String path, int maxEntries, int maxKey, int maxValue) {
         JsonNode n = object(parent, name, path, false);
         if (n == null) {
             return Map.of();

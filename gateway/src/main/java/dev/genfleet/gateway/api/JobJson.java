@@ -1,14 +1,13 @@
 package dev.genfleet.gateway.api;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import dev.genfleet.gateway.status.JobView;
 import dev.genfleet.schemas.ImageArtifact;
 import dev.genfleet.schemas.ImageOutput;
 import dev.genfleet.schemas.TextOutput;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** The client-facing JSON of a job (snake_case, nulls left out). Images are links, never inline bytes. */
 public final class JobJson {
@@ -82,7 +81,9 @@ public final class JobJson {
         m.put("attempt", e.attempt());
         put(m, "actor", e.actor());
         if (e.reason() != null) {
-            m.put("reason", Map.of("code", e.reason().code(), "message", e.reason().message()));
+            m.put(
+                    "reason",
+                    Map.of("code", e.reason().code(), "message", e.reason().message()));
         }
         if (e.details() != null && !e.details().isEmpty()) {
             Map<String, String> safe = new LinkedHashMap<>(e.details());

@@ -1,17 +1,6 @@
 package dev.genfleet.gateway.api;
 
-import java.net.InetAddress;
-import java.net.URI;
-import java.time.Instant;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.genfleet.gateway.GatewayConfig;
 import dev.genfleet.gateway.submit.JobDraft;
 import dev.genfleet.gateway.submit.JobIds;
@@ -22,6 +11,14 @@ import dev.genfleet.schemas.ImageInput;
 import dev.genfleet.schemas.JobInput;
 import dev.genfleet.schemas.Priority;
 import dev.genfleet.schemas.TextInput;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Validates a job request body and fills its defaults. Every offending field is reported at once;
@@ -36,7 +33,8 @@ public class JobParser {
     public static final long MAX_DRAWN_SEED = JobIds.SEED_BOUND;
 
     static final Set<String> JOB_FIELDS = Set.of("model", "input", "priority", "ttl_seconds", "webhook", "metadata");
-    static final Set<String> TEXT_FIELDS = Set.of("prompt", "max_tokens", "temperature", "top_k", "top_p", "stop", "seed");
+    static final Set<String> TEXT_FIELDS =
+            Set.of("prompt", "max_tokens", "temperature", "top_k", "top_p", "stop", "seed");
     static final Set<String> IMAGE_FIELDS = Set.of("seed", "count", "style", "best_of", "size");
 
     private final GatewayConfig config;
@@ -68,17 +66,32 @@ public class JobParser {
                 parsed = image(input, f, JobIds.seed(jobId));
             } else {
                 f.onlyKnown(input, "input.", TEXT_FIELDS);
-                prompt = f.string(input, "prompt", "input.", true, 1, config.limits().maxPromptChars());
+                prompt = f.string(
+                        input, "prompt", "input.", true, 1, config.limits().maxPromptChars());
                 parsed = text(prompt == null ? "" : prompt, input, f, "input.", JobIds.seed(jobId));
             }
         }
         f.throwIfAny();
-        return new JobDraft(common.model(), common.route(), parsed, common.priority(), common.deadline(),
-                common.webhookUrl(), common.metadata(), prompt, null, null);
+        return new JobDraft(
+                common.model(),
+                common.route(),
+                parsed,
+                common.priority(),
+                common.deadline(),
+                common.webhookUrl(),
+                common.metadata(),
+                prompt,
+                null,
+                null);
     }
 
     /** The fields a job and a campaign share. */
-    public record Common(String model, ModelRoutes.Route route, Priority priority, Instant deadline, String webhookUrl,
+    public record Common(
+            String model,
+            ModelRoutes.Route route,
+            Priority priority,
+            Instant deadline,
+            String webhookUrl,
             Map<String, String> metadata) {}
 
     public Common common(JsonNode body, Fields f, String path) {
@@ -93,7 +106,8 @@ public class JobParser {
         Priority priority = Priority.INTERACTIVE;
         JsonNode p = body.get("priority");
         if (p != null && !p.isNull()) {
-            if (p.isTextual() && (p.textValue().equals("interactive") || p.textValue().equals("bulk"))) {
+            if (p.isTextual()
+                    && (p.textValue().equals("interactive") || p.textValue().equals("bulk"))) {
                 priority = Priority.valueOf(p.textValue().toUpperCase(Locale.ROOT));
             } else {
                 f.error(path + "priority", "must be \"interactive\" or \"bulk\"");
@@ -130,9 +144,14 @@ public class JobParser {
         if (!f.errors().isEmpty()) {
             return null;
         }
-        return new TextInput(prompt, maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens.intValue(),
-                temperature == null ? 1.0 : temperature, topK == null ? 0 : topK.intValue(),
-                topP == null ? 1.0 : topP, stop, seed == null ? defaultSeed : seed);
+        return new TextInput(
+                prompt,
+                maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens.intValue(),
+                temperature == null ? 1.0 : temperature,
+                topK == null ? 0 : topK.intValue(),
+                topP == null ? 1.0 : topP,
+                stop,
+                seed == null ? defaultSeed : seed);
     }
 
     static ImageInput image(JsonNode node, Fields f, long defaultSeed) {
@@ -148,7 +167,11 @@ public class JobParser {
         if (!f.errors().isEmpty()) {
             return null;
         }
-        return new ImageInput(seed == null ? defaultSeed : seed, c, style, bestOf == null ? c : bestOf.intValue(),
+        return new ImageInput(
+                seed == null ? defaultSeed : seed,
+                c,
+                style,
+                bestOf == null ? c : bestOf.intValue(),
                 size == null ? null : size.intValue());
     }
 
@@ -199,7 +222,10 @@ public class JobParser {
     }
 
     public static boolean isPrivate(InetAddress a) {
-        if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
+        if (a.isLoopbackAddress()
+                || a.isSiteLocalAddress()
+                || a.isLinkLocalAddress()
+                || a.isAnyLocalAddress()
                 || a.isMulticastAddress()) {
             return true;
         }
@@ -207,7 +233,9 @@ public class JobParser {
         if (b.length == 4) {
             int first = b[0] & 0xff;
             int second = b[1] & 0xff;
-            return first == 0 || (first == 100 && second >= 64 && second < 128) || (first == 198 && (second == 18 || second == 19));
+            return first == 0
+                    || (first == 100 && second >= 64 && second < 128)
+                    || (first == 198 && (second == 18 || second == 19));
         }
         return (b[0] & 0xfe) == 0xfc; // IPv6 unique local fc00::/7
     }

@@ -1,38 +1,5 @@
 package dev.genfleet.gateway.api;
 
-import java.io.InputStream;
-import java.net.URI;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import jakarta.inject.Inject;
-import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
-
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
 import dev.genfleet.gateway.GatewayConfig;
 import dev.genfleet.gateway.status.JobView;
 import dev.genfleet.gateway.status.StatusView;
@@ -52,6 +19,36 @@ import dev.genfleet.schemas.ImageOutput;
 import dev.genfleet.schemas.Reason;
 import dev.genfleet.schemas.TextOutput;
 import io.smallrye.mutiny.Multi;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Single jobs: submit, status, output, cancel, lifecycle events. */
 @Path("/v1/jobs")
@@ -61,16 +58,22 @@ public class JobsResource {
 
     @Inject
     CurrentTenant tenant;
+
     @Inject
     JobParser parser;
+
     @Inject
     JobSubmitter submitter;
+
     @Inject
     StatusView view;
+
     @Inject
     EventPublisher publisher;
+
     @Inject
     GatewayConfig config;
+
     @Inject
     Sse sse;
 
@@ -78,21 +81,32 @@ public class JobsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit a job", description = "202 only after Kafka acknowledged the job (acks=all).")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobSubmission.class)))
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = JobSubmission.class)))
     @APIResponse(responseCode = "202", description = "accepted; the body is the job")
-    @APIResponse(responseCode = "422", description = "invalid request, unknown model or refused by content policy",
+    @APIResponse(
+            responseCode = "422",
+            description = "invalid request, unknown model or refused by content policy",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response submit(InputStream body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         if (idempotencyKey != null && !idempotencyKey.matches("[\\x21-\\x7e]{1,255}")) {
-            throw new ProblemException(400, "Bad Request", "Idempotency-Key must be 1 to 255 visible ASCII characters",
-                    List.of(new Problem.FieldError("Idempotency-Key", "invalid")), null, null);
+            throw new ProblemException(
+                    400,
+                    "Bad Request",
+                    "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                    List.of(new Problem.FieldError("Idempotency-Key", "invalid")),
+                    null,
+                    null);
         }
         byte[] bytes = JsonBodies.read(body, config.limits().maxBodyBytes());
         // the id comes first: the job's default seed derives from it, so a retry is the same job on any replica
         String jobId = idempotencyKey == null ? UUID.randomUUID().toString() : JobIds.job(tenant.id(), idempotencyKey);
         JobDraft draft = parser.parse(JsonBodies.object(bytes), jobId);
-        JobSubmitter.Submitted submitted = submitter.submit(tenant.id(), jobId, draft, idempotencyKey != null,
-                ApiKeys.sha256Hex(bytes));
+        JobSubmitter.Submitted submitted =
+                submitter.submit(tenant.id(), jobId, draft, idempotencyKey != null, ApiKeys.sha256Hex(bytes));
         Response.ResponseBuilder r = Response.accepted(JobJson.of(submitted.view()))
                 .location(URI.create("/v1/jobs/" + submitted.view().jobId()));
         if (submitted.replay()) {
@@ -116,11 +130,14 @@ public class JobsResource {
     public Response output(@PathParam("id") String id, @QueryParam("index") String index) {
         JobView v = owned(id);
         if (v.output() == null) {
-            String why = v.error() != null ? " (" + v.error().code() + ": " + v.error().message() + ")" : "";
+            String why = v.error() != null
+                    ? " (" + v.error().code() + ": " + v.error().message() + ")"
+                    : "";
             throw ProblemException.conflict("job " + id + " has no output; status " + v.status() + why);
         }
         if (v.output() instanceof TextOutput t) {
-            return Response.ok(t.text(), MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build();
+            return Response.ok(t.text(), MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8"))
+                    .build();
         }
         ImageOutput images = (ImageOutput) v.output();
         int i;
@@ -130,21 +147,26 @@ public class JobsResource {
             throw ProblemException.invalid("index", "must be an integer");
         }
         if (i < 0 || i >= images.images().size()) {
-            throw ProblemException.notFound("job " + id + " has " + images.images().size() + " images; no index " + i);
+            throw ProblemException.notFound(
+                    "job " + id + " has " + images.images().size() + " images; no index " + i);
         }
         ImageArtifact a = images.images().get(i);
         if (a.data() == null) {
             return Response.seeOther(URI.create(a.ref())).build();
         }
-        return Response.ok(a.data(), a.mediaType()).header("Digest", "sha-256=" + a.sha256())
-                .header("ETag", "\"" + a.sha256() + "\"").build();
+        return Response.ok(a.data(), a.mediaType())
+                .header("Digest", "sha-256=" + a.sha256())
+                .header("ETag", "\"" + a.sha256() + "\"")
+                .build();
     }
 
     @POST
     @Path("/{id}/cancel")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Cancel a job; 409 once it finished", description = "A job no worker has started is CANCELLED;"
-            + " for a started job the cancel is a request and the worker's committed outcome decides.")
+    @Operation(
+            summary = "Cancel a job; 409 once it finished",
+            description = "A job no worker has started is CANCELLED;"
+                    + " for a started job the cancel is a request and the worker's committed outcome decides.")
     public Response cancel(@PathParam("id") String id) {
         JobView v = owned(id);
         if (v.terminal()) {
@@ -152,13 +174,37 @@ public class JobsResource {
         }
         String who = "tenant:" + tenant.id();
         Instant now = Instant.now();
-        ControlCommand command = new ControlCommand(UUID.randomUUID().toString(), ControlAction.CANCEL_JOB, tenant.id(),
-                id, null, who, now, "cancelled by client");
-        AuditEvent cancelled = new AuditEvent(UUID.randomUUID().toString(), AuditType.CANCELLED, id, v.campaignId(),
-                v.customId(), tenant.id(), who, now, v.model(), null, v.seed(), null, null, v.attempts(),
-                Reason.of("CANCELLED_BY_CLIENT", "cancelled by client"), null, null, Map.of());
+        ControlCommand command = new ControlCommand(
+                UUID.randomUUID().toString(),
+                ControlAction.CANCEL_JOB,
+                tenant.id(),
+                id,
+                null,
+                who,
+                now,
+                "cancelled by client");
+        AuditEvent cancelled = new AuditEvent(
+                UUID.randomUUID().toString(),
+                AuditType.CANCELLED,
+                id,
+                v.campaignId(),
+                v.customId(),
+                tenant.id(),
+                who,
+                now,
+                v.model(),
+                null,
+                v.seed(),
+                null,
+                null,
+                v.attempts(),
+                Reason.of("CANCELLED_BY_CLIENT", "cancelled by client"),
+                null,
+                null,
+                Map.of());
         var trace = Traces.current();
-        publisher.sendAllAndWait(List.of(new EventPublisher.Outgoing(publisher.topics().control(), command, trace),
+        publisher.sendAllAndWait(List.of(
+                new EventPublisher.Outgoing(publisher.topics().control(), command, trace),
                 new EventPublisher.Outgoing(publisher.topics().audit(), cancelled, trace)));
         Map<String, Object> body = JobJson.of(v);
         if (!v.workerSeen()) {
@@ -178,10 +224,15 @@ public class JobsResource {
         owned(id);
         AtomicInteger sent = new AtomicInteger();
         AtomicBoolean finished = new AtomicBoolean();
-        return Multi.createFrom().ticks().every(Duration.ofMillis(200))
-                .select().first(Duration.ofHours(1))
-                .select().first(t -> !finished.get())
-                .onItem().transformToIterable(t -> {
+        return Multi.createFrom()
+                .ticks()
+                .every(Duration.ofMillis(200))
+                .select()
+                .first(Duration.ofHours(1))
+                .select()
+                .first(t -> !finished.get())
+                .onItem()
+                .transformToIterable(t -> {
                     JobView v = view.job(id).orElse(null);
                     List<OutboundSseEvent> out = new ArrayList<>();
                     if (v == null) {
@@ -190,14 +241,21 @@ public class JobsResource {
                     List<JobView.Event> events = v.events();
                     for (int i = sent.get(); i < events.size(); i++) {
                         JobView.Event e = events.get(i);
-                        out.add(sse.newEventBuilder().id(e.eventId()).name(e.type())
-                                .mediaType(MediaType.APPLICATION_JSON_TYPE).data(JobJson.event(e)).build());
+                        out.add(sse.newEventBuilder()
+                                .id(e.eventId())
+                                .name(e.type())
+                                .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                                .data(JobJson.event(e))
+                                .build());
                     }
                     sent.set(events.size());
                     if (v.terminal()) {
                         finished.set(true);
-                        out.add(sse.newEventBuilder().name("end").mediaType(MediaType.APPLICATION_JSON_TYPE)
-                                .data(JobJson.of(v)).build());
+                        out.add(sse.newEventBuilder()
+                                .name("end")
+                                .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                                .data(JobJson.of(v))
+                                .build());
                     }
                     return out;
                 });
@@ -214,10 +272,23 @@ public class JobsResource {
     @Schema(name = "JobSubmission")
     public record JobSubmission(
             @Schema(required = true, examples = "copy-gpt") String model,
-            @Schema(required = true, description = "text: {prompt, max_tokens, temperature, top_k, top_p, stop, seed};"
-                    + " image: {seed, count, style, best_of, size}") Map<String, Object> input,
-            @Schema(enumeration = {"interactive", "bulk"}, defaultValue = "interactive") String priority,
-            @Schema(description = "seconds until the job expires unless started") Long ttlSeconds,
-            @Schema(description = "{url}: where the outcome is delivered") Map<String, String> webhook,
+
+            @Schema(
+                    required = true,
+                    description = "text: {prompt, max_tokens, temperature, top_k, top_p, stop, seed};"
+                            + " image: {seed, count, style, best_of, size}")
+            Map<String, Object> input,
+
+            @Schema(
+                    enumeration = {"interactive", "bulk"},
+                    defaultValue = "interactive")
+            String priority,
+
+            @Schema(description = "seconds until the job expires unless started")
+            Long ttlSeconds,
+
+            @Schema(description = "{url}: where the outcome is delivered")
+            Map<String, String> webhook,
+
             Map<String, String> metadata) {}
 }

@@ -1,8 +1,5 @@
 package dev.genfleet.gateway.api;
 
-import java.io.IOException;
-import java.io.InputStream;
-
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -10,6 +7,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.InputStream;
 
 /**
  * Reads request bodies ourselves rather than through JAX-RS binding, so every failure (oversize,
@@ -24,8 +23,12 @@ public final class JsonBodies {
             .build();
 
     static {
-        STRICT.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(64).maxNumberLength(100).maxStringLength(5_000_000).build());
+        STRICT.getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(64)
+                        .maxNumberLength(100)
+                        .maxStringLength(5_000_000)
+                        .build());
     }
 
     private JsonBodies() {}

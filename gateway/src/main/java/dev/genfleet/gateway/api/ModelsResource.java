@@ -1,21 +1,18 @@
 package dev.genfleet.gateway.api;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
+import dev.genfleet.gateway.submit.ModelRoutes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
-import dev.genfleet.gateway.submit.ModelRoutes;
 
 /** What the fleet hosts: announced by workers on {@code genfleet.models}, plus static routes. */
 @Path("/v1/models")

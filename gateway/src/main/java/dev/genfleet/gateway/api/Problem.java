@@ -1,11 +1,10 @@
 package dev.genfleet.gateway.api;
 
-import java.util.List;
-import java.util.Map;
-
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
 
 /**
  * An RFC 9457 problem document, served as {@code application/problem+json}.
@@ -16,12 +15,25 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *        {@code accepted}; written at the top level of the document
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record Problem(String type, String title, int status, String detail, String instance, List<FieldError> errors,
-        String rule, @JsonIgnore Map<String, Object> extensions) {
+public record Problem(
+        String type,
+        String title,
+        int status,
+        String detail,
+        String instance,
+        List<FieldError> errors,
+        String rule,
+        @JsonIgnore Map<String, Object> extensions) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
-    public Problem(String type, String title, int status, String detail, String instance, List<FieldError> errors,
+    public Problem(
+            String type,
+            String title,
+            int status,
+            String detail,
+            String instance,
+            List<FieldError> errors,
             String rule) {
         this(type, title, status, detail, instance, errors, rule, Map.of());
     }

@@ -13,13 +13,24 @@ public class ProblemException extends RuntimeException {
     private final Map<String, String> headers;
     private final Map<String, Object> extensions;
 
-    public ProblemException(int status, String title, String detail, List<Problem.FieldError> errors, String rule,
+    public ProblemException(
+            int status,
+            String title,
+            String detail,
+            List<Problem.FieldError> errors,
+            String rule,
             Map<String, String> headers) {
         this(status, title, detail, errors, rule, headers, Map.of());
     }
 
-    public ProblemException(int status, String title, String detail, List<Problem.FieldError> errors, String rule,
-            Map<String, String> headers, Map<String, Object> extensions) {
+    public ProblemException(
+            int status,
+            String title,
+            String detail,
+            List<Problem.FieldError> errors,
+            String rule,
+            Map<String, String> headers,
+            Map<String, Object> extensions) {
         super(detail, null, false, false);
         this.status = status;
         this.title = title;
@@ -33,8 +44,8 @@ public class ProblemException extends RuntimeException {
     public ProblemException with(Map<String, Object> more, String detailSuffix) {
         Map<String, Object> all = new java.util.LinkedHashMap<>(extensions);
         all.putAll(more);
-        return new ProblemException(status, title, getMessage() + (detailSuffix == null ? "" : detailSuffix), errors, rule,
-                headers, all);
+        return new ProblemException(
+                status, title, getMessage() + (detailSuffix == null ? "" : detailSuffix), errors, rule, headers, all);
     }
 
     public Map<String, Object> extensions() {
@@ -48,8 +59,10 @@ public class ProblemException extends RuntimeException {
     public static ProblemException invalid(List<Problem.FieldError> errors) {
         String detail = errors.size() == 1
                 ? errors.get(0).field() + ": " + errors.get(0).message()
-                : errors.size() + " fields are invalid: " + String.join(", ",
-                        errors.stream().map(Problem.FieldError::field).toList());
+                : errors.size() + " fields are invalid: "
+                        + String.join(
+                                ", ",
+                                errors.stream().map(Problem.FieldError::field).toList());
         return new ProblemException(422, "Invalid request", detail, errors, null, null);
     }
 

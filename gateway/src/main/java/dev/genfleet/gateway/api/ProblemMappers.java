@@ -1,15 +1,12 @@
 package dev.genfleet.gateway.api;
 
-import java.util.List;
-
+import com.fasterxml.jackson.core.JsonProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-
+import java.util.List;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
 
 /**
  * Every error leaves as {@code application/problem+json}. Client mistakes are 4xx; only a fault of
@@ -22,8 +19,15 @@ public class ProblemMappers {
     public static Response response(ProblemException e, String instance) {
         Response.ResponseBuilder builder = Response.status(e.status())
                 .type(Problem.MEDIA_TYPE)
-                .entity(new Problem("about:blank", e.title(), e.status(), e.getMessage(), instance, e.errors(),
-                        e.rule(), e.extensions()));
+                .entity(new Problem(
+                        "about:blank",
+                        e.title(),
+                        e.status(),
+                        e.getMessage(),
+                        instance,
+                        e.errors(),
+                        e.rule(),
+                        e.extensions()));
         e.headers().forEach(builder::header);
         return builder.build();
     }
@@ -59,7 +63,7 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response any(Exception e, UriInfo uri) {
         LOG.errorf(e, "unexpected failure on %s", uri.getPath());
-        return response(500, "Internal Server Error", "the gateway failed to handle the request; it was logged",
-                uri.getPath());
+        return response(
+                500, "Internal Server Error", "the gateway failed to handle the request; it was logged", uri.getPath());
     }
 }

@@ -1,20 +1,17 @@
 package dev.genfleet.gateway.api;
 
-import java.util.Map;
-
+import dev.genfleet.gateway.tenant.CurrentTenant;
+import dev.genfleet.gateway.webhook.WebhookSecrets;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
-import dev.genfleet.gateway.tenant.CurrentTenant;
-import dev.genfleet.gateway.webhook.WebhookSecrets;
 
 /** The tenant's webhook signing secret, for verifying deliveries (Standard Webhooks). */
 @Path("/v1/webhooks")
@@ -27,13 +24,15 @@ public class WebhooksResource {
 
     @Inject
     CurrentTenant tenant;
+
     @Inject
     WebhookSecrets secrets;
 
     @GET
     @Path("/{endpoint}/secret")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "The signing secret of the tenant's webhooks: {\"key\": \"whsec_…\"}",
+    @Operation(
+            summary = "The signing secret of the tenant's webhooks: {\"key\": \"whsec_…\"}",
             description = "Deliveries carry webhook-id, webhook-timestamp and webhook-signature"
                     + " (v1,<base64 HMAC-SHA256 over id.timestamp.body>), per standardwebhooks.com.")
     public Map<String, String> secret(@PathParam("endpoint") String endpoint) {

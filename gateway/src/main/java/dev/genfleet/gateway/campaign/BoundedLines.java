@@ -55,9 +55,12 @@ public final class BoundedLines {
                 return new Line(number, null, "line longer than " + maxBytes + " bytes");
             }
             try {
-                String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                String text = StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(buffer.toByteArray())).toString();
+                        .decode(ByteBuffer.wrap(buffer.toByteArray()))
+                        .toString();
                 if (text.isBlank()) {
                     continue;
                 }

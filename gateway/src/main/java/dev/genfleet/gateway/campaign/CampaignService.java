@@ -1,34 +1,6 @@
 package dev.genfleet.gateway.campaign;
 
-import java.io.UncheckedIOException;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.Locale;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-
-import org.jboss.logging.Logger;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.genfleet.gateway.GatewayConfig;
 import dev.genfleet.gateway.api.Fields;
 import dev.genfleet.gateway.api.JobParser;
@@ -54,6 +26,30 @@ import dev.genfleet.schemas.TextInput;
 import dev.genfleet.schemas.TraceContext;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
 /**
  * Campaign uploads, as a protocol with one effect however often a client sends the same upload (see
@@ -74,8 +70,17 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class CampaignService {
 
-    static final Set<String> HEADER_FIELDS = Set.of("name", "model", "template", "params", "input", "priority",
-            "ttl_seconds", "webhook", "metadata", "recipients");
+    static final Set<String> HEADER_FIELDS = Set.of(
+            "name",
+            "model",
+            "template",
+            "params",
+            "input",
+            "priority",
+            "ttl_seconds",
+            "webhook",
+            "metadata",
+            "recipients");
     static final Set<String> INPUT_FIELDS = Set.of("max_tokens", "temperature", "top_k", "top_p", "stop", "seed");
     static final int MAX_REPORTED_REJECTIONS = 100;
     static final int MAX_REPORTED_DUPLICATES = 100;
@@ -83,8 +88,8 @@ public class CampaignService {
     private static final Logger LOG = Logger.getLogger(CampaignService.class);
 
     /** A validated campaign header. {@code input} carries generation settings; its prompt is the template's. */
-    public record Header(String name, JobParser.Common common, Template template, Map<String, String> params,
-            JsonNode input) {}
+    public record Header(
+            String name, JobParser.Common common, Template template, Map<String, String> params, JsonNode input) {}
 
     /** One recipient as uploaded: the parsed JSON, or why the line could not be read. */
     public record Recipient(long line, JsonNode node, String problem) {}
@@ -98,8 +103,15 @@ public class CampaignService {
      * @param digest the SHA-256 of the whole body, asked for once the recipients are exhausted
      * @param requireWholeBody throws (400) when the body ended before the client finished sending it
      */
-    public record Upload(String tenant, Header header, String headerSha256, Iterator<Recipient> recipients,
-            Long knownRecipients, String idempotencyKey, Supplier<String> digest, Runnable requireWholeBody) {}
+    public record Upload(
+            String tenant,
+            Header header,
+            String headerSha256,
+            Iterator<Recipient> recipients,
+            Long knownRecipients,
+            String idempotencyKey,
+            Supplier<String> digest,
+            Runnable requireWholeBody) {}
 
     /** The 202 answer, and whether it replays an upload sealed before. */
     public record Outcome(Map<String, Object> summary, boolean replay) {}
@@ -113,24 +125,31 @@ public class CampaignService {
     private final CampaignLeases leases;
     private final Set<String> active = ConcurrentHashMap.newKeySet();
     /** Uploads this replica sealed lately, for a retry that arrives before the view has read the seal. */
-    private final Map<String, CampaignCounts.Upload> sealedHere = Collections.synchronizedMap(
-            new LinkedHashMap<>(16, 0.75f, false) {
+    private final Map<String, CampaignCounts.Upload> sealedHere =
+            Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, CampaignCounts.Upload> eldest) {
                     return size() > 1000;
                 }
             });
+
     private ScheduledExecutorService reaper;
-    private final Map<String, Map<String, Object>> recent = Collections.synchronizedMap(
-            new LinkedHashMap<>(16, 0.75f, false) {
+    private final Map<String, Map<String, Object>> recent =
+            Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, Map<String, Object>> eldest) {
                     return size() > 1000;
                 }
             });
 
-    public CampaignService(JobParser parser, JobSubmitter submitter, EventPublisher publisher, StatusView view,
-            GatewayConfig config, QueuedQuota quota, CampaignLeases leases) {
+    public CampaignService(
+            JobParser parser,
+            JobSubmitter submitter,
+            EventPublisher publisher,
+            StatusView view,
+            GatewayConfig config,
+            QueuedQuota quota,
+            CampaignLeases leases) {
         this.quota = quota;
         this.parser = parser;
         this.submitter = submitter;
@@ -162,14 +181,17 @@ public class CampaignService {
         String name = f.string(body, "name", "", true, 1, 200);
         JobParser.Common common = parser.common(body, f, "");
         if (common.route() != null && !"text".equals(common.route().modality())) {
-            f.error("model", "campaigns render text prompts; model '" + common.model() + "' is "
-                    + common.route().modality());
+            f.error(
+                    "model",
+                    "campaigns render text prompts; model '" + common.model() + "' is "
+                            + common.route().modality());
         }
         Template template = null;
         JsonNode t = f.object(body, "template", "", true);
         if (t != null) {
             f.onlyKnown(t, "template.", Set.of("prompt"));
-            String prompt = f.string(t, "prompt", "template.", true, 1, config.limits().maxPromptChars());
+            String prompt =
+                    f.string(t, "prompt", "template.", true, 1, config.limits().maxPromptChars());
             if (prompt != null) {
                 try {
                     template = Template.parse(prompt);
@@ -186,10 +208,20 @@ public class CampaignService {
         }
         f.throwIfAny();
         // campaigns default to the bulk topics, so interactive jobs are served first
-        JobParser.Common withPriority = body.has("priority") ? common
-                : new JobParser.Common(common.model(), common.route(), dev.genfleet.schemas.Priority.BULK,
-                        common.deadline(), common.webhookUrl(), common.metadata());
-        return new Header(name, withPriority, template, params,
+        JobParser.Common withPriority = body.has("priority")
+                ? common
+                : new JobParser.Common(
+                        common.model(),
+                        common.route(),
+                        dev.genfleet.schemas.Priority.BULK,
+                        common.deadline(),
+                        common.webhookUrl(),
+                        common.metadata());
+        return new Header(
+                name,
+                withPriority,
+                template,
+                params,
                 input == null ? dev.genfleet.gateway.api.JsonBodies.mapper().createObjectNode() : input);
     }
 
@@ -220,8 +252,14 @@ public class CampaignService {
             }
         }
         if (problems > 0) {
-            throw new ProblemException(422, "Invalid request", problems + " recipients have a missing or duplicate"
-                    + " custom_id (required, unique within a campaign); nothing was published", errors, null, null);
+            throw new ProblemException(
+                    422,
+                    "Invalid request",
+                    problems + " recipients have a missing or duplicate"
+                            + " custom_id (required, unique within a campaign); nothing was published",
+                    errors,
+                    null,
+                    null);
         }
     }
 
@@ -230,7 +268,10 @@ public class CampaignService {
             return null;
         }
         JsonNode id = node.get("custom_id");
-        if (id == null || !id.isTextual() || id.textValue().isEmpty() || id.textValue().length() > 200) {
+        if (id == null
+                || !id.isTextual()
+                || id.textValue().isEmpty()
+                || id.textValue().length() > 200) {
             return null;
         }
         return id.textValue();
@@ -238,12 +279,19 @@ public class CampaignService {
 
     /** Runs (or resumes, or replays) an upload; the 202 answer, or a problem naming the campaign once it exists. */
     public Outcome run(Upload u) {
-        String campaignId = u.idempotencyKey() == null ? UUID.randomUUID().toString()
+        String campaignId = u.idempotencyKey() == null
+                ? UUID.randomUUID().toString()
                 : JobIds.campaign(u.tenant(), u.idempotencyKey());
         if (!active.add(campaignId)) {
-            throw new ProblemException(409, "Conflict", "campaign " + campaignId + " is being uploaded on this gateway"
-                    + " right now; retry with the same Idempotency-Key once that upload has ended", null, null,
-                    Map.of("Retry-After", "5"), Map.of("campaign_id", campaignId));
+            throw new ProblemException(
+                    409,
+                    "Conflict",
+                    "campaign " + campaignId + " is being uploaded on this gateway"
+                            + " right now; retry with the same Idempotency-Key once that upload has ended",
+                    null,
+                    null,
+                    Map.of("Retry-After", "5"),
+                    Map.of("campaign_id", campaignId));
         }
         try {
             return upload(u, campaignId);
@@ -254,20 +302,33 @@ public class CampaignService {
 
     private Outcome upload(Upload u, String campaignId) {
         String tenant = u.tenant();
-        CampaignCounts.Upload prior = u.idempotencyKey() == null ? null
-                : view.campaign(campaignId, tenant).map(CampaignCounts::upload).orElseGet(() -> sealedHere.get(campaignId));
-        if (prior != null && prior.headerSha256() != null && !prior.headerSha256().equals(u.headerSha256())) {
+        CampaignCounts.Upload prior = u.idempotencyKey() == null
+                ? null
+                : view.campaign(campaignId, tenant)
+                        .map(CampaignCounts::upload)
+                        .orElseGet(() -> sealedHere.get(campaignId));
+        if (prior != null
+                && prior.headerSha256() != null
+                && !prior.headerSha256().equals(u.headerSha256())) {
             throw reused(campaignId, "another campaign header");
         }
         if (prior != null && prior.sealed()) {
             return replay(u, campaignId, prior);
         }
-        if (prior != null && CampaignCounts.UPLOADING.equals(prior.state())
+        if (prior != null
+                && CampaignCounts.UPLOADING.equals(prior.state())
                 && leases.expired().stream().noneMatch(o -> o.campaignId().equals(campaignId))) {
             long leaseSeconds = Math.max(1, config.limits().campaignLeaseMs() / 1000);
-            throw new ProblemException(409, "Conflict", "campaign " + campaignId + " is being uploaded on another"
-                    + " gateway (its lease is live); retry with the same Idempotency-Key after " + leaseSeconds + " s",
-                    null, null, Map.of("Retry-After", Long.toString(leaseSeconds)), Map.of("campaign_id", campaignId));
+            throw new ProblemException(
+                    409,
+                    "Conflict",
+                    "campaign " + campaignId + " is being uploaded on another"
+                            + " gateway (its lease is live); retry with the same Idempotency-Key after " + leaseSeconds
+                            + " s",
+                    null,
+                    null,
+                    Map.of("Retry-After", Long.toString(leaseSeconds)),
+                    Map.of("campaign_id", campaignId));
         }
         TraceContext trace = Traces.current();
         Progress p = new Progress();
@@ -288,25 +349,32 @@ public class CampaignService {
             return new Outcome(summary, false);
         } catch (ProblemException e) {
             why = e.getMessage();
-            throw e.with(Map.of("campaign_id", campaignId, "accepted", p.acked.get()), "; campaign " + campaignId
-                    + " is not sealed, " + p.acked.get() + " recipients were accepted; a retry with the same"
-                    + " Idempotency-Key and body completes it");
+            throw e.with(
+                    Map.of("campaign_id", campaignId, "accepted", p.acked.get()),
+                    "; campaign " + campaignId
+                            + " is not sealed, " + p.acked.get() + " recipients were accepted; a retry with the same"
+                            + " Idempotency-Key and body completes it");
         } catch (RuntimeException e) {
-            boolean io = e instanceof UncheckedIOException || String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT)
-                    .contains("closed");
+            boolean io = e instanceof UncheckedIOException
+                    || String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("closed");
             why = (io ? "upload interrupted: " : "upload failed: ") + e.getMessage();
-            ProblemException problem = io ? ProblemException.badRequest("upload interrupted: " + e.getMessage())
-                    : ProblemException.unavailable("the upload failed: " + e.getClass().getSimpleName());
+            ProblemException problem = io
+                    ? ProblemException.badRequest("upload interrupted: " + e.getMessage())
+                    : ProblemException.unavailable(
+                            "the upload failed: " + e.getClass().getSimpleName());
             if (!io) {
                 LOG.warnf(e, "campaign %s upload failed", campaignId);
             }
-            throw problem.with(Map.of("campaign_id", campaignId, "accepted", p.acked.get()), "; campaign " + campaignId
-                    + " is not sealed, " + p.acked.get() + " recipients were accepted; a retry with the same"
-                    + " Idempotency-Key and body completes it");
+            throw problem.with(
+                    Map.of("campaign_id", campaignId, "accepted", p.acked.get()),
+                    "; campaign " + campaignId
+                            + " is not sealed, " + p.acked.get() + " recipients were accepted; a retry with the same"
+                            + " Idempotency-Key and body completes it");
         } finally {
             if (!sealed) {
-                LOG.infof("campaign %s: upload ended without a seal after %d accepted recipients: %s", campaignId,
-                        p.acked.get(), why);
+                LOG.infof(
+                        "campaign %s: upload ended without a seal after %d accepted recipients: %s",
+                        campaignId, p.acked.get(), why);
                 markIncomplete(tenant, campaignId, u.header().common().model(), opening, p.acked.get(), why, trace);
             }
         }
@@ -317,8 +385,14 @@ public class CampaignService {
         final AtomicLong acked = new AtomicLong();
     }
 
-    private Map<String, Object> stream(Upload u, String campaignId, String opening, boolean resuming, Progress p,
-            QueuedQuota.Ticket ticket, TraceContext trace) {
+    private Map<String, Object> stream(
+            Upload u,
+            String campaignId,
+            String opening,
+            boolean resuming,
+            Progress p,
+            QueuedQuota.Ticket ticket,
+            TraceContext trace) {
         String tenant = u.tenant();
         Header header = u.header();
         Iterator<Recipient> recipients = u.recipients();
@@ -351,9 +425,18 @@ public class CampaignService {
                 }
                 if (System.nanoTime() - lastRenewal > renewEvery) {
                     lastRenewal = System.nanoTime();
-                    publisher.send(publisher.topics().audit(), campaignEvent(AuditType.CAMPAIGN_OPENED,
-                            UUID.randomUUID().toString(), tenant, campaignId, header.common().model(),
-                            openingDetails(u, resuming, "true")), trace).whenComplete((m, e) -> {
+                    publisher
+                            .send(
+                                    publisher.topics().audit(),
+                                    campaignEvent(
+                                            AuditType.CAMPAIGN_OPENED,
+                                            UUID.randomUUID().toString(),
+                                            tenant,
+                                            campaignId,
+                                            header.common().model(),
+                                            openingDetails(u, resuming, "true")),
+                                    trace)
+                            .whenComplete((m, e) -> {
                                 if (e != null) {
                                     failure.compareAndSet(null, e);
                                 }
@@ -370,18 +453,23 @@ public class CampaignService {
                         continue;
                     }
                 }
-                String jobId = customId != null ? JobIds.recipient(campaignId, customId) : JobIds.line(campaignId, r.line());
-                String recipientSha = r.node() == null ? null : ApiKeys.sha256Hex(
-                        r.node().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                String jobId =
+                        customId != null ? JobIds.recipient(campaignId, customId) : JobIds.line(campaignId, r.line());
+                String recipientSha = r.node() == null
+                        ? null
+                        : ApiKeys.sha256Hex(r.node().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 if (resuming) {
                     JobView known = view.job(jobId, tenant).orElse(null);
                     if (known != null) {
-                        if (recipientSha != null && known.requestSha256() != null
+                        if (recipientSha != null
+                                && known.requestSha256() != null
                                 && !known.requestSha256().equals(recipientSha)) {
                             changedCount++;
                             if (changed.size() < MAX_REPORTED_DUPLICATES) {
-                                changed.add(new Problem.FieldError("line " + r.line(), "recipient '" + customId
-                                        + "' differs from the one this campaign already holds"));
+                                changed.add(new Problem.FieldError(
+                                        "line " + r.line(),
+                                        "recipient '" + customId
+                                                + "' differs from the one this campaign already holds"));
                             }
                         } else {
                             p.acked.incrementAndGet();
@@ -392,8 +480,11 @@ public class CampaignService {
                 }
                 Variant variant = variant(header, r, campaignId, jobId);
                 if (variant.reason() == null && queued.get() >= ticket.budget()) {
-                    variant = new Variant(variant.draft(), Reason.of(QueuedQuota.QUOTA_CODE,
-                            "the tenant's queued-jobs quota was full when this recipient arrived"));
+                    variant = new Variant(
+                            variant.draft(),
+                            Reason.of(
+                                    QueuedQuota.QUOTA_CODE,
+                                    "the tenant's queued-jobs quota was full when this recipient arrived"));
                 }
                 acquire(permits);
                 JobSubmitter.Pending pending = variant.reason() != null
@@ -443,15 +534,30 @@ public class CampaignService {
         }
         u.requireWholeBody().run();
         if (duplicateCount > 0) {
-            List<Problem.FieldError> errors = duplicates.stream().map(d -> new Problem.FieldError("line " + d.get("line"),
-                    "duplicate custom_id '" + d.get("custom_id") + "': line " + d.get("first_line") + " has it")).toList();
-            throw new ProblemException(422, "Invalid request", duplicateCount + " lines repeat a custom_id (unique"
-                    + " within a campaign; the repeats were not published)", errors, null, null,
+            List<Problem.FieldError> errors = duplicates.stream()
+                    .map(d -> new Problem.FieldError(
+                            "line " + d.get("line"),
+                            "duplicate custom_id '" + d.get("custom_id") + "': line " + d.get("first_line")
+                                    + " has it"))
+                    .toList();
+            throw new ProblemException(
+                    422,
+                    "Invalid request",
+                    duplicateCount + " lines repeat a custom_id (unique"
+                            + " within a campaign; the repeats were not published)",
+                    errors,
+                    null,
+                    null,
                     Map.of("duplicates", duplicates));
         }
         if (changedCount > 0) {
-            throw new ProblemException(422, "Idempotency-Key reused", changedCount + " recipients differ from those"
-                    + " this Idempotency-Key's campaign already holds", changed, null, null);
+            throw new ProblemException(
+                    422,
+                    "Idempotency-Key reused",
+                    changedCount + " recipients differ from those" + " this Idempotency-Key's campaign already holds",
+                    changed,
+                    null,
+                    null);
         }
         String digest = u.digest().get();
         Map<String, String> seal = new LinkedHashMap<>();
@@ -464,11 +570,31 @@ public class CampaignService {
         if (header.common().webhookUrl() != null) {
             seal.put("webhook_url", header.common().webhookUrl());
         }
-        publisher.await(publisher.send(publisher.topics().audit(), campaignEvent(AuditType.CAMPAIGN_SEALED,
-                JobIds.event(campaignId, "SEALED/" + digest), tenant, campaignId, header.common().model(), seal), trace));
+        publisher.await(publisher.send(
+                publisher.topics().audit(),
+                campaignEvent(
+                        AuditType.CAMPAIGN_SEALED,
+                        JobIds.event(campaignId, "SEALED/" + digest),
+                        tenant,
+                        campaignId,
+                        header.common().model(),
+                        seal),
+                trace));
 
-        sealedHere.put(campaignId, new CampaignCounts.Upload(CampaignCounts.SEALED, header.name(), u.headerSha256(),
-                digest, count, p.acked.get(), queued.get(), rejected.get(), opening, null, header.common().webhookUrl()));
+        sealedHere.put(
+                campaignId,
+                new CampaignCounts.Upload(
+                        CampaignCounts.SEALED,
+                        header.name(),
+                        u.headerSha256(),
+                        digest,
+                        count,
+                        p.acked.get(),
+                        queued.get(),
+                        rejected.get(),
+                        opening,
+                        null,
+                        header.common().webhookUrl()));
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("id", campaignId);
         summary.put("name", header.name());
@@ -516,20 +642,39 @@ public class CampaignService {
     }
 
     private static ProblemException reused(String campaignId, String what) {
-        return new ProblemException(422, "Idempotency-Key reused", "this Idempotency-Key names campaign " + campaignId
-                + ", which was uploaded with " + what, null, null, null, Map.of("campaign_id", campaignId));
+        return new ProblemException(
+                422,
+                "Idempotency-Key reused",
+                "this Idempotency-Key names campaign " + campaignId + ", which was uploaded with " + what,
+                null,
+                null,
+                null,
+                Map.of("campaign_id", campaignId));
     }
 
     private static Map<String, String> links(String campaignId) {
-        return Map.of("self", "/v1/campaigns/" + campaignId, "results", "/v1/campaigns/" + campaignId + "/results",
-                "cancel", "/v1/campaigns/" + campaignId + "/cancel");
+        return Map.of(
+                "self",
+                "/v1/campaigns/" + campaignId,
+                "results",
+                "/v1/campaigns/" + campaignId + "/results",
+                "cancel",
+                "/v1/campaigns/" + campaignId + "/cancel");
     }
 
     /** Publishes the opening (or resumption) and waits for Kafka; returns its event id. */
     private String open(Upload u, String campaignId, boolean resuming, TraceContext trace) {
         String eventId = UUID.randomUUID().toString();
-        publisher.await(publisher.send(publisher.topics().audit(), campaignEvent(AuditType.CAMPAIGN_OPENED, eventId,
-                u.tenant(), campaignId, u.header().common().model(), openingDetails(u, resuming, null)), trace));
+        publisher.await(publisher.send(
+                publisher.topics().audit(),
+                campaignEvent(
+                        AuditType.CAMPAIGN_OPENED,
+                        eventId,
+                        u.tenant(),
+                        campaignId,
+                        u.header().common().model(),
+                        openingDetails(u, resuming, null)),
+                trace));
         return eventId;
     }
 
@@ -551,21 +696,36 @@ public class CampaignService {
     }
 
     /** Publishes CAMPAIGN_INCOMPLETE for {@code opening}; false when Kafka did not take it (the lease will). */
-    private boolean markIncomplete(String tenant, String campaignId, String model, String opening, long accepted,
-            String why, TraceContext trace) {
+    private boolean markIncomplete(
+            String tenant,
+            String campaignId,
+            String model,
+            String opening,
+            long accepted,
+            String why,
+            TraceContext trace) {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("opened_event_id", opening);
         d.put("accepted", Long.toString(accepted));
         d.put("reason", why == null ? "unknown" : why.length() > 500 ? why.substring(0, 500) : why);
         try {
-            // one event id per (opening, count): replicas marking the same count are one event, a higher count a new one
-            publisher.await(publisher.send(publisher.topics().audit(), campaignEvent(AuditType.CAMPAIGN_INCOMPLETE,
-                    JobIds.event(campaignId, "INCOMPLETE/" + opening + "/" + accepted), tenant, campaignId, model, d),
+            // one event id per (opening, count): replicas marking the same count are one event, a higher count a new
+            // one
+            publisher.await(publisher.send(
+                    publisher.topics().audit(),
+                    campaignEvent(
+                            AuditType.CAMPAIGN_INCOMPLETE,
+                            JobIds.event(campaignId, "INCOMPLETE/" + opening + "/" + accepted),
+                            tenant,
+                            campaignId,
+                            model,
+                            d),
                     trace));
             return true;
         } catch (RuntimeException e) {
-            LOG.warnf("campaign %s: could not mark the upload INCOMPLETE (%s); its lease will", campaignId,
-                    e.getMessage());
+            LOG.warnf(
+                    "campaign %s: could not mark the upload INCOMPLETE (%s); its lease will",
+                    campaignId, e.getMessage());
             return false;
         }
     }
@@ -574,10 +734,18 @@ public class CampaignService {
     void reap() {
         try {
             for (CampaignLeases.Open o : leases.expired()) {
-                long accepted = view.campaign(o.campaignId(), o.tenant()).map(CampaignCounts::total).orElse(0L);
-                LOG.infof("campaign %s: no lease renewal for %d ms; marking the upload INCOMPLETE with %d recipients",
+                long accepted = view.campaign(o.campaignId(), o.tenant())
+                        .map(CampaignCounts::total)
+                        .orElse(0L);
+                LOG.infof(
+                        "campaign %s: no lease renewal for %d ms; marking the upload INCOMPLETE with %d recipients",
                         o.campaignId(), o.leaseMs(), accepted);
-                if (markIncomplete(o.tenant(), o.campaignId(), null, o.openedEventId(), accepted,
+                if (markIncomplete(
+                        o.tenant(),
+                        o.campaignId(),
+                        null,
+                        o.openedEventId(),
+                        accepted,
                         "lease expired: the uploading gateway renewed nothing for " + o.leaseMs() + " ms",
                         TraceContext.NONE)) {
                     leases.forget(o); // the view reads the mark; until then no second one
@@ -588,10 +756,32 @@ public class CampaignService {
         }
     }
 
-    private static AuditEvent campaignEvent(AuditType type, String eventId, String tenant, String campaignId,
-            String model, Map<String, String> details) {
-        return new AuditEvent(eventId, type, campaignId, campaignId, null, tenant, "gateway", Instant.now(), model, null,
-                null, null, null, 0, null, null, null, details);
+    private static AuditEvent campaignEvent(
+            AuditType type,
+            String eventId,
+            String tenant,
+            String campaignId,
+            String model,
+            Map<String, String> details) {
+        return new AuditEvent(
+                eventId,
+                type,
+                campaignId,
+                campaignId,
+                null,
+                tenant,
+                "gateway",
+                Instant.now(),
+                model,
+                null,
+                null,
+                null,
+                null,
+                0,
+                null,
+                null,
+                null,
+                details);
     }
 
     /** What this replica accepted lately (for GET before the view caught up), if the tenant's. */
@@ -605,17 +795,47 @@ public class CampaignService {
         TraceContext trace = Traces.current();
         String who = "tenant:" + tenant;
         java.time.Instant now = java.time.Instant.now();
-        publisher.await(publisher.send(publisher.topics().control(), new ControlCommand(UUID.randomUUID().toString(),
-                ControlAction.CANCEL_CAMPAIGN, tenant, null, campaignId, who, now, "cancelled by client"), trace));
+        publisher.await(publisher.send(
+                publisher.topics().control(),
+                new ControlCommand(
+                        UUID.randomUUID().toString(),
+                        ControlAction.CANCEL_CAMPAIGN,
+                        tenant,
+                        null,
+                        campaignId,
+                        who,
+                        now,
+                        "cancelled by client"),
+                trace));
         List<java.util.concurrent.CompletableFuture<?>> sends = new ArrayList<>();
         AtomicLong cancelled = new AtomicLong();
-        view.campaignJobs(campaignId, kv -> view.job(kv.key, tenant).filter(v -> !v.terminal()).ifPresent(v -> {
-            cancelled.incrementAndGet();
-            sends.add(publisher.send(publisher.topics().audit(), new AuditEvent(UUID.randomUUID().toString(),
-                    AuditType.CANCELLED, v.jobId(), campaignId, v.customId(), tenant, who, now, v.model(), null,
-                    v.seed(), null, null, v.attempts(), Reason.of("CANCELLED_BY_CLIENT", "campaign cancelled"), null,
-                    null, Map.of()), trace));
-        }));
+        view.campaignJobs(
+                campaignId,
+                kv -> view.job(kv.key, tenant).filter(v -> !v.terminal()).ifPresent(v -> {
+                    cancelled.incrementAndGet();
+                    sends.add(publisher.send(
+                            publisher.topics().audit(),
+                            new AuditEvent(
+                                    UUID.randomUUID().toString(),
+                                    AuditType.CANCELLED,
+                                    v.jobId(),
+                                    campaignId,
+                                    v.customId(),
+                                    tenant,
+                                    who,
+                                    now,
+                                    v.model(),
+                                    null,
+                                    v.seed(),
+                                    null,
+                                    null,
+                                    v.attempts(),
+                                    Reason.of("CANCELLED_BY_CLIENT", "campaign cancelled"),
+                                    null,
+                                    null,
+                                    Map.of()),
+                            trace));
+                }));
         publisher.await(java.util.concurrent.CompletableFuture.allOf(
                 sends.toArray(java.util.concurrent.CompletableFuture[]::new)));
         return cancelled.get();
@@ -630,7 +850,8 @@ public class CampaignService {
         }
         JsonNode node = r.node();
         if (node == null || !node.isObject()) {
-            return new Variant(draft(c, null, null, campaignId, null),
+            return new Variant(
+                    draft(c, null, null, campaignId, null),
                     Reason.of("INVALID_RECIPIENT", "a recipient must be a JSON object {custom_id, vars}"));
         }
         Fields f = new Fields();
@@ -639,23 +860,37 @@ public class CampaignService {
         Map<String, String> vars = f.stringMap(node, "vars", "", 100, 64, 2000);
         if (!f.errors().isEmpty()) {
             var e = f.errors().get(0);
-            return new Variant(draft(c, null, null, campaignId, customId),
+            return new Variant(
+                    draft(c, null, null, campaignId, customId),
                     Reason.of("INVALID_RECIPIENT", e.field() + ": " + e.message()));
         }
         Template.Rendered rendered = h.template().render(vars, h.params());
         if (!rendered.ok()) {
-            return new Variant(draft(c, null, null, campaignId, customId), Reason.of("TEMPLATE_MISSING_VARIABLE",
-                    "variable '" + rendered.missing() + "' is neither in vars nor in params"));
+            return new Variant(
+                    draft(c, null, null, campaignId, customId),
+                    Reason.of(
+                            "TEMPLATE_MISSING_VARIABLE",
+                            "variable '" + rendered.missing() + "' is neither in vars nor in params"));
         }
         Fields inputFields = new Fields();
-        TextInput input = JobParser.text(rendered.text(), h.input(), inputFields, "input.",
-                dev.genfleet.gateway.submit.JobIds.seed(jobId));
+        TextInput input = JobParser.text(
+                rendered.text(), h.input(), inputFields, "input.", dev.genfleet.gateway.submit.JobIds.seed(jobId));
         return new Variant(draft(c, input, rendered.text(), campaignId, customId), null);
     }
 
-    private static JobDraft draft(JobParser.Common c, TextInput input, String text, String campaignId, String customId) {
-        return new JobDraft(c.model(), c.route(), input, c.priority(), c.deadline(), c.webhookUrl(), c.metadata(), text,
-                campaignId, customId);
+    private static JobDraft draft(
+            JobParser.Common c, TextInput input, String text, String campaignId, String customId) {
+        return new JobDraft(
+                c.model(),
+                c.route(),
+                input,
+                c.priority(),
+                c.deadline(),
+                c.webhookUrl(),
+                c.metadata(),
+                text,
+                campaignId,
+                customId);
     }
 
     private static void acquire(Semaphore permits) {

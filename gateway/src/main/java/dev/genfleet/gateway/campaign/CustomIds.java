@@ -29,7 +29,8 @@ final class CustomIds {
 
     /** Records {@code customId} at {@code line}; returns the line it was first seen on, or -1 if it is new. */
     long firstSeen(String customId, long line) {
-        long key = ByteBuffer.wrap(sha256.digest(customId.getBytes(StandardCharsets.UTF_8))).getLong();
+        long key = ByteBuffer.wrap(sha256.digest(customId.getBytes(StandardCharsets.UTF_8)))
+                .getLong();
         if (key == 0) {
             key = 1; // 0 marks a free slot
         }

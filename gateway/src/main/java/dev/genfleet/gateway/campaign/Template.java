@@ -1,5 +1,13 @@
 package dev.genfleet.gateway.campaign;
 
+import com.github.mustachejava.DefaultMustacheFactory;
+import com.github.mustachejava.DefaultMustacheVisitor;
+import com.github.mustachejava.Mustache;
+import com.github.mustachejava.MustacheException;
+import com.github.mustachejava.MustacheVisitor;
+import com.github.mustachejava.TemplateContext;
+import com.github.mustachejava.reflect.SimpleObjectHandler;
+import com.github.mustachejava.util.Wrapper;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -9,15 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-
-import com.github.mustachejava.DefaultMustacheFactory;
-import com.github.mustachejava.DefaultMustacheVisitor;
-import com.github.mustachejava.Mustache;
-import com.github.mustachejava.MustacheException;
-import com.github.mustachejava.MustacheVisitor;
-import com.github.mustachejava.TemplateContext;
-import com.github.mustachejava.reflect.SimpleObjectHandler;
-import com.github.mustachejava.util.Wrapper;
 
 /**
  * A campaign template: Mustache (mustache.java) restricted to plain {@code {{name}}} variables.
@@ -58,7 +57,8 @@ public final class Template {
         List<String> variables = new ArrayList<>();
         SafeFactory factory = new SafeFactory(variables);
         try {
-            return new Template(factory.compile(new StringReader(source), "campaign-template"),
+            return new Template(
+                    factory.compile(new StringReader(source), "campaign-template"),
                     variables.stream().distinct().toList());
         } catch (MustacheException e) {
             Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
@@ -124,8 +124,8 @@ public final class Template {
                         throw refuse("unescaped variables ({{{" + name + "}}} or {{&" + name + "}})", tc);
                     }
                     if (!NAME.matcher(name).matches()) {
-                        throw refuse("'{{" + abbreviate(variable) + "}}' (names are letters, digits, '_', '.', '-')",
-                                tc);
+                        throw refuse(
+                                "'{{" + abbreviate(variable) + "}}' (names are letters, digits, '_', '.', '-')", tc);
                     }
                     variables.add(name);
                     super.value(tc, name, true);
@@ -179,8 +179,8 @@ public final class Template {
         }
 
         private static IllegalArgumentException refuse(String what, TemplateContext tc) {
-            return new IllegalArgumentException("only {{variable}} tags are allowed; found " + what + " on line "
-                    + tc.line());
+            return new IllegalArgumentException(
+                    "only {{variable}} tags are allowed; found " + what + " on line " + tc.line());
         }
     }
 

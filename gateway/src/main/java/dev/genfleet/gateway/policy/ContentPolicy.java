@@ -1,13 +1,12 @@
 package dev.genfleet.gateway.policy;
 
+import dev.genfleet.schemas.Reason;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import dev.genfleet.schemas.Reason;
 
 /**
  * Checks a rendered prompt before it reaches Kafka: length, deny terms (whole words, case-insensitive),
@@ -23,9 +22,11 @@ public final class ContentPolicy {
     public static final String RULE_PHONE = "POLICY_PII_PHONE";
     public static final String RULE_CARD = "POLICY_PII_CARD";
 
-    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(\\.[A-Za-z0-9-]{1,63})*\\.[A-Za-z]{2,24}");
+    private static final Pattern EMAIL =
+            Pattern.compile("[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(\\.[A-Za-z0-9-]{1,63})*\\.[A-Za-z]{2,24}");
     /** A maximal run of digits and phone separators; a phone number has 8–15 digits in it. */
     private static final Pattern PHONE = Pattern.compile("(?<![\\w+])\\+?[\\d(][\\d ().-]{6,24}\\d(?!\\w)");
+
     private static final Pattern ISO_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final Pattern CARD = Pattern.compile("(?<!\\d)\\d(?:[ -]?\\d){12,18}(?!\\d)");
 
@@ -36,17 +37,21 @@ public final class ContentPolicy {
     private final boolean phone;
     private final boolean card;
 
-    public ContentPolicy(int maxChars, List<String> terms, List<String> patterns, boolean email, boolean phone,
-            boolean card) {
+    public ContentPolicy(
+            int maxChars, List<String> terms, List<String> patterns, boolean email, boolean phone, boolean card) {
         this.maxChars = maxChars;
         this.denyTerms = new ArrayList<>();
         for (String t : terms) {
             if (!t.isBlank()) {
-                denyTerms.add(Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(t.strip()) + "(?![\\p{L}\\p{N}])",
+                denyTerms.add(Pattern.compile(
+                        "(?<![\\p{L}\\p{N}])" + Pattern.quote(t.strip()) + "(?![\\p{L}\\p{N}])",
                         Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
             }
         }
-        this.denyPatterns = patterns.stream().filter(p -> !p.isBlank()).map(Pattern::compile).toList();
+        this.denyPatterns = patterns.stream()
+                .filter(p -> !p.isBlank())
+                .map(Pattern::compile)
+                .toList();
         this.email = email;
         this.phone = phone;
         this.card = card;
@@ -109,7 +114,7 @@ public final class ContentPolicy {
 
     @Override
     public String toString() {
-        return "ContentPolicy[" + denyTerms.size() + " terms, " + denyPatterns.size() + " patterns]"
-                .toLowerCase(Locale.ROOT);
+        return "ContentPolicy[" + denyTerms.size() + " terms, " + denyPatterns.size()
+                + " patterns]".toLowerCase(Locale.ROOT);
     }
 }

@@ -1,11 +1,9 @@
 package dev.genfleet.gateway.policy;
 
-import java.util.List;
-
-import jakarta.inject.Singleton;
-import jakarta.enterprise.inject.Produces;
-
 import dev.genfleet.gateway.GatewayConfig;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.util.List;
 
 /** The content policy of configuration {@code genfleet.gateway.policy.*}. */
 public class PolicyProducer {
@@ -14,7 +12,12 @@ public class PolicyProducer {
     @Singleton
     ContentPolicy policy(GatewayConfig config) {
         GatewayConfig.PolicyConfig p = config.policy();
-        return new ContentPolicy(config.limits().maxPromptChars(), p.denyTerms().orElse(List.of()),
-                p.denyPatterns().orElse(List.of()), p.detectEmail(), p.detectPhone(), p.detectCard());
+        return new ContentPolicy(
+                config.limits().maxPromptChars(),
+                p.denyTerms().orElse(List.of()),
+                p.denyPatterns().orElse(List.of()),
+                p.detectEmail(),
+                p.detectPhone(),
+                p.detectCard());
     }
 }

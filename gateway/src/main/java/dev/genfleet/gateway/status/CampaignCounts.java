@@ -27,8 +27,18 @@ public record CampaignCounts(String tenant, Map<String, Long> counts, Long expec
      * The upload protocol's state, folded in log order from {@code CAMPAIGN_OPENED}, {@code _SEALED},
      * {@code _INCOMPLETE}: the first seal is final; an INCOMPLETE counts only against the opening it names.
      */
-    public record Upload(String state, String name, String headerSha256, String digest, Long recipients, Long accepted,
-            Long queued, Long rejected, String openedEventId, Long leaseMs, String webhookUrl) {
+    public record Upload(
+            String state,
+            String name,
+            String headerSha256,
+            String digest,
+            Long recipients,
+            Long accepted,
+            Long queued,
+            Long rejected,
+            String openedEventId,
+            Long leaseMs,
+            String webhookUrl) {
 
         public boolean sealed() {
             return SEALED.equals(state);
@@ -39,8 +49,9 @@ public record CampaignCounts(String tenant, Map<String, Long> counts, Long expec
         this(tenant, counts, expected, notified, null);
     }
 
-    public static final String[] BUCKETS = {"queued", "running", "succeeded", "failed", "rejected", "cancelled",
-        "expired"};
+    public static final String[] BUCKETS = {
+        "queued", "running", "succeeded", "failed", "rejected", "cancelled", "expired"
+    };
 
     public CampaignCounts {
         counts = counts == null ? Map.of() : Map.copyOf(counts);
@@ -65,18 +76,23 @@ public record CampaignCounts(String tenant, Map<String, Long> counts, Long expec
     }
 
     public CampaignCounts withUpload(Upload next) {
-        return new CampaignCounts(tenant, counts, next != null && next.sealed() ? next.recipients() : expected, notified,
-                next);
+        return new CampaignCounts(
+                tenant, counts, next != null && next.sealed() ? next.recipients() : expected, notified, next);
     }
 
     /** The sum of two partitions' counts. */
     public CampaignCounts merge(CampaignCounts other) {
         Map<String, Long> next = new LinkedHashMap<>(counts);
         other.counts.forEach((k, v) -> next.merge(k, v, Long::sum));
-        Long exp = expected == null ? other.expected : other.expected == null ? expected
-                : Long.valueOf(Math.max(expected, other.expected));
-        return new CampaignCounts(tenant, next, exp, Boolean.TRUE.equals(notified) || Boolean.TRUE.equals(other.notified)
-                ? Boolean.TRUE : null, upload != null ? upload : other.upload);
+        Long exp = expected == null
+                ? other.expected
+                : other.expected == null ? expected : Long.valueOf(Math.max(expected, other.expected));
+        return new CampaignCounts(
+                tenant,
+                next,
+                exp,
+                Boolean.TRUE.equals(notified) || Boolean.TRUE.equals(other.notified) ? Boolean.TRUE : null,
+                upload != null ? upload : other.upload);
     }
 
     public long total() {

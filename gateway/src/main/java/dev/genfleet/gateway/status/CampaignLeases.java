@@ -1,12 +1,11 @@
 package dev.genfleet.gateway.status;
 
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
-
-import jakarta.inject.Singleton;
 
 /**
  * The campaign uploads this replica's view shows as UPLOADING, with the local time at which the view read

@@ -1,13 +1,11 @@
 package dev.genfleet.gateway.status;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.genfleet.schemas.JobOutput;
+import dev.genfleet.schemas.Reason;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.annotation.JsonIgnore;
-
-import dev.genfleet.schemas.JobOutput;
-import dev.genfleet.schemas.Reason;
 
 /**
  * What the gateway knows about one job, folded from {@code genfleet.audit} and
@@ -61,7 +59,8 @@ public record JobView(
     @JsonIgnore
     public String webhookUrl() {
         for (Event e : events) {
-            if (("SUBMITTED".equals(e.type()) || "REJECTED".equals(e.type())) && e.details() != null
+            if (("SUBMITTED".equals(e.type()) || "REJECTED".equals(e.type()))
+                    && e.details() != null
                     && e.details().get("webhook_url") != null) {
                 return e.details().get("webhook_url");
             }
@@ -72,11 +71,20 @@ public record JobView(
     /** Whether a delivery of the webhook message {@code webhookId} succeeded or finally failed. */
     @JsonIgnore
     public boolean webhookSettled(String webhookId) {
-        return events.stream().anyMatch(e -> e.details() != null && webhookId.equals(e.details().get("webhook_id"))
-                && ("WEBHOOK_DELIVERED".equals(e.type()) || "true".equals(e.details().get("final"))));
+        return events.stream()
+                .anyMatch(e -> e.details() != null
+                        && webhookId.equals(e.details().get("webhook_id"))
+                        && ("WEBHOOK_DELIVERED".equals(e.type())
+                                || "true".equals(e.details().get("final"))));
     }
 
     /** One lifecycle step as shown to clients and streamed over SSE. */
-    public record Event(String eventId, String type, Instant time, int attempt, String actor, Reason reason,
+    public record Event(
+            String eventId,
+            String type,
+            Instant time,
+            int attempt,
+            String actor,
+            Reason reason,
             Map<String, String> details) {}
 }

@@ -1,10 +1,9 @@
 package dev.genfleet.gateway.status;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-
-import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Jobs this replica accepted lately, for read-your-writes until the view has read them back from

@@ -1,5 +1,9 @@
 package dev.genfleet.gateway.status;
 
+import dev.genfleet.gateway.api.ProblemException;
+import dev.genfleet.schemas.ModelAnnouncement;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,10 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
@@ -19,9 +19,6 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-
-import dev.genfleet.gateway.api.ProblemException;
-import dev.genfleet.schemas.ModelAnnouncement;
 
 /**
  * Reads the status view. Every replica materializes the whole view (see DESIGN.md), so every read is
@@ -92,8 +89,8 @@ public class StatusView {
     /** Visits the jobs of a campaign without holding them all: (job id, custom id) pairs. */
     public void campaignJobs(String campaignId, Consumer<KeyValue<String, String>> visitor) {
         String prefix = campaignId + "|";
-        try (KeyValueIterator<String, byte[]> it = store(ViewTopology.CAMPAIGN_JOBS)
-                .prefixScan(prefix, new StringSerializer())) {
+        try (KeyValueIterator<String, byte[]> it =
+                store(ViewTopology.CAMPAIGN_JOBS).prefixScan(prefix, new StringSerializer())) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
                 String custom = new String(kv.value, StandardCharsets.UTF_8);
@@ -157,8 +154,8 @@ public class StatusView {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (true) {
             try {
-                return streams.store(StoreQueryParameters.fromNameAndType(name,
-                        QueryableStoreTypes.<String, byte[]>keyValueStore()));
+                return streams.store(StoreQueryParameters.fromNameAndType(
+                        name, QueryableStoreTypes.<String, byte[]>keyValueStore()));
             } catch (InvalidStateStoreException e) {
                 if (System.nanoTime() > deadline) {
                     throw ProblemException.unavailable("the status view is rebuilding; retry shortly");

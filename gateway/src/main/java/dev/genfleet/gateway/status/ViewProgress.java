@@ -1,10 +1,8 @@
 package dev.genfleet.gateway.status;
 
+import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
-import jakarta.inject.Singleton;
-
 import org.apache.kafka.common.TopicPartition;
 
 /**

@@ -1,13 +1,12 @@
 package dev.genfleet.gateway.status;
 
+import dev.genfleet.gateway.GatewayConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-
-import dev.genfleet.gateway.GatewayConfig;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
@@ -39,19 +38,28 @@ public class ViewReadiness implements HealthCheck {
         if (!caughtUp) {
             caughtUp = streams.state() == KafkaStreams.State.RUNNING && lagIsZero();
         }
-        return HealthCheckResponse.named("status-view").status(caughtUp).withData("state", streams.state().name()).build();
+        return HealthCheckResponse.named("status-view")
+                .status(caughtUp)
+                .withData("state", streams.state().name())
+                .build();
     }
 
     private boolean lagIsZero() {
-        Set<String> topics = Set.of(config.topics().audit(), config.topics().results(), config.topics().models());
+        Set<String> topics = Set.of(
+                config.topics().audit(),
+                config.topics().results(),
+                config.topics().models());
         Map<String, Boolean> seen = new HashMap<>();
         Set<String> lagging = new HashSet<>();
         for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
             MetricName name = e.getKey();
             String topic = name.tags().get("topic");
             String client = name.tags().getOrDefault("client-id", "");
-            if (!"records-lag".equals(name.name()) || topic == null || !topics.contains(topic)
-                    || !name.group().equals("consumer-fetch-manager-metrics") || client.contains("restore")
+            if (!"records-lag".equals(name.name())
+                    || topic == null
+                    || !topics.contains(topic)
+                    || !name.group().equals("consumer-fetch-manager-metrics")
+                    || client.contains("restore")
                     || !name.tags().containsKey("partition")) {
                 continue;
             }

@@ -1,17 +1,16 @@
 package dev.genfleet.gateway.status;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-
 import dev.genfleet.schemas.AuditEvent;
 import dev.genfleet.schemas.AuditType;
 import dev.genfleet.schemas.Hashes;
-import dev.genfleet.schemas.JobRequest;
 import dev.genfleet.schemas.JobOutput;
+import dev.genfleet.schemas.JobRequest;
 import dev.genfleet.schemas.JobResult;
 import dev.genfleet.schemas.JobStatus;
 import dev.genfleet.schemas.Reason;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Folds committed lifecycle facts into a {@link JobView}: the state machine of DESIGN.md in this package.
@@ -113,7 +112,9 @@ public final class ViewReducer {
                         finishedAt = e.time();
                         error = type == AuditType.SUCCEEDED ? null : e.reason();
                         outputSha = type == AuditType.SUCCEEDED ? e.outputSha256() : null;
-                    } else if (WORKER.equals(decidedBy) && outputSha == null && type == AuditType.SUCCEEDED
+                    } else if (WORKER.equals(decidedBy)
+                            && outputSha == null
+                            && type == AuditType.SUCCEEDED
                             && AuditType.SUCCEEDED.name().equals(status)) {
                         outputSha = e.outputSha256(); // the outcome's audit event, read after its result
                     }
@@ -129,15 +130,35 @@ public final class ViewReducer {
         }
         List<JobView.Event> events = new ArrayList<>(v.events());
         if (events.size() < JobView.MAX_EVENTS) {
-            events.add(new JobView.Event(e.eventId(), type.name(), e.time(), e.attempt(), e.actor(), e.reason(),
-                    e.details()));
+            events.add(new JobView.Event(
+                    e.eventId(), type.name(), e.time(), e.attempt(), e.actor(), e.reason(), e.details()));
         }
-        return new JobView(v.jobId(), v.tenant(), first(v.campaignId(), e.campaignId()), first(v.customId(), e.customId()),
-                first(v.model(), e.model()), v.resultSeen() ? v.modelVersion() : first(v.modelVersion(), e.modelVersion()),
-                pool, priority, status, terminal, statusTime, submittedAt, startedAt, finishedAt,
-                Math.max(v.attempts(), e.attempt()), v.seed() != null ? v.seed() : e.seed(),
-                first(v.inputSha256(), e.inputSha256()), outputSha, requestSha, error, output,
-                v.resultSeen() ? v.workerId() : first(v.workerId(), e.workerId()), events, decidedBy, workerSeen,
+        return new JobView(
+                v.jobId(),
+                v.tenant(),
+                first(v.campaignId(), e.campaignId()),
+                first(v.customId(), e.customId()),
+                first(v.model(), e.model()),
+                v.resultSeen() ? v.modelVersion() : first(v.modelVersion(), e.modelVersion()),
+                pool,
+                priority,
+                status,
+                terminal,
+                statusTime,
+                submittedAt,
+                startedAt,
+                finishedAt,
+                Math.max(v.attempts(), e.attempt()),
+                v.seed() != null ? v.seed() : e.seed(),
+                first(v.inputSha256(), e.inputSha256()),
+                outputSha,
+                requestSha,
+                error,
+                output,
+                v.resultSeen() ? v.workerId() : first(v.workerId(), e.workerId()),
+                events,
+                decidedBy,
+                workerSeen,
                 v.resultSeen());
     }
 
@@ -163,9 +184,25 @@ public final class ViewReducer {
         if (job.webhookUrl() != null) {
             details.put("webhook_url", job.webhookUrl());
         }
-        AuditEvent submitted = new AuditEvent(SUBMITTED_FROM_JOB + job.jobId(), AuditType.SUBMITTED, job.jobId(),
-                job.campaignId(), job.customId(), job.tenant(), GATEWAY, job.submittedAt(), job.model(), null,
-                job.input().seed(), Hashes.inputSha256(job.input()), null, job.attempt(), null, null, null, details);
+        AuditEvent submitted = new AuditEvent(
+                SUBMITTED_FROM_JOB + job.jobId(),
+                AuditType.SUBMITTED,
+                job.jobId(),
+                job.campaignId(),
+                job.customId(),
+                job.tenant(),
+                GATEWAY,
+                job.submittedAt(),
+                job.model(),
+                null,
+                job.input().seed(),
+                Hashes.inputSha256(job.input()),
+                null,
+                job.attempt(),
+                null,
+                null,
+                null,
+                details);
         return apply(prev, submitted);
     }
 
@@ -199,12 +236,33 @@ public final class ViewReducer {
             error = succeeded ? null : r.error();
             outputSha = succeeded ? outputSha : null;
         }
-        return new JobView(v.jobId(), v.tenant(), first(v.campaignId(), r.campaignId()), first(v.customId(), r.customId()),
-                first(v.model(), r.model()), r.modelVersion() != null ? r.modelVersion() : v.modelVersion(), v.pool(),
-                v.priority(), status, terminal, statusTime, v.submittedAt(),
-                v.startedAt() != null ? v.startedAt() : r.startedAt(), finishedAt, Math.max(v.attempts(), r.attempt()),
-                v.seed(), v.inputSha256(), outputSha, v.requestSha256(), error, output,
-                r.workerId() != null ? r.workerId() : v.workerId(), v.events(), decidedBy, v.workerSeen(), true);
+        return new JobView(
+                v.jobId(),
+                v.tenant(),
+                first(v.campaignId(), r.campaignId()),
+                first(v.customId(), r.customId()),
+                first(v.model(), r.model()),
+                r.modelVersion() != null ? r.modelVersion() : v.modelVersion(),
+                v.pool(),
+                v.priority(),
+                status,
+                terminal,
+                statusTime,
+                v.submittedAt(),
+                v.startedAt() != null ? v.startedAt() : r.startedAt(),
+                finishedAt,
+                Math.max(v.attempts(), r.attempt()),
+                v.seed(),
+                v.inputSha256(),
+                outputSha,
+                v.requestSha256(),
+                error,
+                output,
+                r.workerId() != null ? r.workerId() : v.workerId(),
+                v.events(),
+                decidedBy,
+                v.workerSeen(),
+                true);
     }
 
     /** The campaign count bucket of a job: queued, running, succeeded, failed, rejected, cancelled, expired. */
@@ -222,8 +280,9 @@ public final class ViewReducer {
     }
 
     private static JobView empty(String jobId, String tenant) {
-        return new JobView(jobId, tenant, null, null, null, null, null, null, null, false, null, null, null, null, 0,
-                null, null, null, null, null, null, null, List.of(), null, false, false);
+        return new JobView(
+                jobId, tenant, null, null, null, null, null, null, null, false, null, null, null, null, 0, null, null,
+                null, null, null, null, null, List.of(), null, false, false);
     }
 
     private static String first(String current, String candidate) {

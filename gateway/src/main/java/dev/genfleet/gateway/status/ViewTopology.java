@@ -1,22 +1,5 @@
 package dev.genfleet.gateway.status;
 
-import java.io.IOException;
-import java.util.Objects;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Produces;
-
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
-import org.jboss.logging.Logger;
-
 import dev.genfleet.gateway.GatewayConfig;
 import dev.genfleet.schemas.AuditEvent;
 import dev.genfleet.schemas.AuditType;
@@ -27,6 +10,20 @@ import dev.genfleet.schemas.JobResult;
 import dev.genfleet.schemas.Json;
 import dev.genfleet.schemas.ModelAnnouncement;
 import dev.genfleet.schemas.Topics;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import java.io.IOException;
+import java.util.Objects;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.jboss.logging.Logger;
 
 /**
  * The status view's Kafka Streams topology (see DESIGN.md in this package). Three RocksDB stores fed
@@ -68,13 +65,20 @@ public class ViewTopology {
     static Topology build(Topics topics, ViewProgress progress, CampaignLeases leases) {
         StreamsBuilder builder = new StreamsBuilder();
         for (String store : new String[] {JOBS, CAMPAIGN_JOBS, CAMPAIGN_COUNTS, MODELS, TENANT_OPEN}) {
-            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.String(),
-                    Serdes.ByteArray()).withLoggingDisabled());
+            builder.addStateStore(Stores.keyValueStoreBuilder(
+                            Stores.persistentKeyValueStore(store), Serdes.String(), Serdes.ByteArray())
+                    .withLoggingDisabled());
         }
-        builder.stream(java.util.List.of(topics.audit(), topics.results()),
-                Consumed.with(Serdes.String(), Serdes.ByteArray()))
+        builder.stream(
+                        java.util.List.of(topics.audit(), topics.results()),
+                        Consumed.with(Serdes.String(), Serdes.ByteArray()))
                 .merge(builder.stream(jobsTopics(topics), Consumed.with(Serdes.String(), Serdes.ByteArray())))
-                .process(() -> new JobProcessor(topics, progress, leases), JOBS, CAMPAIGN_JOBS, CAMPAIGN_COUNTS, TENANT_OPEN);
+                .process(
+                        () -> new JobProcessor(topics, progress, leases),
+                        JOBS,
+                        CAMPAIGN_JOBS,
+                        CAMPAIGN_COUNTS,
+                        TENANT_OPEN);
         builder.stream(topics.models(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
                 .process(ModelProcessor::new, MODELS);
         return builder.build();
@@ -86,8 +90,8 @@ public class ViewTopology {
      * (same partition count, key = job id) so one task holds all facts of a job.
      */
     public static java.util.regex.Pattern jobsTopics(Topics topics) {
-        return java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(topics.jobsPrefix())
-                + "[a-z0-9][a-z0-9-]{0,48}\\.(interactive|bulk)");
+        return java.util.regex.Pattern.compile(
+                java.util.regex.Pattern.quote(topics.jobsPrefix()) + "[a-z0-9][a-z0-9-]{0,48}\\.(interactive|bulk)");
     }
 
     static byte[] write(Object value) {
@@ -169,11 +173,16 @@ public class ViewTopology {
                     return;
                 }
                 jobId = ok.payload().jobId();
-                String pool = topic.startsWith(topics.jobsPrefix()) && topic.lastIndexOf('.') > topics.jobsPrefix().length()
-                        ? topic.substring(topics.jobsPrefix().length(), topic.lastIndexOf('.')) : null;
+                String pool = topic.startsWith(topics.jobsPrefix())
+                                && topic.lastIndexOf('.') > topics.jobsPrefix().length()
+                        ? topic.substring(topics.jobsPrefix().length(), topic.lastIndexOf('.'))
+                        : null;
                 org.apache.kafka.common.header.Header sha = record.headers().lastHeader(REQUEST_SHA256_HEADER);
                 prev = read(jobs.get(jobId), JobView.class);
-                next = ViewReducer.apply(prev, ok.payload(), pool,
+                next = ViewReducer.apply(
+                        prev,
+                        ok.payload(),
+                        pool,
                         sha == null ? null : new String(sha.value(), java.nio.charset.StandardCharsets.UTF_8));
             } else {
                 Decoded<AuditEvent> decoded = codec.decode(record.headers(), record.value(), AuditEvent.class);
@@ -199,7 +208,9 @@ public class ViewTopology {
             if (wasOpen != !next.terminal()) {
                 String openKey = next.tenant() + "|" + partition;
                 byte[] current = open.get(openKey);
-                long n = current == null ? 0 : Long.parseLong(new String(current, java.nio.charset.StandardCharsets.UTF_8));
+                long n = current == null
+                        ? 0
+                        : Long.parseLong(new String(current, java.nio.charset.StandardCharsets.UTF_8));
                 n += wasOpen ? -1 : 1;
                 open.put(openKey, Long.toString(n).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
@@ -207,8 +218,10 @@ public class ViewTopology {
                 String countsKey = next.campaignId() + "|" + partition;
                 boolean known = prev != null && prev.campaignId() != null;
                 if (!known) {
-                    campaignJobs.put(next.campaignId() + "|" + jobId,
-                            (next.customId() == null ? "" : next.customId()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    campaignJobs.put(
+                            next.campaignId() + "|" + jobId,
+                            (next.customId() == null ? "" : next.customId())
+                                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 }
                 String before = known ? ViewReducer.bucket(prev) : null;
                 String after = ViewReducer.bucket(next);
@@ -272,13 +285,15 @@ public class ViewTopology {
         }
 
         private static void skip(String topic, Record<String, byte[]> record, Decoded.Failed<?> failed) {
-            LOG.debugf("status view skips a record of %s (key %s): %s %s", topic, record.key(),
-                    failed.reason().code(), failed.reason().message());
+            LOG.debugf(
+                    "status view skips a record of %s (key %s): %s %s",
+                    topic, record.key(), failed.reason().code(), failed.reason().message());
         }
     }
 
     static boolean isCampaignEvent(AuditType type) {
-        return type == AuditType.CAMPAIGN_OPENED || type == AuditType.CAMPAIGN_SEALED
+        return type == AuditType.CAMPAIGN_OPENED
+                || type == AuditType.CAMPAIGN_SEALED
                 || type == AuditType.CAMPAIGN_INCOMPLETE;
     }
 
@@ -293,29 +308,72 @@ public class ViewTopology {
         String webhook = prev != null && prev.webhookUrl() != null ? prev.webhookUrl() : d.get("webhook_url");
         Long lease = number(d.get("lease_ms"));
         return switch (e.type()) {
-            case CAMPAIGN_OPENED -> new CampaignCounts.Upload(CampaignCounts.UPLOADING, name, headerSha, null, null,
-                    prev == null ? null : prev.accepted(), null, null, e.eventId(),
-                    lease != null ? lease : prev == null ? null : prev.leaseMs(), webhook);
-            case CAMPAIGN_SEALED -> new CampaignCounts.Upload(CampaignCounts.SEALED, name, headerSha, d.get("digest"),
-                    number(d.get("recipients")), number(d.get("accepted")), number(d.get("queued")),
-                    number(d.get("rejected")), prev == null ? null : prev.openedEventId(),
-                    prev == null ? null : prev.leaseMs(), webhook);
+            case CAMPAIGN_OPENED ->
+                new CampaignCounts.Upload(
+                        CampaignCounts.UPLOADING,
+                        name,
+                        headerSha,
+                        null,
+                        null,
+                        prev == null ? null : prev.accepted(),
+                        null,
+                        null,
+                        e.eventId(),
+                        lease != null ? lease : prev == null ? null : prev.leaseMs(),
+                        webhook);
+            case CAMPAIGN_SEALED ->
+                new CampaignCounts.Upload(
+                        CampaignCounts.SEALED,
+                        name,
+                        headerSha,
+                        d.get("digest"),
+                        number(d.get("recipients")),
+                        number(d.get("accepted")),
+                        number(d.get("queued")),
+                        number(d.get("rejected")),
+                        prev == null ? null : prev.openedEventId(),
+                        prev == null ? null : prev.leaseMs(),
+                        webhook);
             default -> {
                 String opening = d.get("opened_event_id");
-                if (prev != null && CampaignCounts.INCOMPLETE.equals(prev.state()) && opening != null
+                if (prev != null
+                        && CampaignCounts.INCOMPLETE.equals(prev.state())
+                        && opening != null
                         && opening.equals(prev.openedEventId())) {
                     // a second mark of the same opening (the uploader's own after a replica's, whose view lagged)
                     Long more = number(d.get("accepted"));
-                    yield more == null || (prev.accepted() != null && prev.accepted() >= more) ? prev
-                            : new CampaignCounts.Upload(prev.state(), prev.name(), prev.headerSha256(), null, null, more,
-                                    null, null, prev.openedEventId(), prev.leaseMs(), prev.webhookUrl());
+                    yield more == null || (prev.accepted() != null && prev.accepted() >= more)
+                            ? prev
+                            : new CampaignCounts.Upload(
+                                    prev.state(),
+                                    prev.name(),
+                                    prev.headerSha256(),
+                                    null,
+                                    null,
+                                    more,
+                                    null,
+                                    null,
+                                    prev.openedEventId(),
+                                    prev.leaseMs(),
+                                    prev.webhookUrl());
                 }
-                if (prev == null || !CampaignCounts.UPLOADING.equals(prev.state())
+                if (prev == null
+                        || !CampaignCounts.UPLOADING.equals(prev.state())
                         || (opening != null && !opening.equals(prev.openedEventId()))) {
                     yield prev; // an older opening's mark, or one already settled
                 }
-                yield new CampaignCounts.Upload(CampaignCounts.INCOMPLETE, name, headerSha, null, null,
-                        number(d.get("accepted")), null, null, prev.openedEventId(), prev.leaseMs(), webhook);
+                yield new CampaignCounts.Upload(
+                        CampaignCounts.INCOMPLETE,
+                        name,
+                        headerSha,
+                        null,
+                        null,
+                        number(d.get("accepted")),
+                        null,
+                        null,
+                        prev.openedEventId(),
+                        prev.leaseMs(),
+                        webhook);
             }
         };
     }
@@ -341,7 +399,8 @@ public class ViewTopology {
                 }
                 return;
             }
-            Decoded<ModelAnnouncement> decoded = codec.decode(record.headers(), record.value(), ModelAnnouncement.class);
+            Decoded<ModelAnnouncement> decoded =
+                    codec.decode(record.headers(), record.value(), ModelAnnouncement.class);
             if (decoded instanceof Decoded.Ok<ModelAnnouncement> ok) {
                 ModelAnnouncement a = ok.payload();
                 models.put(a.workerId() + "/" + a.model(), write(a));

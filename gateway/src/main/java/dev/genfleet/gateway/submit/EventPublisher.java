@@ -1,5 +1,13 @@
 package dev.genfleet.gateway.submit;
 
+import dev.genfleet.gateway.GatewayConfig;
+import dev.genfleet.gateway.api.ProblemException;
+import dev.genfleet.schemas.EventCodec;
+import dev.genfleet.schemas.GenfleetPayload;
+import dev.genfleet.schemas.Topics;
+import dev.genfleet.schemas.TraceContext;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -7,10 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
-
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -18,13 +22,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-
-import dev.genfleet.gateway.GatewayConfig;
-import dev.genfleet.gateway.api.ProblemException;
-import dev.genfleet.schemas.EventCodec;
-import dev.genfleet.schemas.GenfleetPayload;
-import dev.genfleet.schemas.Topics;
-import dev.genfleet.schemas.TraceContext;
 
 /**
  * The gateway's one Kafka producer: {@code acks=all}, idempotent, so an acknowledged record is on
@@ -42,16 +39,26 @@ public class EventPublisher {
     public EventPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap, GatewayConfig config) {
         this.topics = config.toTopics();
         this.ackTimeoutMs = config.ackTimeoutMs();
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 2,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(config.ackTimeoutMs(), 1000) + 1000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(config.ackTimeoutMs(), 1000),
-                ProducerConfig.CLIENT_ID_CONFIG, "genfleet-gateway"),
-                new StringSerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        2,
+                        ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                        "lz4",
+                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                        (int) Math.max(config.ackTimeoutMs(), 1000) + 1000,
+                        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                        (int) Math.max(config.ackTimeoutMs(), 1000),
+                        ProducerConfig.CLIENT_ID_CONFIG,
+                        "genfleet-gateway"),
+                new StringSerializer(),
+                new ByteArraySerializer());
     }
 
     public Topics topics() {
@@ -64,8 +71,8 @@ public class EventPublisher {
     }
 
     /** Sends one record with extra Kafka headers (beside the CloudEvents {@code ce_*} ones). */
-    public CompletableFuture<RecordMetadata> send(String topic, GenfleetPayload payload, TraceContext trace,
-            Map<String, String> headers) {
+    public CompletableFuture<RecordMetadata> send(
+            String topic, GenfleetPayload payload, TraceContext trace, Map<String, String> headers) {
         ProducerRecord<String, byte[]> record = codec.encode(topic, payload, trace);
         headers.forEach((k, v) -> record.headers().add(k, v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
@@ -100,7 +107,8 @@ public class EventPublisher {
             Thread.currentThread().interrupt();
             throw ProblemException.unavailable("interrupted while waiting for Kafka to acknowledge");
         } catch (ExecutionException | TimeoutException e) {
-            throw ProblemException.unavailable("Kafka did not acknowledge the record; retry with the same Idempotency-Key");
+            throw ProblemException.unavailable(
+                    "Kafka did not acknowledge the record; retry with the same Idempotency-Key");
         }
     }
 

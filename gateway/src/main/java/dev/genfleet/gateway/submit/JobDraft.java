@@ -1,10 +1,9 @@
 package dev.genfleet.gateway.submit;
 
-import java.time.Instant;
-import java.util.Map;
-
 import dev.genfleet.schemas.JobInput;
 import dev.genfleet.schemas.Priority;
+import java.time.Instant;
+import java.util.Map;
 
 /**
  * A validated job about to be published: defaults filled, seed drawn.

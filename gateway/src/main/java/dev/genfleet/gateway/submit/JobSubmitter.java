@@ -1,16 +1,5 @@
 package dev.genfleet.gateway.submit;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
 import dev.genfleet.gateway.api.ProblemException;
 import dev.genfleet.gateway.policy.ContentPolicy;
 import dev.genfleet.gateway.status.JobView;
@@ -23,6 +12,15 @@ import dev.genfleet.schemas.Hashes;
 import dev.genfleet.schemas.JobRequest;
 import dev.genfleet.schemas.Reason;
 import dev.genfleet.schemas.TraceContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Turns drafts into Kafka records: the {@link JobRequest} on {@code genfleet.jobs.<pool>.<priority>}, and
@@ -52,7 +50,11 @@ public class JobSubmitter {
     private final Object[] locks = new Object[64];
 
     @Inject
-    public JobSubmitter(EventPublisher publisher, StatusView view, RecentSubmissions recent, ContentPolicy policy,
+    public JobSubmitter(
+            EventPublisher publisher,
+            StatusView view,
+            RecentSubmissions recent,
+            ContentPolicy policy,
             QueuedQuota quota) {
         this.quota = quota;
         this.publisher = publisher;
@@ -81,9 +83,16 @@ public class JobSubmitter {
             Optional<JobView> existing = view.job(jobId);
             if (existing.isPresent()) {
                 JobView v = existing.get();
-                if (!v.tenant().equals(tenant) || v.requestSha256() == null || !v.requestSha256().equals(requestSha256)) {
-                    throw new ProblemException(422, "Idempotency-Key reused",
-                            "this Idempotency-Key was already used with a different request body", null, null, null);
+                if (!v.tenant().equals(tenant)
+                        || v.requestSha256() == null
+                        || !v.requestSha256().equals(requestSha256)) {
+                    throw new ProblemException(
+                            422,
+                            "Idempotency-Key reused",
+                            "this Idempotency-Key was already used with a different request body",
+                            null,
+                            null,
+                            null);
                 }
                 if ("REJECTED".equals(v.status()) && v.error() != null) {
                     throw policyProblem(jobId, v.error());
@@ -103,7 +112,12 @@ public class JobSubmitter {
     }
 
     /** As {@link #publishAsync(String, String, JobDraft, String, TraceContext)}, with extra audit details. */
-    public Pending publishAsync(String tenant, String jobId, JobDraft draft, String requestSha256, TraceContext trace,
+    public Pending publishAsync(
+            String tenant,
+            String jobId,
+            JobDraft draft,
+            String requestSha256,
+            TraceContext trace,
             Map<String, String> extraDetails) {
         Instant now = clock.instant();
         Optional<Reason> violation = draft.policyText() == null ? Optional.empty() : policy.check(draft.policyText());
@@ -116,16 +130,23 @@ public class JobSubmitter {
             if (requestSha256 != null) {
                 details.put("request_sha256", requestSha256);
             }
-            AuditEvent rejected = audit(AuditType.REJECTED, tenant, jobId, draft, now, violation.get(), details,
-                    inputSha(draft));
-            return new Pending(jobId, violation.get(), publisher.send(publisher.topics().audit(), rejected, trace)
-                    .thenApply(m -> null));
+            AuditEvent rejected =
+                    audit(AuditType.REJECTED, tenant, jobId, draft, now, violation.get(), details, inputSha(draft));
+            return new Pending(
+                    jobId,
+                    violation.get(),
+                    publisher.send(publisher.topics().audit(), rejected, trace).thenApply(m -> null));
         }
         return publishAccepted(tenant, jobId, draft, requestSha256, trace, now, extraDetails);
     }
 
     /** Publishes a refusal decided before rendering (missing template variable, bad line, quota). */
-    public Pending publishRejection(String tenant, String jobId, JobDraft draft, Reason reason, TraceContext trace,
+    public Pending publishRejection(
+            String tenant,
+            String jobId,
+            JobDraft draft,
+            Reason reason,
+            TraceContext trace,
             Map<String, String> extraDetails) {
         Map<String, String> details = new HashMap<>(extraDetails);
         details.put("rule", reason.code());
@@ -133,21 +154,42 @@ public class JobSubmitter {
             details.put("webhook_url", draft.webhookUrl());
         }
         AuditEvent rejected = audit(AuditType.REJECTED, tenant, jobId, draft, clock.instant(), reason, details, null);
-        return new Pending(jobId, reason, publisher.send(publisher.topics().audit(), rejected, trace).thenApply(m -> null));
+        return new Pending(
+                jobId,
+                reason,
+                publisher.send(publisher.topics().audit(), rejected, trace).thenApply(m -> null));
     }
 
-    private Pending publishAccepted(String tenant, String jobId, JobDraft draft, String requestSha256, TraceContext trace,
-            Instant now, Map<String, String> extraDetails) {
-        JobRequest request = new JobRequest(jobId, tenant, draft.campaignId(), draft.customId(), draft.model(),
-                draft.priority(), draft.input(), now, draft.deadline(), 1, draft.webhookUrl(), draft.metadata());
+    private Pending publishAccepted(
+            String tenant,
+            String jobId,
+            JobDraft draft,
+            String requestSha256,
+            TraceContext trace,
+            Instant now,
+            Map<String, String> extraDetails) {
+        JobRequest request = new JobRequest(
+                jobId,
+                tenant,
+                draft.campaignId(),
+                draft.customId(),
+                draft.model(),
+                draft.priority(),
+                draft.input(),
+                now,
+                draft.deadline(),
+                1,
+                draft.webhookUrl(),
+                draft.metadata());
         Map<String, String> headers = requestSha256 == null ? Map.of() : Map.of(REQUEST_SHA256, requestSha256);
-        CompletableFuture<Void> acked = publisher.send(publisher.topics().jobs(draft.route().pool(), draft.priority()),
-                request, trace, headers).thenApply(m -> null);
+        CompletableFuture<Void> acked = publisher
+                .send(publisher.topics().jobs(draft.route().pool(), draft.priority()), request, trace, headers)
+                .thenApply(m -> null);
         return new Pending(jobId, null, acked);
     }
 
-    private JobView publish(String tenant, String jobId, JobDraft draft, String requestSha256, TraceContext trace,
-            boolean single) {
+    private JobView publish(
+            String tenant, String jobId, JobDraft draft, String requestSha256, TraceContext trace, boolean single) {
         QueuedQuota.Ticket ticket = quota.admitJob(tenant, jobId);
         Pending pending;
         try {
@@ -161,34 +203,106 @@ public class JobSubmitter {
         if (pending.rejection() != null) {
             ticket.release();
             if (single) {
-                recent.put(new JobView(jobId, tenant, null, null, draft.model(), null, draft.route().pool(),
-                        draft.priority().wireName(), AuditType.REJECTED.name(), true, now, null, null, now, 0,
-                        draft.input().seed(), inputSha(draft), null, requestSha256, pending.rejection(), null, null,
-                        List.of(), "gateway", false, false));
+                recent.put(new JobView(
+                        jobId,
+                        tenant,
+                        null,
+                        null,
+                        draft.model(),
+                        null,
+                        draft.route().pool(),
+                        draft.priority().wireName(),
+                        AuditType.REJECTED.name(),
+                        true,
+                        now,
+                        null,
+                        null,
+                        now,
+                        0,
+                        draft.input().seed(),
+                        inputSha(draft),
+                        null,
+                        requestSha256,
+                        pending.rejection(),
+                        null,
+                        null,
+                        List.of(),
+                        "gateway",
+                        false,
+                        false));
             }
             throw policyProblem(jobId, pending.rejection());
         }
-        JobView v = new JobView(jobId, tenant, draft.campaignId(), draft.customId(), draft.model(), null,
-                draft.route().pool(), draft.priority().wireName(), AuditType.SUBMITTED.name(), false, now, now, null,
-                null, 1, draft.input().seed(), inputSha(draft), null, requestSha256, null, null, null, List.of(), null, false,
+        JobView v = new JobView(
+                jobId,
+                tenant,
+                draft.campaignId(),
+                draft.customId(),
+                draft.model(),
+                null,
+                draft.route().pool(),
+                draft.priority().wireName(),
+                AuditType.SUBMITTED.name(),
+                false,
+                now,
+                now,
+                null,
+                null,
+                1,
+                draft.input().seed(),
+                inputSha(draft),
+                null,
+                requestSha256,
+                null,
+                null,
+                null,
+                List.of(),
+                null,
+                false,
                 false);
         recent.put(v);
         return v;
     }
 
     private static ProblemException policyProblem(String jobId, Reason reason) {
-        return new ProblemException(422, "Refused by content policy",
+        return new ProblemException(
+                422,
+                "Refused by content policy",
                 reason.message() + " (rule " + reason.code() + "); job " + jobId + " is recorded as REJECTED",
                 List.of(new dev.genfleet.gateway.api.Problem.FieldError("input.prompt", reason.message())),
-                reason.code(), null);
+                reason.code(),
+                null);
     }
 
-    private AuditEvent audit(AuditType type, String tenant, String jobId, JobDraft draft, Instant now, Reason reason,
-            Map<String, String> details, String inputSha) {
+    private AuditEvent audit(
+            AuditType type,
+            String tenant,
+            String jobId,
+            JobDraft draft,
+            Instant now,
+            Reason reason,
+            Map<String, String> details,
+            String inputSha) {
         // one rejection per job id: a retried campaign or job rejects under the same event id, which readers skip
-        return new AuditEvent(JobIds.event(jobId, type.name()), type, jobId, draft.campaignId(), draft.customId(), tenant,
-                "gateway", now, draft.model(), null, draft.input() == null ? null : draft.input().seed(), inputSha, null,
-                type == AuditType.REJECTED ? 0 : 1, reason, null, null, details);
+        return new AuditEvent(
+                JobIds.event(jobId, type.name()),
+                type,
+                jobId,
+                draft.campaignId(),
+                draft.customId(),
+                tenant,
+                "gateway",
+                now,
+                draft.model(),
+                null,
+                draft.input() == null ? null : draft.input().seed(),
+                inputSha,
+                null,
+                type == AuditType.REJECTED ? 0 : 1,
+                reason,
+                null,
+                null,
+                details);
     }
 
     static String inputSha(JobDraft draft) {

@@ -1,15 +1,13 @@
 package dev.genfleet.gateway.submit;
 
+import dev.genfleet.gateway.GatewayConfig;
+import dev.genfleet.gateway.status.StatusView;
+import dev.genfleet.schemas.ModelAnnouncement;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
-import dev.genfleet.gateway.GatewayConfig;
-import dev.genfleet.gateway.status.StatusView;
-import dev.genfleet.schemas.ModelAnnouncement;
 
 /**
  * Which pool serves a model: what workers announce on {@code genfleet.models} (latest announcement
@@ -37,12 +35,21 @@ public class ModelRoutes {
     public Map<String, Route> all() {
         Map<String, Route> routes = new TreeMap<>();
         config.models().forEach((id, m) -> routes.put(id, new Route(id, m.pool(), m.modality(), null, false, 0)));
-        for (Map.Entry<String, List<ModelAnnouncement>> e : view.announcementsByModel().entrySet()) {
+        for (Map.Entry<String, List<ModelAnnouncement>> e :
+                view.announcementsByModel().entrySet()) {
             ModelAnnouncement latest = e.getValue().stream()
-                    .max((a, b) -> a.announcedAt().compareTo(b.announcedAt())).orElseThrow();
+                    .max((a, b) -> a.announcedAt().compareTo(b.announcedAt()))
+                    .orElseThrow();
             long ready = e.getValue().stream().filter(ModelAnnouncement::ready).count();
-            routes.put(e.getKey(), new Route(e.getKey(), latest.pool(), latest.modality().toLowerCase(java.util.Locale.ROOT), latest.version(), ready > 0,
-                    (int) ready));
+            routes.put(
+                    e.getKey(),
+                    new Route(
+                            e.getKey(),
+                            latest.pool(),
+                            latest.modality().toLowerCase(java.util.Locale.ROOT),
+                            latest.version(),
+                            ready > 0,
+                            (int) ready));
         }
         return routes;
     }

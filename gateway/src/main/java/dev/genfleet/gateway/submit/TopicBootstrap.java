@@ -1,5 +1,11 @@
 package dev.genfleet.gateway.submit;
 
+import dev.genfleet.gateway.GatewayConfig;
+import dev.genfleet.schemas.TopicCatalog;
+import dev.genfleet.schemas.Topics;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -7,20 +13,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-
-import jakarta.enterprise.event.Observes;
-import jakarta.inject.Singleton;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
-
-import dev.genfleet.gateway.GatewayConfig;
-import dev.genfleet.schemas.TopicCatalog;
-import dev.genfleet.schemas.Topics;
-import io.quarkus.runtime.StartupEvent;
 
 /**
  * Creates missing topics at startup (local mode, tests), taking partitions and configs from the
@@ -31,8 +28,10 @@ public class TopicBootstrap {
 
     private static final Logger LOG = Logger.getLogger(TopicBootstrap.class);
 
-    void onStart(@Observes @jakarta.annotation.Priority(1) StartupEvent event,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap, GatewayConfig config) {
+    void onStart(
+            @Observes @jakarta.annotation.Priority(1) StartupEvent event,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
+            GatewayConfig config) {
         if (!config.createTopics()) {
             return;
         }
@@ -75,7 +74,8 @@ public class TopicBootstrap {
         if (name.equals(d.deadLetters())) return topics.deadLetters();
         if (name.equals(d.control())) return topics.control();
         if (name.equals(d.models())) return topics.models();
-        if (name.startsWith(d.jobsPrefix())) return topics.jobsPrefix() + name.substring(d.jobsPrefix().length());
+        if (name.startsWith(d.jobsPrefix()))
+            return topics.jobsPrefix() + name.substring(d.jobsPrefix().length());
         return name;
     }
 }

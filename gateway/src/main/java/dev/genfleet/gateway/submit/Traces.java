@@ -14,10 +14,14 @@ public final class Traces {
         if (!ctx.isValid()) {
             return TraceContext.NONE;
         }
-        String parent = "00-" + ctx.getTraceId() + "-" + ctx.getSpanId() + "-" + ctx.getTraceFlags().asHex();
-        String state = ctx.getTraceState().isEmpty() ? null
-                : ctx.getTraceState().asMap().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                        .reduce((a, b) -> a + "," + b).orElse(null);
+        String parent = "00-" + ctx.getTraceId() + "-" + ctx.getSpanId() + "-"
+                + ctx.getTraceFlags().asHex();
+        String state = ctx.getTraceState().isEmpty()
+                ? null
+                : ctx.getTraceState().asMap().entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .reduce((a, b) -> a + "," + b)
+                        .orElse(null);
         return new TraceContext(parent, state);
     }
 }

@@ -1,5 +1,7 @@
 package dev.genfleet.gateway.tenant;
 
+import dev.genfleet.gateway.GatewayConfig;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,10 +13,6 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
-import dev.genfleet.gateway.GatewayConfig;
 
 /**
  * Bearer API keys, stored only as SHA-256 hashes (config {@code genfleet.gateway.auth.keys."<hex>"=tenant}
@@ -61,7 +59,8 @@ public class ApiKeys {
                 }
                 String[] parts = trimmed.split("\\s+");
                 if (parts.length != 2 || !parts[0].matches("[0-9a-fA-F]{64}")) {
-                    throw new IllegalStateException("API key file " + file + ": expected '<sha256-hex> <tenant>' lines");
+                    throw new IllegalStateException(
+                            "API key file " + file + ": expected '<sha256-hex> <tenant>' lines");
                 }
                 keys.put(parts[0].toLowerCase(Locale.ROOT), parts[1]);
             }

@@ -1,16 +1,13 @@
 package dev.genfleet.gateway.tenant;
 
-import java.util.Map;
-
+import dev.genfleet.gateway.api.ProblemException;
+import dev.genfleet.gateway.api.ProblemMappers;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-
+import java.util.Map;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
-
-import dev.genfleet.gateway.api.ProblemException;
-import dev.genfleet.gateway.api.ProblemMappers;
 
 /**
  * Every {@code /v1} call needs {@code Authorization: Bearer <key>} (401 otherwise, before routing, so
@@ -46,15 +43,28 @@ public class AuthFilter {
         current.set(tenant.get());
         long wait = settings.limiter(tenant.get()).acquire(tenant.get());
         if (wait > 0) {
-            return ProblemMappers.response(new ProblemException(429, "Too Many Requests",
-                    "request rate quota of tenant exceeded; retry after " + wait + " s", null, null,
-                    Map.of("Retry-After", Long.toString(wait))), path);
+            return ProblemMappers.response(
+                    new ProblemException(
+                            429,
+                            "Too Many Requests",
+                            "request rate quota of tenant exceeded; retry after " + wait + " s",
+                            null,
+                            null,
+                            Map.of("Retry-After", Long.toString(wait))),
+                    path);
         }
         return null;
     }
 
     private static Response unauthorized(String path, String detail) {
-        return ProblemMappers.response(new ProblemException(401, "Unauthorized", detail, null, null,
-                Map.of(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"genfleet\"")), path);
+        return ProblemMappers.response(
+                new ProblemException(
+                        401,
+                        "Unauthorized",
+                        detail,
+                        null,
+                        null,
+                        Map.of(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"genfleet\"")),
+                path);
     }
 }

@@ -1,19 +1,17 @@
 package dev.genfleet.gateway.tenant;
 
+import dev.genfleet.gateway.GatewayConfig;
+import dev.genfleet.gateway.api.ProblemException;
+import dev.genfleet.gateway.status.CampaignCounts;
+import dev.genfleet.gateway.status.StatusView;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
-import dev.genfleet.gateway.GatewayConfig;
-import dev.genfleet.gateway.api.ProblemException;
-import dev.genfleet.gateway.status.CampaignCounts;
-import dev.genfleet.gateway.status.StatusView;
 
 /**
  * The queued-jobs quota: at most {@code max-queued} jobs per tenant submitted and not yet finished.
@@ -75,13 +73,20 @@ public class QueuedQuota {
             long used = view.openJobs(tenant) + pending(tenant, book);
             long budget = max - used;
             if (budget < Math.max(1, need == null ? 1 : need)) {
-                throw new ProblemException(429, "Too Many Requests", "queued-jobs quota of tenant exceeded: "
-                        + used + " of " + max + " jobs are unfinished" + (need != null && need > 1
-                                ? ", this campaign has " + need + " recipients" : "") + "; retry after " + retryAfter
-                        + " s", null, null, Map.of("Retry-After", Integer.toString(retryAfter)));
+                throw new ProblemException(
+                        429,
+                        "Too Many Requests",
+                        "queued-jobs quota of tenant exceeded: "
+                                + used + " of " + max + " jobs are unfinished"
+                                + (need != null && need > 1 ? ", this campaign has " + need + " recipients" : "")
+                                + "; retry after " + retryAfter
+                                + " s",
+                        null,
+                        null,
+                        Map.of("Retry-After", Integer.toString(retryAfter)));
             }
-            Ticket ticket = new Ticket(this, tenant, jobId, campaignId, need == null ? budget : need, budget,
-                    nanoClock.getAsLong());
+            Ticket ticket = new Ticket(
+                    this, tenant, jobId, campaignId, need == null ? budget : need, budget, nanoClock.getAsLong());
             book.add(ticket);
             return ticket;
         }
@@ -91,13 +96,15 @@ public class QueuedQuota {
     private long pending(String tenant, List<Ticket> book) {
         long sum = 0;
         long now = nanoClock.getAsLong();
-        for (Iterator<Ticket> it = book.iterator(); it.hasNext();) {
+        for (Iterator<Ticket> it = book.iterator(); it.hasNext(); ) {
             Ticket t = it.next();
             long left;
             if (t.jobId != null) {
                 left = t.claimed > 0 && !view.inView(t.jobId) ? t.claimed : 0;
             } else {
-                long seen = view.campaign(t.campaignId, tenant).map(CampaignCounts::total).orElse(0L);
+                long seen = view.campaign(t.campaignId, tenant)
+                        .map(CampaignCounts::total)
+                        .orElse(0L);
                 left = Math.max(0, t.claimed - seen);
             }
             if ((left == 0 && (t.done || t.jobId != null)) || now - t.created > RESERVATION_TTL_NANOS) {
@@ -136,7 +143,13 @@ public class QueuedQuota {
         private long claimed;
         private boolean done;
 
-        Ticket(QueuedQuota quota, String tenant, String jobId, String campaignId, long claimed, long budget,
+        Ticket(
+                QueuedQuota quota,
+                String tenant,
+                String jobId,
+                String campaignId,
+                long claimed,
+                long budget,
                 long created) {
             this.quota = quota;
             this.tenant = tenant;

@@ -1,11 +1,9 @@
 package dev.genfleet.gateway.tenant;
 
+import dev.genfleet.gateway.GatewayConfig;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;
 import java.util.Map;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
-import dev.genfleet.gateway.GatewayConfig;
 
 /**
  * The limits that apply to one tenant: the global {@code limits.*} and {@code webhooks-allow-private},
@@ -20,12 +18,16 @@ public class TenantSettings {
 
     public TenantSettings(GatewayConfig config) {
         this.config = config;
-        this.defaultLimiter = new RateLimiter(config.limits().requestsPerSecond(), config.limits().burst(),
-                System::nanoTime);
+        this.defaultLimiter = new RateLimiter(
+                config.limits().requestsPerSecond(), config.limits().burst(), System::nanoTime);
         config.tenants().forEach((tenant, o) -> {
             if (o.requestsPerSecond().isPresent() || o.burst().isPresent()) {
-                limiters.put(tenant, new RateLimiter(o.requestsPerSecond().orElse(config.limits().requestsPerSecond()),
-                        o.burst().orElse(config.limits().burst()), System::nanoTime));
+                limiters.put(
+                        tenant,
+                        new RateLimiter(
+                                o.requestsPerSecond().orElse(config.limits().requestsPerSecond()),
+                                o.burst().orElse(config.limits().burst()),
+                                System::nanoTime));
             }
         });
     }
@@ -38,13 +40,16 @@ public class TenantSettings {
     /** Most unfinished jobs the tenant may have; 0 = unlimited. */
     public long maxQueued(String tenant) {
         GatewayConfig.TenantOverrides o = config.tenants().get(tenant);
-        return o != null && o.maxQueued().isPresent() ? o.maxQueued().get() : config.limits().maxQueued();
+        return o != null && o.maxQueued().isPresent()
+                ? o.maxQueued().get()
+                : config.limits().maxQueued();
     }
 
     /** Whether the tenant's webhooks may point at loopback or private addresses. */
     public boolean allowPrivateWebhooks(String tenant) {
         GatewayConfig.TenantOverrides o = config.tenants().get(tenant);
-        return o != null && o.webhooksAllowPrivate().isPresent() ? o.webhooksAllowPrivate().get()
+        return o != null && o.webhooksAllowPrivate().isPresent()
+                ? o.webhooksAllowPrivate().get()
                 : config.webhooksAllowPrivate();
     }
 }

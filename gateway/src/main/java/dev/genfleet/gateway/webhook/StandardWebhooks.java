@@ -5,7 +5,6 @@ import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.UUID;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -52,8 +51,8 @@ public final class StandardWebhooks {
      * retry, every replica and every restart sends the same id and receivers can deduplicate on it.
      */
     public static String messageId(String eventType, String subjectId) {
-        UUID uuid = UUID.nameUUIDFromBytes(("genfleet-webhook\n" + eventType + "\n" + subjectId)
-                .getBytes(StandardCharsets.UTF_8));
+        UUID uuid = UUID.nameUUIDFromBytes(
+                ("genfleet-webhook\n" + eventType + "\n" + subjectId).getBytes(StandardCharsets.UTF_8));
         return "msg_" + uuid.toString().replace("-", "");
     }
 

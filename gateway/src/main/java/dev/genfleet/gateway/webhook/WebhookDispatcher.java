@@ -1,5 +1,31 @@
 package dev.genfleet.gateway.webhook;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.genfleet.gateway.GatewayConfig;
+import dev.genfleet.gateway.api.JobJson;
+import dev.genfleet.gateway.status.CampaignCounts;
+import dev.genfleet.gateway.status.JobView;
+import dev.genfleet.gateway.status.StatusView;
+import dev.genfleet.gateway.status.ViewProgress;
+import dev.genfleet.gateway.status.ViewTopology;
+import dev.genfleet.gateway.submit.EventPublisher;
+import dev.genfleet.gateway.tenant.TenantSettings;
+import dev.genfleet.schemas.AuditEvent;
+import dev.genfleet.schemas.AuditType;
+import dev.genfleet.schemas.Decoded;
+import dev.genfleet.schemas.EventCodec;
+import dev.genfleet.schemas.JobRequest;
+import dev.genfleet.schemas.JobResult;
+import dev.genfleet.schemas.Json;
+import dev.genfleet.schemas.Reason;
+import dev.genfleet.schemas.Topics;
+import dev.genfleet.schemas.TraceContext;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -27,10 +53,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -42,32 +64,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-
-import dev.genfleet.gateway.GatewayConfig;
-import dev.genfleet.gateway.api.JobJson;
-import dev.genfleet.gateway.status.CampaignCounts;
-import dev.genfleet.gateway.status.JobView;
-import dev.genfleet.gateway.status.StatusView;
-import dev.genfleet.gateway.status.ViewProgress;
-import dev.genfleet.gateway.status.ViewTopology;
-import dev.genfleet.gateway.submit.EventPublisher;
-import dev.genfleet.gateway.tenant.TenantSettings;
-import dev.genfleet.schemas.AuditEvent;
-import dev.genfleet.schemas.AuditType;
-import dev.genfleet.schemas.Decoded;
-import dev.genfleet.schemas.EventCodec;
-import dev.genfleet.schemas.JobRequest;
-import dev.genfleet.schemas.JobResult;
-import dev.genfleet.schemas.Json;
-import dev.genfleet.schemas.Reason;
-import dev.genfleet.schemas.TraceContext;
-import dev.genfleet.schemas.Topics;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 
 /**
  * Delivers {@code job.finished} and {@code campaign.finished} webhooks, signed per Standard Webhooks,
@@ -108,8 +104,8 @@ public class WebhookDispatcher {
     private final EventCodec codec = EventCodec.forComponent("gateway");
     private final Offsets offsets = new Offsets();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    private final Map<String, Boolean> settled = java.util.Collections.synchronizedMap(
-            new LinkedHashMap<>(256, 0.75f, false) {
+    private final Map<String, Boolean> settled =
+            java.util.Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, false) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
                     return size() > 100_000;
@@ -129,18 +125,26 @@ public class WebhookDispatcher {
             return size() > KNOWN_JOBS;
         }
     };
+
     static final int KNOWN_JOBS = 50_000;
     private HttpClient http;
     private ScheduledExecutorService scheduler;
     /** Address checks (DNS) and audit publishing: the blocking parts of a delivery, off the timer threads. */
     private ExecutorService blocking;
+
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
-    public WebhookDispatcher(GatewayConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
-            StatusView view, EventPublisher publisher, WebhookSecrets secrets, TenantSettings settings,
-            ViewProgress progress, MeterRegistry registry) {
+    public WebhookDispatcher(
+            GatewayConfig config,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
+            StatusView view,
+            EventPublisher publisher,
+            WebhookSecrets secrets,
+            TenantSettings settings,
+            ViewProgress progress,
+            MeterRegistry registry) {
         this.config = config.webhooks();
         this.progress = progress;
         this.lanes = new Lanes(Math.max(1, this.config.concurrencyPerEndpoint()));
@@ -148,7 +152,8 @@ public class WebhookDispatcher {
                 .description("finished jobs whose webhook waits for this replica's status view to read them")
                 .register(registry);
         Gauge.builder("genfleet.webhooks.view.overdue", overdueForView, AtomicInteger::get)
-                .description("of those, the ones waiting longer than webhooks.view-wait-ms").register(registry);
+                .description("of those, the ones waiting longer than webhooks.view-wait-ms")
+                .register(registry);
         this.bootstrap = bootstrap;
         this.topics = config.toTopics();
         this.view = view;
@@ -162,8 +167,10 @@ public class WebhookDispatcher {
             LOG.info("webhook delivery is off on this replica (genfleet.gateway.webhooks.enabled=false)");
             return;
         }
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(config.timeoutMs()))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofMillis(config.timeoutMs()))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
         scheduler = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "genfleet-webhook-timer");
             t.setDaemon(true);
@@ -212,14 +219,17 @@ public class WebhookDispatcher {
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "genfleet-gateway-webhooks");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
         // range assignment gives one member the same partition number of both co-partitioned topics
-        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        props.put(
+                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
                 org.apache.kafka.clients.consumer.RangeAssignor.class.getName());
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> c =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer = c;
             // the jobs topics too: a job record (the SUBMITTED fact) says whether the job named a webhook
-            java.util.regex.Pattern facts = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(topics.audit())
-                    + "|" + java.util.regex.Pattern.quote(topics.results()) + "|" + ViewTopology.jobsTopics(topics).pattern());
+            java.util.regex.Pattern facts =
+                    java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(topics.audit()) + "|"
+                            + java.util.regex.Pattern.quote(topics.results()) + "|"
+                            + ViewTopology.jobsTopics(topics).pattern());
             c.subscribe(facts, new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -308,8 +318,10 @@ public class WebhookDispatcher {
                 }
             }
             String messageId = a.details().get("webhook_id");
-            if (messageId != null && (a.type() == AuditType.WEBHOOK_DELIVERED
-                    || (a.type() == AuditType.WEBHOOK_FAILED && "true".equals(a.details().get("final"))))) {
+            if (messageId != null
+                    && (a.type() == AuditType.WEBHOOK_DELIVERED
+                            || (a.type() == AuditType.WEBHOOK_FAILED
+                                    && "true".equals(a.details().get("final"))))) {
                 settled.put(messageId, Boolean.TRUE);
                 return;
             }
@@ -368,7 +380,8 @@ public class WebhookDispatcher {
             if (waitedMs >= config.viewWaitMs() && !fact.overdue()) {
                 fact = fact.markOverdue();
                 overdueForView.incrementAndGet();
-                LOG.warnf("the status view has not read a finished job %s after %d ms (it lags); its webhook waits",
+                LOG.warnf(
+                        "the status view has not read a finished job %s after %d ms (it lags); its webhook waits",
                         jobId, waitedMs);
             }
             Fact next = fact;
@@ -400,8 +413,9 @@ public class WebhookDispatcher {
         waitingForView.decrementAndGet();
         if (fact.overdue()) {
             overdueForView.decrementAndGet();
-            LOG.infof("the status view caught up with job %s after %d ms", fact.jobId(),
-                    (System.nanoTime() - fact.since()) / 1_000_000L);
+            LOG.infof(
+                    "the status view caught up with job %s after %d ms",
+                    fact.jobId(), (System.nanoTime() - fact.since()) / 1_000_000L);
         }
     }
 
@@ -427,15 +441,15 @@ public class WebhookDispatcher {
     }
 
     /** A campaign's seal: once the view has read it, watch the campaign as a finished job would. */
-    private void sealed(String campaignId, String tenant, String url, TopicPartition tp, long offset, Hold hold,
-            int checks) {
+    private void sealed(
+            String campaignId, String tenant, String url, TopicPartition tp, long offset, Hold hold, int checks) {
         if (!running) {
             return;
         }
         if (!progress.hasRead(tp.topic(), tp.partition(), offset)) {
             long delay = Math.min(1000, 50L << Math.min(checks, 5));
-            scheduler.schedule(() -> sealed(campaignId, tenant, url, tp, offset, hold, checks + 1), delay,
-                    TimeUnit.MILLISECONDS);
+            scheduler.schedule(
+                    () -> sealed(campaignId, tenant, url, tp, offset, hold, checks + 1), delay, TimeUnit.MILLISECONDS);
             return;
         }
         JobView[] first = {null};
@@ -446,8 +460,8 @@ public class WebhookDispatcher {
                 }
             });
         } catch (RuntimeException e) {
-            scheduler.schedule(() -> sealed(campaignId, tenant, url, tp, offset, hold, checks + 1), 1000,
-                    TimeUnit.MILLISECONDS);
+            scheduler.schedule(
+                    () -> sealed(campaignId, tenant, url, tp, offset, hold, checks + 1), 1000, TimeUnit.MILLISECONDS);
             return;
         }
         if (first[0] == null) {
@@ -471,13 +485,15 @@ public class WebhookDispatcher {
         for (CampaignWatch w : watches.values()) {
             String campaignId = w.trigger().campaignId();
             try {
-                CampaignCounts counts = view.campaign(campaignId, w.trigger().tenant()).orElse(null);
+                CampaignCounts counts =
+                        view.campaign(campaignId, w.trigger().tenant()).orElse(null);
                 if (counts != null && counts.complete()) {
                     if (!watches.remove(campaignId, w)) {
                         continue;
                     }
                     String messageId = StandardWebhooks.messageId(CAMPAIGN_FINISHED, campaignId);
-                    if (Boolean.TRUE.equals(counts.notified()) || settled.containsKey(messageId)
+                    if (Boolean.TRUE.equals(counts.notified())
+                            || settled.containsKey(messageId)
                             || !inFlight.add(messageId)) {
                         w.hold().release();
                         continue;
@@ -487,10 +503,20 @@ public class WebhookDispatcher {
                     data.put("tenant", w.trigger().tenant());
                     data.put("status", "FINISHED");
                     data.put("counts", counts.withTotal());
-                    data.put("links", Map.of("self", "/v1/campaigns/" + campaignId, "results",
-                            "/v1/campaigns/" + campaignId + "/results"));
-                    start(new Delivery(messageId, CAMPAIGN_FINISHED, w.trigger(), w.url(),
-                            payload(CAMPAIGN_FINISHED, Instant.now(), data), w.hold()));
+                    data.put(
+                            "links",
+                            Map.of(
+                                    "self",
+                                    "/v1/campaigns/" + campaignId,
+                                    "results",
+                                    "/v1/campaigns/" + campaignId + "/results"));
+                    start(new Delivery(
+                            messageId,
+                            CAMPAIGN_FINISHED,
+                            w.trigger(),
+                            w.url(),
+                            payload(CAMPAIGN_FINISHED, Instant.now(), data),
+                            w.hold()));
                 } else if (System.nanoTime() - w.since() > CAMPAIGN_IDLE_NANOS && watches.remove(campaignId, w)) {
                     w.hold().release(); // still running; its next finished job watches it again
                 }
@@ -523,11 +549,14 @@ public class WebhookDispatcher {
         if (!running) {
             return; // not settled: the offset stays uncommitted and the next owner delivers
         }
-        lanes.submit(laneKey(d), () -> attempt(d, n).thenAcceptAsync(o -> settle(d, n, o), blocking)
-                .exceptionally(e -> {
-                    LOG.warnf(e, "webhook %s attempt %d not settled", d.messageId(), n);
-                    return null;
-                }));
+        lanes.submit(
+                laneKey(d),
+                () -> attempt(d, n)
+                        .thenAcceptAsync(o -> settle(d, n, o), blocking)
+                        .exceptionally(e -> {
+                            LOG.warnf(e, "webhook %s attempt %d not settled", d.messageId(), n);
+                            return null;
+                        }));
     }
 
     /** One lane per receiver: the tenant and the origin (scheme, host, port) of the URL. */
@@ -557,8 +586,15 @@ public class WebhookDispatcher {
         String tenant = d.job().tenant();
         CompletableFuture<Attempt> result = new CompletableFuture<>();
         AtomicReference<CompletableFuture<HttpResponse<Void>>> sending = new AtomicReference<>();
-        result.completeOnTimeout(new Attempt(0, "timed out after " + config.timeoutMs() + " ms (deadline of the whole attempt,"
-                + " response body included)", false, config.timeoutMs()), config.timeoutMs(), TimeUnit.MILLISECONDS);
+        result.completeOnTimeout(
+                new Attempt(
+                        0,
+                        "timed out after " + config.timeoutMs() + " ms (deadline of the whole attempt,"
+                                + " response body included)",
+                        false,
+                        config.timeoutMs()),
+                config.timeoutMs(),
+                TimeUnit.MILLISECONDS);
         result.whenComplete((a, e) -> {
             CompletableFuture<HttpResponse<Void>> s = sending.get();
             if (s != null) {
@@ -570,7 +606,10 @@ public class WebhookDispatcher {
                 try {
                     URI uri = URI.create(d.url());
                     if (!settings.allowPrivateWebhooks(tenant) && resolvesPrivate(uri.getHost())) {
-                        result.complete(new Attempt(0, "the webhook host resolves to a loopback or private address", true,
+                        result.complete(new Attempt(
+                                0,
+                                "the webhook host resolves to a loopback or private address",
+                                true,
                                 millisSince(started)));
                         return;
                     }
@@ -578,15 +617,19 @@ public class WebhookDispatcher {
                         return;
                     }
                     long timestamp = Instant.now().getEpochSecond();
-                    HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(config.timeoutMs()))
+                    HttpRequest request = HttpRequest.newBuilder(uri)
+                            .timeout(Duration.ofMillis(config.timeoutMs()))
                             .header("Content-Type", "application/json")
                             .header("User-Agent", "genfleet-gateway-webhooks")
                             .header(StandardWebhooks.ID, d.messageId())
                             .header(StandardWebhooks.TIMESTAMP, Long.toString(timestamp))
-                            .header(StandardWebhooks.SIGNATURE,
+                            .header(
+                                    StandardWebhooks.SIGNATURE,
                                     StandardWebhooks.sign(secrets.key(tenant), d.messageId(), timestamp, d.body()))
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(d.body())).build();
-                    CompletableFuture<HttpResponse<Void>> s = http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(d.body()))
+                            .build();
+                    CompletableFuture<HttpResponse<Void>> s =
+                            http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
                     sending.set(s);
                     if (result.isDone()) {
                         s.cancel(true);
@@ -596,11 +639,13 @@ public class WebhookDispatcher {
                         if (e == null) {
                             int status = response.statusCode();
                             boolean ok = status >= 200 && status <= 299;
-                            result.complete(new Attempt(status, ok ? null : "HTTP " + status, status == 410,
-                                    millisSince(started)));
+                            result.complete(new Attempt(
+                                    status, ok ? null : "HTTP " + status, status == 410, millisSince(started)));
                         } else {
-                            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                                    ? e.getCause() : e;
+                            Throwable cause =
+                                    e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                                            ? e.getCause()
+                                            : e;
                             result.complete(new Attempt(0, describe(cause), false, millisSince(started)));
                         }
                     });
@@ -635,8 +680,9 @@ public class WebhookDispatcher {
             inFlight.remove(d.messageId());
             d.hold().release();
             if (!ok) {
-                LOG.infof("webhook %s %s to %s failed after %d attempts: %s", d.event(), d.messageId(), d.url(), n,
-                        a.error());
+                LOG.infof(
+                        "webhook %s %s to %s failed after %d attempts: %s",
+                        d.event(), d.messageId(), d.url(), n, a.error());
             }
         } else {
             long delay = config.backoffMs() << Math.min(n - 1, 20);
@@ -744,12 +790,28 @@ public class WebhookDispatcher {
         if (status > 0) {
             details.put("http_status", Integer.toString(status));
         }
-        Reason reason = ok ? null : Reason.of("WEBHOOK_DELIVERY_FAILED", error.length() > 500 ? error.substring(0, 500)
-                : error);
-        AuditEvent event = new AuditEvent(UUID.randomUUID().toString(),
-                ok ? AuditType.WEBHOOK_DELIVERED : AuditType.WEBHOOK_FAILED, v.jobId(), v.campaignId(), v.customId(),
-                v.tenant(), "gateway", Instant.now(), v.model(), v.modelVersion(), v.seed(), null, null,
-                Math.min(v.attempts(), 1000), reason, null, durationMs, details);
+        Reason reason = ok
+                ? null
+                : Reason.of("WEBHOOK_DELIVERY_FAILED", error.length() > 500 ? error.substring(0, 500) : error);
+        AuditEvent event = new AuditEvent(
+                UUID.randomUUID().toString(),
+                ok ? AuditType.WEBHOOK_DELIVERED : AuditType.WEBHOOK_FAILED,
+                v.jobId(),
+                v.campaignId(),
+                v.customId(),
+                v.tenant(),
+                "gateway",
+                Instant.now(),
+                v.model(),
+                v.modelVersion(),
+                v.seed(),
+                null,
+                null,
+                Math.min(v.attempts(), 1000),
+                reason,
+                null,
+                durationMs,
+                details);
         try {
             publisher.await(publisher.send(topics.audit(), event, TraceContext.NONE));
         } catch (RuntimeException e) {

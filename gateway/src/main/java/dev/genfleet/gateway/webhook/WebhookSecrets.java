@@ -1,16 +1,13 @@
 package dev.genfleet.gateway.webhook;
 
+import dev.genfleet.gateway.GatewayConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
 import org.jboss.logging.Logger;
-
-import dev.genfleet.gateway.GatewayConfig;
 
 /**
  * Per-tenant webhook signing secrets. An explicit {@code webhooks.secrets."<tenant>"} wins; otherwise
@@ -49,13 +46,14 @@ public class WebhookSecrets {
     /** The tenant's signing key. */
     public byte[] key(String tenant) {
         return keys.computeIfAbsent(tenant, t -> {
-            String configured = explicit.get(t);
-            if (configured != null) {
-                return StandardWebhooks.decodeSecret(configured);
-            }
-            return StandardWebhooks.hmacSha256(master,
-                    ("genfleet-webhook-secret\n" + t).getBytes(StandardCharsets.UTF_8));
-        }).clone();
+                    String configured = explicit.get(t);
+                    if (configured != null) {
+                        return StandardWebhooks.decodeSecret(configured);
+                    }
+                    return StandardWebhooks.hmacSha256(
+                            master, ("genfleet-webhook-secret\n" + t).getBytes(StandardCharsets.UTF_8));
+                })
+                .clone();
     }
 
     /** The tenant's secret as receivers configure it: {@code whsec_<base64>}. */

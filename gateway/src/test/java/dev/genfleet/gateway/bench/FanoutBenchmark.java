@@ -1,5 +1,15 @@
 package dev.genfleet.gateway.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.genfleet.gateway.GatewayProcess;
+import dev.genfleet.schemas.EventCodec;
+import dev.genfleet.schemas.Hashes;
+import dev.genfleet.schemas.JobRequest;
+import dev.genfleet.schemas.Priority;
+import dev.genfleet.schemas.TextInput;
+import dev.genfleet.schemas.TraceContext;
+import dev.genfleet.testkit.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -14,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -22,18 +31,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.genfleet.gateway.GatewayProcess;
-import dev.genfleet.schemas.EventCodec;
-import dev.genfleet.schemas.Hashes;
-import dev.genfleet.schemas.JobRequest;
-import dev.genfleet.schemas.Priority;
-import dev.genfleet.schemas.TextInput;
-import dev.genfleet.schemas.TraceContext;
-import dev.genfleet.testkit.EmbeddedKafkaBroker;
 
 /**
  * Campaign fan-out rate vs the raw Kafka producer rate, on the same machine and broker in one run. Not
@@ -74,9 +71,14 @@ public final class FanoutBenchmark {
             bootstrap = broker.bootstrapServers();
         }
         System.err.printf("broker %s, %d recipients%n", bootstrap, recipients);
-        try (GatewayProcess gateway = GatewayProcess.start(bootstrap, GatewayProcess.TARGET.resolve("bench-gateway.log"),
-                List.of("-Xmx256m"), List.of("genfleet.gateway.auth.keys." + Hashes.sha256Hex(
-                        KEY.getBytes(StandardCharsets.UTF_8)) + "=bench", "genfleet.gateway.webhooks.enabled=false"))) {
+        try (GatewayProcess gateway = GatewayProcess.start(
+                bootstrap,
+                GatewayProcess.TARGET.resolve("bench-gateway.log"),
+                List.of("-Xmx256m"),
+                List.of(
+                        "genfleet.gateway.auth.keys." + Hashes.sha256Hex(KEY.getBytes(StandardCharsets.UTF_8))
+                                + "=bench",
+                        "genfleet.gateway.webhooks.enabled=false"))) {
             awaitReady(gateway);
             String rawTopic = createTopic(bootstrap, partitions(bootstrap, "genfleet.jobs.text.bulk"));
             upload(gateway, 2_000); // warm-up: JIT, producer connections, topic metadata
@@ -95,16 +97,35 @@ public final class FanoutBenchmark {
             System.out.println();
             System.out.println("| path | jobs | Kafka records | seconds | jobs/s | records/s |");
             System.out.println("|---|---:|---:|---:|---:|---:|");
-            System.out.printf(Locale.ROOT, "| gateway: POST /v1/campaigns (NDJSON, streamed) | %d | %d | %.2f | %.0f | %.0f |%n",
-                    queued, queued, gatewaySeconds, gatewayRate, queued / gatewaySeconds);
-            System.out.printf(Locale.ROOT, "| raw KafkaProducer (acks=all, idempotent), same records | %d | %d | %.2f | %.0f | %.0f |%n",
-                    recipients, (long) recipients, producer.seconds(), producerRate, recipients / producer.seconds());
+            System.out.printf(
+                    Locale.ROOT,
+                    "| gateway: POST /v1/campaigns (NDJSON, streamed) | %d | %d | %.2f | %.0f | %.0f |%n",
+                    queued,
+                    queued,
+                    gatewaySeconds,
+                    gatewayRate,
+                    queued / gatewaySeconds);
+            System.out.printf(
+                    Locale.ROOT,
+                    "| raw KafkaProducer (acks=all, idempotent), same records | %d | %d | %.2f | %.0f | %.0f |%n",
+                    recipients,
+                    (long) recipients,
+                    producer.seconds(),
+                    producerRate,
+                    recipients / producer.seconds());
             System.out.println();
-            System.out.printf(Locale.ROOT, "record size: job request %d B (CloudEvent data, before headers)%n",
+            System.out.printf(
+                    Locale.ROOT,
+                    "record size: job request %d B (CloudEvent data, before headers)%n",
                     producer.jobBytes());
-            System.out.printf(Locale.ROOT, "gateway heap (-Xmx256m): used %.1f MiB before, %.1f MiB after the upload;"
-                    + " live after last GC %.1f MiB before, %.1f MiB after%n", before.used() / 1048576.0,
-                    after.used() / 1048576.0, before.live() / 1048576.0, after.live() / 1048576.0);
+            System.out.printf(
+                    Locale.ROOT,
+                    "gateway heap (-Xmx256m): used %.1f MiB before, %.1f MiB after the upload;"
+                            + " live after last GC %.1f MiB before, %.1f MiB after%n",
+                    before.used() / 1048576.0,
+                    after.used() / 1048576.0,
+                    before.live() / 1048576.0,
+                    after.live() / 1048576.0);
             System.out.printf(Locale.ROOT, "fanout_vs_producer=%.3f%n", gatewayRate / producerRate);
         } finally {
             if (broker != null) {
@@ -129,7 +150,10 @@ public final class FanoutBenchmark {
     }
 
     static JsonNode upload(GatewayProcess gateway, int recipients) throws IOException {
-        GatewayProcess.Answer a = gateway.post("/v1/campaigns", "Bearer " + KEY, "application/x-ndjson",
+        GatewayProcess.Answer a = gateway.post(
+                "/v1/campaigns",
+                "Bearer " + KEY,
+                "application/x-ndjson",
                 HttpRequest.BodyPublishers.ofInputStream(() -> new Recipients(recipients)));
         if (a.status() != 202) {
             throw new IllegalStateException("campaign refused: " + a.status() + " " + a.body());
@@ -190,8 +214,11 @@ public final class FanoutBenchmark {
 
     /** Heap figures from the gateway's Prometheus endpoint. */
     static Heap heap(GatewayProcess gateway) throws IOException, InterruptedException {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(gateway.base() + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(gateway.base() + "/q/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         long used = 0;
         long live = 0;
         for (String line : r.body().lines().toList()) {
@@ -206,7 +233,12 @@ public final class FanoutBenchmark {
 
     static int partitions(String bootstrap, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            return admin.describeTopics(Set.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            return admin.describeTopics(Set.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions()
+                    .size();
         }
     }
 
@@ -216,28 +248,42 @@ public final class FanoutBenchmark {
     static Result rawProducer(String bootstrap, String topic, int jobs) throws Exception {
         EventCodec codec = EventCodec.forComponent("gateway");
         Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 2,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.LINGER_MS_CONFIG,
+                2,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                "lz4");
         int[] sizes = new int[2];
-        java.util.concurrent.atomic.AtomicReference<Exception> failures = new java.util.concurrent.atomic.AtomicReference<>();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
-                new ByteArraySerializer())) {
+        java.util.concurrent.atomic.AtomicReference<Exception> failures =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
             producer.partitionsFor(topic); // metadata outside the timing, as the warmed-up gateway has it
             String campaign = UUID.randomUUID().toString();
             long t0 = System.nanoTime();
             for (int i = 0; i < jobs; i++) {
                 String id = UUID.randomUUID().toString();
                 Instant now = Instant.now();
-                TextInput input = new TextInput("Write a one-line offer for Name" + i + " about the Trail 2 running shoe.",
-                        48, 1.0, 0, 1.0, null, (long) i);
-                JobRequest job = new JobRequest(id, "bench", campaign, "c" + i, "copy-gpt", Priority.BULK, input, now,
-                        null, 1, null, Map.of());
+                TextInput input = new TextInput(
+                        "Write a one-line offer for Name" + i + " about the Trail 2 running shoe.",
+                        48,
+                        1.0,
+                        0,
+                        1.0,
+                        null,
+                        (long) i);
+                JobRequest job = new JobRequest(
+                        id, "bench", campaign, "c" + i, "copy-gpt", Priority.BULK, input, now, null, 1, null, Map.of());
                 ProducerRecord<String, byte[]> a = codec.encode(topic, job, TraceContext.NONE);
-                a.headers().add("genfleet-request-sha256",
-                        Hashes.inputSha256(input).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                a.headers()
+                        .add(
+                                "genfleet-request-sha256",
+                                Hashes.inputSha256(input).getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 sizes[0] = a.value().length;
                 producer.send(a, (m, e) -> failures.compareAndSet(null, e));
             }
@@ -254,7 +300,9 @@ public final class FanoutBenchmark {
     static String createTopic(String bootstrap, int partitions) throws Exception {
         String topic = "bench.raw." + UUID.randomUUID();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+                    .all()
+                    .get();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline) {
                 try {

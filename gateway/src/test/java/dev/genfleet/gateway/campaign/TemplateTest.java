@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class TemplateTest {
@@ -14,27 +13,50 @@ class TemplateTest {
     void shouldInsertValuesVerbatimAndNeverRenderThemAgain() {
         Template t = Template.parse("Hi {{ first_name }}, meet {{product}}.");
         assertEquals(List.of("first_name", "product"), t.variables());
-        assertEquals("Hi {{product}}, meet Trail.", t.render(Map.of("first_name", "{{product}}"), Map.of("product", "Trail")).text());
-        assertEquals("Hi Ada, meet Peak.", t.render(Map.of("first_name", "Ada", "product", "Peak"), Map.of("product", "Trail")).text());
+        assertEquals(
+                "Hi {{product}}, meet Trail.",
+                t.render(Map.of("first_name", "{{product}}"), Map.of("product", "Trail"))
+                        .text());
+        assertEquals(
+                "Hi Ada, meet Peak.",
+                t.render(Map.of("first_name", "Ada", "product", "Peak"), Map.of("product", "Trail"))
+                        .text());
     }
 
     @Test
     void shouldNeitherEscapeHtmlNorSplitDottedNames() {
         Template t = Template.parse("{{user.name}} <{{tag}}> & {{ tag }}\nline two");
         assertEquals(List.of("user.name", "tag"), t.variables());
-        assertEquals("Ann & Bo <<b>\"x\"</b>> & <b>\"x\"</b>\nline two",
-                t.render(Map.of("user.name", "Ann & Bo", "tag", "<b>\"x\"</b>"), Map.of()).text());
+        assertEquals(
+                "Ann & Bo <<b>\"x\"</b>> & <b>\"x\"</b>\nline two",
+                t.render(Map.of("user.name", "Ann & Bo", "tag", "<b>\"x\"</b>"), Map.of())
+                        .text());
     }
 
     @Test
     void shouldNameTheMissingVariable() {
-        assertEquals("product", Template.parse("{{a}} {{product}}").render(Map.of("a", "x"), Map.of()).missing());
+        assertEquals(
+                "product",
+                Template.parse("{{a}} {{product}}")
+                        .render(Map.of("a", "x"), Map.of())
+                        .missing());
     }
 
     @Test
     void shouldRefuseEveryTagButPlainVariables() {
-        for (String bad : List.of("{{#s}}x{{/s}}", "{{^s}}", "{{>partial}}", "{{{raw}}}", "{{&raw}}", "{{!c}}",
-                "{{=<% %>=}}", "{{a b}}", "unclosed {{a", "{{}}", "{{<parent}}{{/parent}}", "{{$block}}x{{/block}}",
+        for (String bad : List.of(
+                "{{#s}}x{{/s}}",
+                "{{^s}}",
+                "{{>partial}}",
+                "{{{raw}}}",
+                "{{&raw}}",
+                "{{!c}}",
+                "{{=<% %>=}}",
+                "{{a b}}",
+                "unclosed {{a",
+                "{{}}",
+                "{{<parent}}{{/parent}}",
+                "{{$block}}x{{/block}}",
                 "{{%IMPLICIT-ITERATOR}}")) {
             assertThrows(IllegalArgumentException.class, () -> Template.parse(bad), bad);
         }

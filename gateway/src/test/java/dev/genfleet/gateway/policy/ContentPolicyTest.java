@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 class ContentPolicyTest {
 
-    final ContentPolicy policy = new ContentPolicy(100, List.of("forbiddenword", "guaranteed cure"),
-            List.of("(?i)free +money"), true, true, true);
+    final ContentPolicy policy = new ContentPolicy(
+            100, List.of("forbiddenword", "guaranteed cure"), List.of("(?i)free +money"), true, true, true);
 
     String rule(String text) {
         return policy.check(text).map(r -> r.code()).orElse("OK");

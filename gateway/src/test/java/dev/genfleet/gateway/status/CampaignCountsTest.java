@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class CampaignCountsTest {
@@ -23,6 +22,7 @@ class CampaignCountsTest {
         assertTrue(done.complete());
         assertEquals(null, done.notified());
         assertTrue(done.merge(new CampaignCounts("t", Map.of()).withNotified()).notified());
-        assertFalse(new CampaignCounts("t", Map.of("succeeded", 1L)).withExpected(2).finished(), "one not yet seen");
+        assertFalse(
+                new CampaignCounts("t", Map.of("succeeded", 1L)).withExpected(2).finished(), "one not yet seen");
     }
 }

@@ -5,22 +5,37 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.genfleet.schemas.AuditEvent;
+import dev.genfleet.schemas.AuditType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.junit.jupiter.api.Test;
-
-import dev.genfleet.schemas.AuditEvent;
-import dev.genfleet.schemas.AuditType;
 
 /** The campaign upload's state machine as the view folds it, and when a campaign counts as finished. */
 class UploadStateTest {
 
     static AuditEvent event(AuditType type, String id, Map<String, String> details) {
-        return new AuditEvent(id, type, "camp", "camp", null, "t", "gateway", Instant.EPOCH, "copy-gpt", null, null, null,
-                null, 0, null, null, null, details);
+        return new AuditEvent(
+                id,
+                type,
+                "camp",
+                "camp",
+                null,
+                "t",
+                "gateway",
+                Instant.EPOCH,
+                "copy-gpt",
+                null,
+                null,
+                null,
+                null,
+                0,
+                null,
+                null,
+                null,
+                details);
     }
 
     static CampaignCounts.Upload fold(AuditEvent... events) {
@@ -31,13 +46,14 @@ class UploadStateTest {
         return u;
     }
 
-    static final AuditEvent OPEN_1 = event(AuditType.CAMPAIGN_OPENED, "o1", Map.of("name", "n", "header_sha256", "h",
-            "lease_ms", "5000"));
-    static final AuditEvent OPEN_2 = event(AuditType.CAMPAIGN_OPENED, "o2", Map.of("header_sha256", "h", "resumed", "true"));
-    static final AuditEvent LOST_1 = event(AuditType.CAMPAIGN_INCOMPLETE, "i1", Map.of("opened_event_id", "o1",
-            "accepted", "7"));
-    static final AuditEvent SEAL = event(AuditType.CAMPAIGN_SEALED, "s", Map.of("recipients", "10", "digest", "d",
-            "queued", "9", "rejected", "1"));
+    static final AuditEvent OPEN_1 =
+            event(AuditType.CAMPAIGN_OPENED, "o1", Map.of("name", "n", "header_sha256", "h", "lease_ms", "5000"));
+    static final AuditEvent OPEN_2 =
+            event(AuditType.CAMPAIGN_OPENED, "o2", Map.of("header_sha256", "h", "resumed", "true"));
+    static final AuditEvent LOST_1 =
+            event(AuditType.CAMPAIGN_INCOMPLETE, "i1", Map.of("opened_event_id", "o1", "accepted", "7"));
+    static final AuditEvent SEAL = event(
+            AuditType.CAMPAIGN_SEALED, "s", Map.of("recipients", "10", "digest", "d", "queued", "9", "rejected", "1"));
 
     @Test
     void shouldMarkAnUploadIncompleteOnlyForTheOpeningItNames() {
@@ -58,7 +74,11 @@ class UploadStateTest {
 
     @Test
     void shouldKeepTheFirstSealWhateverFollows() {
-        CampaignCounts.Upload sealed = fold(OPEN_1, SEAL, LOST_1, OPEN_2,
+        CampaignCounts.Upload sealed = fold(
+                OPEN_1,
+                SEAL,
+                LOST_1,
+                OPEN_2,
                 event(AuditType.CAMPAIGN_SEALED, "s2", Map.of("recipients", "99", "digest", "other")));
         assertTrue(sealed.sealed());
         assertEquals(10L, sealed.recipients());
@@ -76,13 +96,15 @@ class UploadStateTest {
         assertEquals(10L, sealed.expected());
         assertEquals("FINISHED", sealed.status());
         assertTrue(sealed.complete());
-        CampaignCounts short1 = new CampaignCounts("t", Map.of("succeeded", 8L, "rejected", 1L)).withUpload(fold(OPEN_1, SEAL));
+        CampaignCounts short1 =
+                new CampaignCounts("t", Map.of("succeeded", 8L, "rejected", 1L)).withUpload(fold(OPEN_1, SEAL));
         assertEquals("RUNNING", short1.status(), "the view has not read every recipient yet");
-        CampaignCounts running = new CampaignCounts("t", Map.of("succeeded", 9L, "running", 1L)).withUpload(fold(OPEN_1, SEAL));
+        CampaignCounts running =
+                new CampaignCounts("t", Map.of("succeeded", 9L, "running", 1L)).withUpload(fold(OPEN_1, SEAL));
         assertEquals("RUNNING", running.status());
         // partitions merge: the upload state sits in one of them
-        CampaignCounts merged = new CampaignCounts("t", Map.of("succeeded", 4L)).merge(
-                new CampaignCounts("t", Map.of("succeeded", 5L, "rejected", 1L)).withUpload(fold(OPEN_1, SEAL)));
+        CampaignCounts merged = new CampaignCounts("t", Map.of("succeeded", 4L))
+                .merge(new CampaignCounts("t", Map.of("succeeded", 5L, "rejected", 1L)).withUpload(fold(OPEN_1, SEAL)));
         assertEquals("FINISHED", merged.status());
         assertNull(new CampaignCounts("t", Map.of("queued", 1L)).upload());
     }

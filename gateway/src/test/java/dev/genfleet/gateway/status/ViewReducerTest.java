@@ -6,13 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import dev.genfleet.schemas.AuditEvent;
 import dev.genfleet.schemas.AuditType;
 import dev.genfleet.schemas.GenfleetPayload;
@@ -20,6 +13,11 @@ import dev.genfleet.schemas.JobResult;
 import dev.genfleet.schemas.JobStatus;
 import dev.genfleet.schemas.Reason;
 import dev.genfleet.schemas.TextOutput;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * The state machine of the status view (status/DESIGN.md). The facts of one job on the audit topic come
@@ -33,26 +31,71 @@ class ViewReducerTest {
 
     /** A gateway fact (no worker id): SUBMITTED, REJECTED, CANCELLED by the client. */
     static AuditEvent gateway(String id, AuditType type, int secs) {
-        Reason reason = type == AuditType.CANCELLED ? Reason.of("CANCELLED_BY_CLIENT", "x")
+        Reason reason = type == AuditType.CANCELLED
+                ? Reason.of("CANCELLED_BY_CLIENT", "x")
                 : type == AuditType.REJECTED ? Reason.of("POLICY_DENY_TERM", "no") : null;
-        return new AuditEvent(id, type, "job-1", "camp", "c1", "t", type == AuditType.CANCELLED ? "tenant:t" : "gateway",
-                T0.plusSeconds(secs), "copy-gpt", null, 7L, "in", null, type == AuditType.REJECTED ? 0 : 1, reason, null,
-                null, Map.of("request_sha256", "abc"));
+        return new AuditEvent(
+                id,
+                type,
+                "job-1",
+                "camp",
+                "c1",
+                "t",
+                type == AuditType.CANCELLED ? "tenant:t" : "gateway",
+                T0.plusSeconds(secs),
+                "copy-gpt",
+                null,
+                7L,
+                "in",
+                null,
+                type == AuditType.REJECTED ? 0 : 1,
+                reason,
+                null,
+                null,
+                Map.of("request_sha256", "abc"));
     }
 
     /** A worker fact (worker id set): STARTED, FAILED, RETRIED, SUCCEEDED, CANCELLED, … */
     static AuditEvent worker(String id, AuditType type, int secs, int attempt) {
-        Reason reason = type == AuditType.FAILED ? Reason.of("MODEL_ERROR", "oom")
+        Reason reason = type == AuditType.FAILED
+                ? Reason.of("MODEL_ERROR", "oom")
                 : type == AuditType.CANCELLED ? Reason.of("CANCELLED", "by control") : null;
-        return new AuditEvent(id, type, "job-1", "camp", "c1", "t", "w", T0.plusSeconds(secs), "copy-gpt", "1", 7L, "in",
-                type == AuditType.SUCCEEDED ? "out-sha" : null, attempt, reason, "w", 5L, Map.of());
+        return new AuditEvent(
+                id,
+                type,
+                "job-1",
+                "camp",
+                "c1",
+                "t",
+                "w",
+                T0.plusSeconds(secs),
+                "copy-gpt",
+                "1",
+                7L,
+                "in",
+                type == AuditType.SUCCEEDED ? "out-sha" : null,
+                attempt,
+                reason,
+                "w",
+                5L,
+                Map.of());
     }
 
     static JobResult result(JobStatus status, int secs, String text) {
-        return new JobResult("job-1", "t", "camp", "c1", status, "copy-gpt", "1",
+        return new JobResult(
+                "job-1",
+                "t",
+                "camp",
+                "c1",
+                status,
+                "copy-gpt",
+                "1",
                 status == JobStatus.SUCCEEDED ? new TextOutput(text, "stop", 1, 1) : null,
-                status == JobStatus.SUCCEEDED ? null : Reason.of("CANCELLED", "by control"), 1, T0.plusSeconds(secs - 1),
-                T0.plusSeconds(secs), "w");
+                status == JobStatus.SUCCEEDED ? null : Reason.of("CANCELLED", "by control"),
+                1,
+                T0.plusSeconds(secs - 1),
+                T0.plusSeconds(secs),
+                "w");
     }
 
     static JobView fold(List<GenfleetPayload> facts) {
@@ -83,8 +126,12 @@ class ViewReducerTest {
     void shouldKeepACancelBeforeStartWhateverTheWorkerCommitsLater() {
         // the client cancels while queued; a worker that had already taken the job starts and succeeds
         // (with a clock that runs ahead or behind: irrelevant)
-        JobView v = everyInterleaving(List.of(gateway("e1", AuditType.SUBMITTED, 0), gateway("e2", AuditType.CANCELLED, 10),
-                worker("e3", AuditType.STARTED, -50, 1), worker("e4", AuditType.SUCCEEDED, -40, 1)),
+        JobView v = everyInterleaving(
+                List.of(
+                        gateway("e1", AuditType.SUBMITTED, 0),
+                        gateway("e2", AuditType.CANCELLED, 10),
+                        worker("e3", AuditType.STARTED, -50, 1),
+                        worker("e4", AuditType.SUCCEEDED, -40, 1)),
                 result(JobStatus.SUCCEEDED, -40, "late"));
         assertEquals("CANCELLED", v.status());
         assertTrue(v.terminal());
@@ -100,8 +147,12 @@ class ViewReducerTest {
     @Test
     void shouldLetTheWorkerDecideAJobItStartedBeforeTheCancel() {
         // STARTED precedes the cancel in the log: the cancel is a request; the worker's commit decides
-        JobView v = everyInterleaving(List.of(gateway("e1", AuditType.SUBMITTED, 0), worker("e2", AuditType.STARTED, 100, 1),
-                gateway("e3", AuditType.CANCELLED, 5), worker("e4", AuditType.SUCCEEDED, 101, 1)),
+        JobView v = everyInterleaving(
+                List.of(
+                        gateway("e1", AuditType.SUBMITTED, 0),
+                        worker("e2", AuditType.STARTED, 100, 1),
+                        gateway("e3", AuditType.CANCELLED, 5),
+                        worker("e4", AuditType.SUCCEEDED, 101, 1)),
                 result(JobStatus.SUCCEEDED, 101, "finished anyway"));
         assertEquals("SUCCEEDED", v.status());
         assertEquals(ViewReducer.WORKER, v.decidedBy());
@@ -111,8 +162,12 @@ class ViewReducerTest {
         assertEquals(T0.plusSeconds(101), v.finishedAt(), "the result's finish time");
 
         // the same, but the worker honours the cancel: its own CANCELLED outcome
-        JobView c = everyInterleaving(List.of(gateway("e1", AuditType.SUBMITTED, 0), worker("e2", AuditType.STARTED, 1, 1),
-                gateway("e3", AuditType.CANCELLED, 2), worker("e4", AuditType.CANCELLED, 3, 1)),
+        JobView c = everyInterleaving(
+                List.of(
+                        gateway("e1", AuditType.SUBMITTED, 0),
+                        worker("e2", AuditType.STARTED, 1, 1),
+                        gateway("e3", AuditType.CANCELLED, 2),
+                        worker("e4", AuditType.CANCELLED, 3, 1)),
                 result(JobStatus.CANCELLED, 3, null));
         assertEquals("CANCELLED", c.status());
         assertEquals(ViewReducer.WORKER, c.decidedBy());
@@ -121,16 +176,22 @@ class ViewReducerTest {
 
     @Test
     void shouldShowACancelRequestedAfterStartAsStillRunning() {
-        JobView v = fold(List.of(gateway("e1", AuditType.SUBMITTED, 0), worker("e2", AuditType.STARTED, 1, 1),
+        JobView v = fold(List.of(
+                gateway("e1", AuditType.SUBMITTED, 0),
+                worker("e2", AuditType.STARTED, 1, 1),
                 gateway("e3", AuditType.CANCELLED, 2)));
         assertEquals("STARTED", v.status());
         assertFalse(v.terminal(), "only the worker's committed outcome ends a started job");
-        assertEquals(List.of("SUBMITTED", "STARTED", "CANCELLED"), v.events().stream().map(JobView.Event::type).toList());
+        assertEquals(
+                List.of("SUBMITTED", "STARTED", "CANCELLED"),
+                v.events().stream().map(JobView.Event::type).toList());
     }
 
     @Test
     void shouldKeepTheFirstCommittedOutcome() {
-        JobView v = fold(List.of(gateway("e1", AuditType.SUBMITTED, 0), worker("e2", AuditType.STARTED, 1, 1),
+        JobView v = fold(List.of(
+                gateway("e1", AuditType.SUBMITTED, 0),
+                worker("e2", AuditType.STARTED, 1, 1),
                 worker("e3", AuditType.SUCCEEDED, 2, 1)));
         v = ViewReducer.apply(v, result(JobStatus.SUCCEEDED, 2, "first"));
         JobView again = ViewReducer.apply(v, result(JobStatus.SUCCEEDED, -100, "second, with an earlier clock"));
@@ -144,7 +205,8 @@ class ViewReducerTest {
 
     @Test
     void shouldLetTheGatewayRejectionStand() {
-        JobView v = everyInterleaving(List.of(gateway("e1", AuditType.REJECTED, 0)), result(JobStatus.SUCCEEDED, -5, "rogue"));
+        JobView v = everyInterleaving(
+                List.of(gateway("e1", AuditType.REJECTED, 0)), result(JobStatus.SUCCEEDED, -5, "rogue"));
         assertEquals("REJECTED", v.status());
         assertEquals(ViewReducer.GATEWAY, v.decidedBy());
         assertNull(v.output());
@@ -154,9 +216,14 @@ class ViewReducerTest {
 
     @Test
     void shouldReachTheSameViewThroughRetriesWhateverOrderTheTopicsAreReadIn() {
-        JobView v = everyInterleaving(List.of(gateway("e1", AuditType.SUBMITTED, 0), worker("e2", AuditType.STARTED, 1, 1),
-                worker("e3", AuditType.FAILED, 2, 1), worker("e4", AuditType.RETRIED, 2, 2),
-                worker("e5", AuditType.STARTED, 3, 2), worker("e6", AuditType.SUCCEEDED, 4, 2)),
+        JobView v = everyInterleaving(
+                List.of(
+                        gateway("e1", AuditType.SUBMITTED, 0),
+                        worker("e2", AuditType.STARTED, 1, 1),
+                        worker("e3", AuditType.FAILED, 2, 1),
+                        worker("e4", AuditType.RETRIED, 2, 2),
+                        worker("e5", AuditType.STARTED, 3, 2),
+                        worker("e6", AuditType.SUCCEEDED, 4, 2)),
                 result(JobStatus.SUCCEEDED, 4, "after a retry"));
         assertEquals("SUCCEEDED", v.status());
         assertEquals(2, v.attempts());
@@ -169,11 +236,44 @@ class ViewReducerTest {
     void shouldIgnoreRepeatedEventsAndOtherTenants() {
         JobView v = ViewReducer.apply(null, gateway("e1", AuditType.SUBMITTED, 0));
         assertSame(v, ViewReducer.apply(v, gateway("e1", AuditType.SUBMITTED, 0)));
-        AuditEvent foreign = new AuditEvent("e9", AuditType.SUCCEEDED, "job-1", null, null, "other", "w", T0, null, null,
-                null, null, null, 1, null, "w", null, Map.of());
+        AuditEvent foreign = new AuditEvent(
+                "e9",
+                AuditType.SUCCEEDED,
+                "job-1",
+                null,
+                null,
+                "other",
+                "w",
+                T0,
+                null,
+                null,
+                null,
+                null,
+                null,
+                1,
+                null,
+                "w",
+                null,
+                Map.of());
         assertSame(v, ViewReducer.apply(v, foreign));
-        assertSame(v, ViewReducer.apply(v, new JobResult("job-1", "other", null, null, JobStatus.SUCCEEDED, "m", "1",
-                new TextOutput("x", "stop", 1, 1), null, 1, T0, T0, "w")));
+        assertSame(
+                v,
+                ViewReducer.apply(
+                        v,
+                        new JobResult(
+                                "job-1",
+                                "other",
+                                null,
+                                null,
+                                JobStatus.SUCCEEDED,
+                                "m",
+                                "1",
+                                new TextOutput("x", "stop", 1, 1),
+                                null,
+                                1,
+                                T0,
+                                T0,
+                                "w")));
         assertEquals("abc", v.requestSha256());
     }
 
@@ -187,6 +287,8 @@ class ViewReducerTest {
         assertEquals("queued", ViewReducer.bucket(v), "a retryable failure waits for its retry");
         v = ViewReducer.apply(v, result(JobStatus.SUCCEEDED, 3, "ok"));
         assertEquals("succeeded", ViewReducer.bucket(v));
-        assertEquals(List.of("SUBMITTED", "STARTED", "FAILED"), v.events().stream().map(JobView.Event::type).toList());
+        assertEquals(
+                List.of("SUBMITTED", "STARTED", "FAILED"),
+                v.events().stream().map(JobView.Event::type).toList());
     }
 }

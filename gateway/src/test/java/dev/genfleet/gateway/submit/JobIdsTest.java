@@ -19,8 +19,13 @@ class JobIdsTest {
         assertNotEquals(JobIds.recipient(campaign, "r-1"), JobIds.recipient(campaign, "r-2"));
         assertNotEquals(JobIds.recipient(campaign, "2"), JobIds.line(campaign, 2));
         // unchanged since the first release: keys sent before this version still name the same jobs
-        assertEquals(java.util.UUID.nameUUIDFromBytes("genfleet-idempotency\nt\nk".getBytes(
-                java.nio.charset.StandardCharsets.UTF_8)).toString(), JobIds.job("t", "k"));
+        assertEquals(
+                java.util
+                        .UUID
+                        .nameUUIDFromBytes(
+                                "genfleet-idempotency\nt\nk".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .toString(),
+                JobIds.job("t", "k"));
     }
 
     @Test

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-
 import org.junit.jupiter.api.Test;
 
 /** Per-receiver queues of webhook attempts: bounded per lane, independent across lanes. */
@@ -35,7 +34,8 @@ class LanesTest {
             started.add("same-tenant-other-endpoint");
             return CompletableFuture.completedFuture(null);
         });
-        assertTrue(started.contains("fast") && started.contains("same-tenant-other-endpoint"),
+        assertTrue(
+                started.contains("fast") && started.contains("same-tenant-other-endpoint"),
                 "other receivers start at once while the slow lane is full: " + started);
         assertEquals(5, lanes.pending(), "2 slow in flight + 3 queued; the fast ones are done");
 
@@ -55,7 +55,9 @@ class LanesTest {
     @Test
     void shouldKeyLanesByTenantAndOrigin() {
         assertEquals("t https://hooks.example.com:-1", WebhookDispatcher.laneKey("t", "https://hooks.example.com/a"));
-        assertEquals(WebhookDispatcher.laneKey("t", "http://h:8080/a"), WebhookDispatcher.laneKey("t", "http://h:8080/b?x=1"));
+        assertEquals(
+                WebhookDispatcher.laneKey("t", "http://h:8080/a"),
+                WebhookDispatcher.laneKey("t", "http://h:8080/b?x=1"));
         assertTrue(!WebhookDispatcher.laneKey("t", "http://h/a").equals(WebhookDispatcher.laneKey("u", "http://h/a")));
     }
 }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -19,8 +18,13 @@ class StandardWebhooksTest {
     void shouldSignTheStandardWebhooksReferenceVector() {
         // the example of the Standard Webhooks libraries (same output from the npm package's sign())
         byte[] key = StandardWebhooks.decodeSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
-        assertEquals("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=", StandardWebhooks.sign(key,
-                "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330L, "{\"test\": 2432232314}".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(
+                "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
+                StandardWebhooks.sign(
+                        key,
+                        "msg_p5jXN8AQM9LWM0D4loKWxJek",
+                        1614265330L,
+                        "{\"test\": 2432232314}".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -29,8 +33,10 @@ class StandardWebhooksTest {
         String secret = StandardWebhooks.encodeSecret(key);
         assertTrue(secret.startsWith("whsec_"));
         assertArrayEquals(key, StandardWebhooks.decodeSecret(secret));
-        assertEquals(StandardWebhooks.messageId("job.finished", "j1"), StandardWebhooks.messageId("job.finished", "j1"));
-        assertNotEquals(StandardWebhooks.messageId("job.finished", "j1"),
+        assertEquals(
+                StandardWebhooks.messageId("job.finished", "j1"), StandardWebhooks.messageId("job.finished", "j1"));
+        assertNotEquals(
+                StandardWebhooks.messageId("job.finished", "j1"),
                 StandardWebhooks.messageId("campaign.finished", "j1"));
         assertTrue(StandardWebhooks.messageId("job.finished", "j1").matches("msg_[0-9a-f]{32}"));
     }
@@ -38,7 +44,8 @@ class StandardWebhooksTest {
     @Test
     void shouldDeriveADistinctSecretPerTenantUnlessConfigured() {
         WebhookSecrets secrets = new WebhookSecrets("master", Map.of("t3", "whsec_AQIDBAU="));
-        assertEquals(secrets.secret("t1"), new WebhookSecrets("master", Map.of()).secret("t1"), "stable across restarts");
+        assertEquals(
+                secrets.secret("t1"), new WebhookSecrets("master", Map.of()).secret("t1"), "stable across restarts");
         assertNotEquals(secrets.secret("t1"), secrets.secret("t2"));
         assertNotEquals(secrets.secret("t1"), new WebhookSecrets("other", Map.of()).secret("t1"));
         assertEquals("whsec_AQIDBAU=", secrets.secret("t3"));
