@@ -207,7 +207,7 @@ public final class FleetBenchmark {
                 fmt(fanout) + " jobs/s",
                 "",
                 recipients
-                        + " recipients, 202 after every record acked (job + SUBMITTED audit per recipient); text worker paused");
+                        + " recipients, 202 after every record acked (one job record per recipient: the record is its SUBMITTED fact); text worker paused");
         row(
                 "raw Kafka producer, same records",
                 fmt(producer) + " records/s",
