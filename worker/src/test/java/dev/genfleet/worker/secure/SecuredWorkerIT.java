@@ -178,9 +178,9 @@ class SecuredWorkerIT {
             worker.subscribe(List.of(TOPICS.jobs("image", Priority.INTERACTIVE)));
             assertThrows(TopicAuthorizationException.class, () -> pollForAWhile(worker));
         }
-        // the gateway reads results, never jobs
+        // the gateway reads jobs back (their SUBMITTED facts), never the dead letters: those are for operators
         try (var gateway = clients.consumer(GATEWAY_USER, "genfleet-gateway-webhooks")) {
-            gateway.subscribe(List.of(TOPICS.jobs("text", Priority.INTERACTIVE)));
+            gateway.subscribe(List.of(TOPICS.deadLetters()));
             assertThrows(TopicAuthorizationException.class, () -> pollForAWhile(gateway));
         }
     }
