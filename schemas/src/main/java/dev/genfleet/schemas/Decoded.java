@@ -24,11 +24,11 @@ public sealed interface Decoded<T extends GenfleetPayload> {
 
     /** Failure codes of {@link Failed}. */
     final class Codes {
-        public static final String EMPTY_RECORD = "EMPTY_RECORD";
-        public static final String NOT_A_CLOUDEVENT = "NOT_A_CLOUDEVENT";
-        public static final String UNEXPECTED_TYPE = "UNEXPECTED_TYPE";
-        public static final String MALFORMED_DATA = "MALFORMED_DATA";
-        public static final String INVALID_PAYLOAD = "INVALID_PAYLOAD";
+        public static final String EMPTY_RECORD = ReasonCode.EMPTY_RECORD.name();
+        public static final String NOT_A_CLOUDEVENT = ReasonCode.NOT_A_CLOUDEVENT.name();
+        public static final String UNEXPECTED_TYPE = ReasonCode.UNEXPECTED_TYPE.name();
+        public static final String MALFORMED_DATA = ReasonCode.MALFORMED_DATA.name();
+        public static final String INVALID_PAYLOAD = ReasonCode.INVALID_PAYLOAD.name();
 
         private Codes() {}
     }

@@ -16,7 +16,7 @@ import dev.genfleet.schemas.ControlAction;
 import dev.genfleet.schemas.ControlCommand;
 import dev.genfleet.schemas.ImageArtifact;
 import dev.genfleet.schemas.ImageOutput;
-import dev.genfleet.schemas.Reason;
+import dev.genfleet.schemas.ReasonCode;
 import dev.genfleet.schemas.TextOutput;
 import io.smallrye.mutiny.Multi;
 import jakarta.inject.Inject;
@@ -198,7 +198,7 @@ public class JobsResource {
                 null,
                 null,
                 v.attempts(),
-                Reason.of("CANCELLED_BY_CLIENT", "cancelled by client"),
+                ReasonCode.CANCELLED_BY_CLIENT.reason("cancelled by client"),
                 null,
                 null,
                 Map.of());

@@ -22,6 +22,7 @@ import dev.genfleet.schemas.AuditType;
 import dev.genfleet.schemas.ControlAction;
 import dev.genfleet.schemas.ControlCommand;
 import dev.genfleet.schemas.Reason;
+import dev.genfleet.schemas.ReasonCode;
 import dev.genfleet.schemas.TextInput;
 import dev.genfleet.schemas.TraceContext;
 import io.quarkus.runtime.ShutdownEvent;
@@ -830,7 +831,7 @@ public class CampaignService {
                                     null,
                                     null,
                                     v.attempts(),
-                                    Reason.of("CANCELLED_BY_CLIENT", "campaign cancelled"),
+                                    ReasonCode.CANCELLED_BY_CLIENT.reason("campaign cancelled"),
                                     null,
                                     null,
                                     Map.of()),
@@ -846,13 +847,14 @@ public class CampaignService {
     private Variant variant(Header h, Recipient r, String campaignId, String jobId) {
         JobParser.Common c = h.common();
         if (r.problem() != null) {
-            return new Variant(draft(c, null, null, campaignId, null), Reason.of("INVALID_RECIPIENT", r.problem()));
+            return new Variant(
+                    draft(c, null, null, campaignId, null), ReasonCode.INVALID_RECIPIENT.reason(r.problem()));
         }
         JsonNode node = r.node();
         if (node == null || !node.isObject()) {
             return new Variant(
                     draft(c, null, null, campaignId, null),
-                    Reason.of("INVALID_RECIPIENT", "a recipient must be a JSON object {custom_id, vars}"));
+                    ReasonCode.INVALID_RECIPIENT.reason("a recipient must be a JSON object {custom_id, vars}"));
         }
         Fields f = new Fields();
         f.onlyKnown(node, "", Set.of("custom_id", "vars"));
@@ -862,14 +864,14 @@ public class CampaignService {
             var e = f.errors().get(0);
             return new Variant(
                     draft(c, null, null, campaignId, customId),
-                    Reason.of("INVALID_RECIPIENT", e.field() + ": " + e.message()));
+                    ReasonCode.INVALID_RECIPIENT.reason(e.field() + ": " + e.message()));
         }
         Template.Rendered rendered = h.template().render(vars, h.params());
         if (!rendered.ok()) {
             return new Variant(
                     draft(c, null, null, campaignId, customId),
                     Reason.of(
-                            "TEMPLATE_MISSING_VARIABLE",
+                            ReasonCode.TEMPLATE_MISSING_VARIABLE.name(),
                             "variable '" + rendered.missing() + "' is neither in vars nor in params"));
         }
         Fields inputFields = new Fields();

@@ -1,6 +1,7 @@
 package dev.genfleet.gateway.policy;
 
 import dev.genfleet.schemas.Reason;
+import dev.genfleet.schemas.ReasonCode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,12 +16,12 @@ import java.util.regex.Pattern;
  */
 public final class ContentPolicy {
 
-    public static final String RULE_LENGTH = "POLICY_LENGTH";
-    public static final String RULE_DENY_TERM = "POLICY_DENY_TERM";
-    public static final String RULE_DENY_PATTERN = "POLICY_DENY_PATTERN";
-    public static final String RULE_EMAIL = "POLICY_PII_EMAIL";
-    public static final String RULE_PHONE = "POLICY_PII_PHONE";
-    public static final String RULE_CARD = "POLICY_PII_CARD";
+    public static final String RULE_LENGTH = ReasonCode.POLICY_LENGTH.name();
+    public static final String RULE_DENY_TERM = ReasonCode.POLICY_DENY_TERM.name();
+    public static final String RULE_DENY_PATTERN = ReasonCode.POLICY_DENY_PATTERN.name();
+    public static final String RULE_EMAIL = ReasonCode.POLICY_PII_EMAIL.name();
+    public static final String RULE_PHONE = ReasonCode.POLICY_PII_PHONE.name();
+    public static final String RULE_CARD = ReasonCode.POLICY_PII_CARD.name();
 
     private static final Pattern EMAIL =
             Pattern.compile("[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(\\.[A-Za-z0-9-]{1,63})*\\.[A-Za-z]{2,24}");

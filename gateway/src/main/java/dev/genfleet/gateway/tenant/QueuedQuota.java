@@ -4,6 +4,7 @@ import dev.genfleet.gateway.GatewayConfig;
 import dev.genfleet.gateway.api.ProblemException;
 import dev.genfleet.gateway.status.CampaignCounts;
 import dev.genfleet.gateway.status.StatusView;
+import dev.genfleet.schemas.ReasonCode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ import java.util.function.LongSupplier;
 public class QueuedQuota {
 
     /** Reason code of a campaign recipient refused because the tenant's quota was full. */
-    public static final String QUOTA_CODE = "QUEUED_QUOTA_EXCEEDED";
+    public static final String QUOTA_CODE = ReasonCode.QUEUED_QUOTA_EXCEEDED.name();
 
     private static final long RESERVATION_TTL_NANOS = 300_000_000_000L;
 

@@ -18,6 +18,7 @@ import dev.genfleet.schemas.JobRequest;
 import dev.genfleet.schemas.JobResult;
 import dev.genfleet.schemas.Json;
 import dev.genfleet.schemas.Reason;
+import dev.genfleet.schemas.ReasonCode;
 import dev.genfleet.schemas.Topics;
 import dev.genfleet.schemas.TraceContext;
 import io.micrometer.core.instrument.Gauge;
@@ -792,7 +793,9 @@ public class WebhookDispatcher {
         }
         Reason reason = ok
                 ? null
-                : Reason.of("WEBHOOK_DELIVERY_FAILED", error.length() > 500 ? error.substring(0, 500) : error);
+                : Reason.of(
+                        ReasonCode.WEBHOOK_DELIVERY_FAILED.name(),
+                        error.length() > 500 ? error.substring(0, 500) : error);
         AuditEvent event = new AuditEvent(
                 UUID.randomUUID().toString(),
                 ok ? AuditType.WEBHOOK_DELIVERED : AuditType.WEBHOOK_FAILED,

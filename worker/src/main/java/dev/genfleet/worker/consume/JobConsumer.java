@@ -6,6 +6,7 @@ import dev.genfleet.schemas.ImageOutput;
 import dev.genfleet.schemas.JobOutput;
 import dev.genfleet.schemas.JobRequest;
 import dev.genfleet.schemas.Reason;
+import dev.genfleet.schemas.ReasonCode;
 import dev.genfleet.schemas.TextOutput;
 import dev.genfleet.schemas.TraceContext;
 import dev.genfleet.worker.config.WorkerConfig;
@@ -81,9 +82,9 @@ public class JobConsumer {
     KafkaTransactions<byte[]> txBulk2;
 
     /** A job whose result (or another record of its outcome) would exceed {@code max-record-bytes}. */
-    public static final String RESULT_TOO_LARGE = "RESULT_TOO_LARGE";
+    public static final String RESULT_TOO_LARGE = ReasonCode.RESULT_TOO_LARGE.name();
     /** A job the pipeline failed outside the model (never expected; logged with its cause). */
-    public static final String WORKER_ERROR = "WORKER_ERROR";
+    public static final String WORKER_ERROR = ReasonCode.WORKER_ERROR.name();
 
     private final EventCodec codec = EventCodec.forComponent("worker");
     private RecordSizes sizes;
@@ -203,7 +204,8 @@ public class JobConsumer {
         if (slot == null) {
             count(job.model(), "dead_lettered");
             Outcome unknown = new Outcome.DeadLettered(
-                    Reason.of("UNKNOWN_MODEL", "pool " + config.pool() + " does not host model '" + job.model() + "'"),
+                    ReasonCode.UNKNOWN_MODEL.reason(
+                            "pool " + config.pool() + " does not host model '" + job.model() + "'"),
                     job.attempt(),
                     List.of());
             return CompletableFuture.completedFuture(publisher.records().forOutcome(job, unknown, null, record, trace));

@@ -10,6 +10,7 @@ import dev.genfleet.schemas.JobRequest;
 import dev.genfleet.schemas.JobResult;
 import dev.genfleet.schemas.JobStatus;
 import dev.genfleet.schemas.Reason;
+import dev.genfleet.schemas.ReasonCode;
 import dev.genfleet.schemas.RuntimeFingerprint;
 import dev.genfleet.schemas.Topics;
 import dev.genfleet.schemas.TraceContext;
@@ -108,7 +109,8 @@ public final class OutcomeRecords {
                     trace));
         } else if (outcome instanceof Outcome.Expired expired) {
             Reason reason = Reason.of(
-                    "DEADLINE_PASSED", "deadline " + expired.deadline() + " passed before a worker started the job");
+                    ReasonCode.DEADLINE_PASSED.name(),
+                    "deadline " + expired.deadline() + " passed before a worker started the job");
             records.add(codec.encode(
                     topics.results(),
                     failedResult(job, JobStatus.EXPIRED, model, runtime, reason, attempt, now),
@@ -118,7 +120,7 @@ public final class OutcomeRecords {
                     audit(job, AuditType.EXPIRED, model, now, attempt, reason, null, null, Map.of()),
                     trace));
         } else if (outcome instanceof Outcome.Cancelled cancelled) {
-            Reason reason = Reason.of("CANCELLED", cancelled.reason());
+            Reason reason = ReasonCode.CANCELLED_BY_CLIENT.reason(cancelled.reason());
             records.add(codec.encode(
                     topics.results(),
                     failedResult(job, JobStatus.CANCELLED, model, runtime, reason, attempt, now),

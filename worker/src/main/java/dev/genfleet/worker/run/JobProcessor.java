@@ -4,6 +4,7 @@ import dev.genfleet.inference.NonFiniteOutputException;
 import dev.genfleet.schemas.JobOutput;
 import dev.genfleet.schemas.JobRequest;
 import dev.genfleet.schemas.Reason;
+import dev.genfleet.schemas.ReasonCode;
 import dev.genfleet.worker.model.HostedModel;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,8 +33,8 @@ public final class JobProcessor {
         void sleep(Duration duration) throws InterruptedException;
     }
 
-    public static final String MODEL_ERROR = "MODEL_ERROR";
-    public static final String INVALID_INPUT = "INVALID_INPUT";
+    public static final String MODEL_ERROR = ReasonCode.MODEL_ERROR.name();
+    public static final String INVALID_INPUT = ReasonCode.INVALID_INPUT.name();
 
     private final HostedModel model;
     private final CancellationRegistry cancellations;
