@@ -48,7 +48,7 @@ import java.util.SplittableRandom;
  * latents), so a rerun on the same machine reproduces the run; a wall-clock cap only stops a run that
  * is far slower than planned, and the card says so.
  *
- * <p>Usage: {@code GanTrainer [modelsDir]} (default {@code /work/main/models}). System properties
+ * <p>Usage: {@code GanTrainer [modelsDir]} (default {@code models}, relative to the working directory). System properties
  * {@code gan.steps}, {@code gan.batch}, {@code gan.maxSeconds}, {@code gan.lrG}, {@code gan.lrD},
  * {@code gan.ema} override the recipe for experiments.
  */

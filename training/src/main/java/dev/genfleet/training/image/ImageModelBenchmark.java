@@ -13,7 +13,7 @@ import java.util.Locale;
  * 1 (one request of one image) and batch 16 (sixteen one-image requests in one call). Each cell runs
  * for about {@value #SECONDS_PER_CELL} s, so the whole run stays near one minute.
  *
- * <p>Usage: {@code ImageModelBenchmark [modelsDir]} (default {@code /work/main/models}); loads
+ * <p>Usage: {@code ImageModelBenchmark [modelsDir]} (default {@code models}, relative to the working directory); loads
  * {@code banner-gan/1} on the engine's default device.
  */
 public final class ImageModelBenchmark {

@@ -14,7 +14,7 @@ import java.util.Locale;
  * sequence, temperature 0.8, top-p 0.95), after warm-up; also the same without the key/value cache
  * (full recompute per token). Prints a Markdown table; bounded to about a minute.
  *
- * <p>Usage: {@code TextModelBenchmark [modelsDir]} (default {@code /work/main/models}). Uses one PyTorch
+ * <p>Usage: {@code TextModelBenchmark [modelsDir]} (default {@code models}, relative to the working directory). Uses one PyTorch
  * intra-op thread unless {@code -Dai.djl.pytorch.num_threads} says otherwise.
  */
 public final class TextModelBenchmark {

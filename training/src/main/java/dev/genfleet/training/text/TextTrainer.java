@@ -42,7 +42,7 @@ import java.util.SplittableRandom;
  * Trains the character GPT on {@link CopyGrammar} copy and writes {@code <models>/copy-gpt/1/}: weights,
  * {@code config.json}, {@code vocab.json}/{@code vocab.txt} and {@code MODEL_CARD.md}.
  *
- * <p>Usage: {@code TextTrainer [modelsDir]} (default {@code /work/main/models}). Knobs (system
+ * <p>Usage: {@code TextTrainer [modelsDir]} (default {@code models}, relative to the working directory). Knobs (system
  * properties): {@code genfleet.text.steps} (default 700), {@code genfleet.text.maxSeconds} (wall-clock
  * safety cap, default 175), {@code genfleet.text.layers} (3), {@code genfleet.text.context} (128),
  * {@code genfleet.text.batch} (16). Same seeds and steps give the same weights on the same machine kind.
@@ -345,7 +345,7 @@ public final class TextTrainer {
                 wall,
                 loss));
         sb.append(
-                "Retrain: `cd /work/main && ./mvnw -q -o install -DskipTests && ./mvnw -q -o -pl worker exec:exec@train-text`\n\n");
+                "Retrain (from the repository root): `./mvnw -q -o install -DskipTests && ./mvnw -q -o -pl training exec:exec@train-text`\n\n");
         sb.append("## Metrics (held-out split)\n\n");
         sb.append("| metric | value |\n|---|---|\n");
         sb.append(String.format(Locale.ROOT, "| per-character perplexity, copy-gpt | %.3f |%n", ppl));
