@@ -164,11 +164,15 @@ class FleetE2EIT {
                 .until(() ->
                         !ProcessHandle.of(gateway).map(ProcessHandle::isAlive).orElse(false));
         genfleet("up");
-        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-            for (String id : firstCampaignJobs.subList(0, 25)) {
-                assertEquals("SUCCEEDED", client.job(id).path("status").asText(), id);
-            }
-        });
+        // a restarted gateway replays the log into a fresh view (issue 13: restart from its own state is not
+        // built yet), and "ready" does not yet wait for the replay, so a job may be unknown (404) for a while
+        await().atMost(Duration.ofSeconds(90))
+                .ignoreException(GenfleetClient.ApiException.class)
+                .untilAsserted(() -> {
+                    for (String id : firstCampaignJobs.subList(0, 25)) {
+                        assertEquals("SUCCEEDED", client.job(id).path("status").asText(), id);
+                    }
+                });
     }
 
     @Test
