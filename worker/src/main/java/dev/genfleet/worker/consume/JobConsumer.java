@@ -21,13 +21,17 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata
 import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -89,14 +93,13 @@ public class JobConsumer {
     private final EventCodec codec = EventCodec.forComponent("worker");
     private RecordSizes sizes;
 
-    @jakarta.annotation.PostConstruct
+    @PostConstruct
     void init() {
         sizes = new RecordSizes(config.maxRecordBytes());
     }
 
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final java.util.Map<KafkaTransactions<byte[]>, AtomicInteger> rollbacks =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<KafkaTransactions<byte[]>, AtomicInteger> rollbacks = new ConcurrentHashMap<>();
     private volatile boolean draining;
 
     @Incoming(INTERACTIVE)
@@ -217,10 +220,9 @@ public class JobConsumer {
                         // the processor turns every model failure into an outcome; what still arrives here is the
                         // pipeline's own fault. It gets an outcome too: an exception here would roll the poll back
                         // and rerun it for ever
-                        Throwable cause =
-                                error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                                        ? error.getCause()
-                                        : error;
+                        Throwable cause = error instanceof CompletionException && error.getCause() != null
+                                ? error.getCause()
+                                : error;
                         LOG.errorf(cause, "job %s has no outcome from its batch; dead-lettering it", job.jobId());
                         outcome = new Outcome.DeadLettered(
                                 Reason.of(WORKER_ERROR, cause.getClass().getSimpleName() + ": " + cause.getMessage()),
