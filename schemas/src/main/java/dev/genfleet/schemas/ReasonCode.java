@@ -25,6 +25,11 @@ public enum ReasonCode {
     RESULT_TOO_LARGE("the result exceeds the largest record a worker writes"),
     /** The worker's pipeline (not the model) failed the job; logged with its cause. */
     WORKER_ERROR("the worker's pipeline failed the job"),
+    /**
+     * No candidate of a checked text job passed its checks (a required string missing, an offer the brief
+     * does not state, too many unknown words) and the job asked for {@code quality: strict}.
+     */
+    QUALITY_CHECK_FAILED("no candidate passed the job's output checks"),
 
     // records that could not be read (DLQ)
     EMPTY_RECORD("a record without a value"),

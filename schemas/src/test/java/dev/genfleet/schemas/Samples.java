@@ -158,6 +158,31 @@ final class Samples {
                 Map.of("channel", "email"));
     }
 
+    private static TextInput textInput(Random r) {
+        Brief brief = maybe(
+                r,
+                () -> new Brief(
+                        pick(r, "Nimbus Pillow", "Ångström Lamp", "Zoë's Trail Mug"),
+                        "light sleepers",
+                        "deeper sleep",
+                        maybe(r, () -> "20% off your first order"),
+                        maybe(r, () -> pick(r, "friendly", "bold")),
+                        maybe(r, () -> "Zoë")));
+        return new TextInput(
+                brief != null && r.nextBoolean() ? "" : text(r, 300),
+                1 + r.nextInt(4096),
+                r.nextDouble() * 5,
+                r.nextInt(1000),
+                r.nextDouble(),
+                stops(r),
+                r.nextLong(),
+                brief,
+                maybe(r, () -> List.of("Nimbus")),
+                maybe(r, r::nextBoolean),
+                1 + r.nextInt(TextInput.MAX_BEST_OF),
+                maybe(r, () -> pick(r, TextInput.STRICT, TextInput.BEST_EFFORT)));
+    }
+
     static JobRequest imageJob() {
         return new JobRequest(
                 "job-2",
@@ -185,16 +210,7 @@ final class Samples {
                         maybe(r, () -> text(r, 30)),
                         pick(r, "copy-gpt", "banner-gan", "x"),
                         r.nextBoolean() ? Priority.BULK : Priority.INTERACTIVE,
-                        r.nextBoolean()
-                                ? new TextInput(
-                                        text(r, 300),
-                                        1 + r.nextInt(4096),
-                                        r.nextDouble() * 5,
-                                        r.nextInt(1000),
-                                        r.nextDouble(),
-                                        stops(r),
-                                        r.nextLong())
-                                : imageInput(r),
+                        r.nextBoolean() ? textInput(r) : imageInput(r),
                         instant(r),
                         maybe(r, () -> instant(r)),
                         1 + r.nextInt(10),
@@ -285,7 +301,19 @@ final class Samples {
         Reason error = null;
         if (status == JobStatus.SUCCEEDED) {
             output = r.nextBoolean()
-                    ? new TextOutput(text(r, 200), pick(r, "stop", "length"), r.nextInt(100), r.nextInt(100))
+                    ? new TextOutput(
+                            text(r, 200),
+                            pick(r, "stop", "length"),
+                            r.nextInt(100),
+                            r.nextInt(100),
+                            maybe(
+                                    r,
+                                    () -> new CopyQuality(
+                                            r.nextBoolean(),
+                                            List.of(text(r, 20)),
+                                            List.of(),
+                                            r.nextDouble(),
+                                            1 + r.nextInt(TextInput.MAX_BEST_OF))))
                     : new ImageOutput(List.of(
                             r.nextBoolean()
                                     ? new ImageArtifact(
