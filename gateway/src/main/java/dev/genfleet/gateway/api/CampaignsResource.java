@@ -67,9 +67,15 @@ public class CampaignsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(
-            summary = "Create a campaign: {name, model, template:{prompt}, params, input, priority, ttl_seconds,"
-                    + " webhook, metadata, recipients:[{custom_id, vars}]}; custom_id required and unique. With an"
-                    + " Idempotency-Key, the same key and body create it once (a retry resumes or replays it)")
+            summary = "Create a campaign: {name, model, template:{prompt, brief}, params, input, priority,"
+                    + " ttl_seconds, webhook, metadata, recipients:[{custom_id, vars}]}; custom_id required and"
+                    + " unique. With an Idempotency-Key, the same key and body create it once (a retry resumes or"
+                    + " replays it)",
+            description = "template.prompt and the strings of template.brief {product, audience, benefit, offer,"
+                    + " tone, name} hold {{variables}} filled per recipient from vars, then params; a recipient"
+                    + " lacking one is rejected (TEMPLATE_MISSING_VARIABLE). input holds the generation settings"
+                    + " and checks every job shares: max_tokens, temperature, top_k, top_p, stop, seed, require"
+                    + " (strings, {{variables}} allowed), forbid_unstated_offers, best_of, quality.")
     public Response createJson(InputStream body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         checkKey(idempotencyKey);
         byte[] bytes = JsonBodies.read(body, config.limits().maxCampaignJsonBytes());
@@ -311,7 +317,9 @@ public class CampaignsResource {
     @GET
     @Path("/{id}/results")
     @Produces(NDJSON)
-    @Operation(summary = "One NDJSON line per recipient: custom_id, job_id, status, output or error; streamed")
+    @Operation(
+            summary = "One NDJSON line per recipient: custom_id, job_id, status, output (and quality, when the"
+                    + " job's output was checked) or error; streamed")
     public Response results(@PathParam("id") String id) {
         requireCampaign(id);
         String owner = tenant.id();
@@ -328,6 +336,9 @@ public class CampaignsResource {
                         line.put("status", v.status());
                         if (v.output() instanceof TextOutput t) {
                             line.put("output", t.text());
+                            if (t.quality() != null) {
+                                line.put("quality", JobJson.quality(t.quality()));
+                            }
                         }
                         if (v.error() != null) {
                             line.put(

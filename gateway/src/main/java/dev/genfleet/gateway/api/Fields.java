@@ -100,6 +100,36 @@ public final class Fields {
         return v;
     }
 
+    public Boolean bool(JsonNode parent, String name, String path) {
+        JsonNode n = parent.get(name);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isBoolean()) {
+            error(path + name, "must be true or false");
+            return null;
+        }
+        return n.booleanValue();
+    }
+
+    /** One of {@code allowed}, or null when absent. */
+    public String oneOf(JsonNode parent, String name, String path, List<String> allowed) {
+        JsonNode n = parent.get(name);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isTextual() || !allowed.contains(n.textValue())) {
+            error(
+                    path + name,
+                    "must be one of "
+                            + String.join(
+                                    ", ",
+                                    allowed.stream().map(a -> "\"" + a + "\"").toList()));
+            return null;
+        }
+        return n.textValue();
+    }
+
     public JsonNode object(JsonNode parent, String name, String path, boolean required) {
         JsonNode n = parent.get(name);
         if (n == null || n.isNull()) {

@@ -1,6 +1,7 @@
 package dev.genfleet.gateway.api;
 
 import dev.genfleet.gateway.status.JobView;
+import dev.genfleet.schemas.CopyQuality;
 import dev.genfleet.schemas.ImageArtifact;
 import dev.genfleet.schemas.ImageOutput;
 import dev.genfleet.schemas.TextOutput;
@@ -45,6 +46,7 @@ public final class JobJson {
             o.put("finish_reason", t.finishReason());
             o.put("prompt_tokens", t.promptTokens());
             o.put("completion_tokens", t.completionTokens());
+            put(o, "quality", quality(t.quality()));
             m.put("output", o);
         } else if (v.output() instanceof ImageOutput io) {
             List<Map<String, Object>> images = new ArrayList<>();
@@ -70,6 +72,23 @@ public final class JobJson {
         links.put("events", self + "/events");
         links.put("cancel", self + "/cancel");
         m.put("links", links);
+        return m;
+    }
+
+    /**
+     * What the worker's checks found in a text output ({@code passed}, {@code required_missing},
+     * {@code unstated_offers}, {@code unknown_word_ratio}, {@code candidates}), or null for an unchecked job.
+     */
+    public static Map<String, Object> quality(CopyQuality q) {
+        if (q == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("passed", q.passed());
+        m.put("required_missing", q.requiredMissing());
+        m.put("unstated_offers", q.unstatedOffers());
+        m.put("unknown_word_ratio", q.unknownWordRatio());
+        m.put("candidates", q.candidates());
         return m;
     }
 

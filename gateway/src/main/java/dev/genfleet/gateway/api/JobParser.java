@@ -7,6 +7,7 @@ import dev.genfleet.gateway.submit.JobIds;
 import dev.genfleet.gateway.submit.ModelRoutes;
 import dev.genfleet.gateway.tenant.CurrentTenant;
 import dev.genfleet.gateway.tenant.TenantSettings;
+import dev.genfleet.schemas.Brief;
 import dev.genfleet.schemas.ImageInput;
 import dev.genfleet.schemas.JobInput;
 import dev.genfleet.schemas.Priority;
@@ -15,6 +16,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,8 +36,23 @@ public class JobParser {
     public static final long MAX_DRAWN_SEED = JobIds.SEED_BOUND;
 
     static final Set<String> JOB_FIELDS = Set.of("model", "input", "priority", "ttl_seconds", "webhook", "metadata");
-    static final Set<String> TEXT_FIELDS =
-            Set.of("prompt", "max_tokens", "temperature", "top_k", "top_p", "stop", "seed");
+    static final Set<String> TEXT_FIELDS = Set.of(
+            "prompt",
+            "max_tokens",
+            "temperature",
+            "top_k",
+            "top_p",
+            "stop",
+            "seed",
+            "brief",
+            "require",
+            "forbid_unstated_offers",
+            "best_of",
+            "quality");
+    /** The fields of a brief, in the order the problems name them; the first three are required. */
+    public static final List<String> BRIEF_FIELDS = List.of("product", "audience", "benefit", "offer", "tone", "name");
+
+    static final Set<String> BRIEF_REQUIRED = Set.of("product", "audience", "benefit");
     static final Set<String> IMAGE_FIELDS = Set.of("seed", "count", "style", "best_of", "size");
 
     private final GatewayConfig config;
@@ -60,15 +78,24 @@ public class JobParser {
         JsonNode input = f.object(body, "input", "", true);
         JobInput parsed = null;
         String prompt = null;
+        Brief brief = null;
+        List<String> require = null;
         if (common.route() != null && input != null) {
             if ("image".equals(common.route().modality())) {
                 f.onlyKnown(input, "input.", IMAGE_FIELDS);
                 parsed = image(input, f, JobIds.seed(jobId));
             } else {
                 f.onlyKnown(input, "input.", TEXT_FIELDS);
-                prompt = f.string(
-                        input, "prompt", "input.", true, 1, config.limits().maxPromptChars());
-                parsed = text(prompt == null ? "" : prompt, input, f, "input.", JobIds.seed(jobId));
+                JsonNode briefNode = f.object(input, "brief", "input.", false);
+                brief = briefNode == null ? null : brief(briefNode, f, "input.brief.");
+                if (!input.hasNonNull("prompt") && !input.has("brief")) {
+                    f.error("input.prompt", "required unless the input has a brief");
+                } else {
+                    prompt = f.string(
+                            input, "prompt", "input.", false, 1, config.limits().maxPromptChars());
+                }
+                require = require(input, f, "input.");
+                parsed = text(prompt == null ? "" : prompt, brief, require, input, f, "input.", JobIds.seed(jobId));
             }
         }
         f.throwIfAny();
@@ -80,7 +107,7 @@ public class JobParser {
                 common.deadline(),
                 common.webhookUrl(),
                 common.metadata(),
-                prompt,
+                policyTexts(prompt, brief, require),
                 null,
                 null);
     }
@@ -133,14 +160,22 @@ public class JobParser {
         return new Common(model, route, priority, deadline, webhookUrl, metadata);
     }
 
-    /** Text input from {@code node} (prompt given separately: a campaign renders it); {@code defaultSeed} if none. */
-    public static TextInput text(String prompt, JsonNode node, Fields f, String path, long defaultSeed) {
+    /**
+     * Text input: the generation settings and checks from {@code node}; prompt, brief and required strings given
+     * separately (a campaign renders them per recipient); {@code defaultSeed} if the node names none. Null when
+     * {@code f} holds any error.
+     */
+    public static TextInput text(
+            String prompt, Brief brief, List<String> require, JsonNode node, Fields f, String path, long defaultSeed) {
         Long maxTokens = f.integer(node, "max_tokens", path, 1, TextInput.MAX_TOKENS_LIMIT);
         Double temperature = f.number(node, "temperature", path, 0.0, 5.0);
         Long topK = f.integer(node, "top_k", path, 0, 100_000);
         Double topP = f.number(node, "top_p", path, 0.0, 1.0);
         List<String> stop = f.strings(node, "stop", path, TextInput.MAX_STOP_SEQUENCES, 200);
         Long seed = f.integer(node, "seed", path, Long.MIN_VALUE, Long.MAX_VALUE);
+        Boolean forbidUnstatedOffers = f.bool(node, "forbid_unstated_offers", path);
+        Long bestOf = f.integer(node, "best_of", path, 1, TextInput.MAX_BEST_OF);
+        String quality = f.oneOf(node, "quality", path, List.of(TextInput.STRICT, TextInput.BEST_EFFORT));
         if (!f.errors().isEmpty()) {
             return null;
         }
@@ -151,7 +186,129 @@ public class JobParser {
                 topK == null ? 0 : topK.intValue(),
                 topP == null ? 1.0 : topP,
                 stop,
-                seed == null ? defaultSeed : seed);
+                seed == null ? defaultSeed : seed,
+                brief,
+                require,
+                forbidUnstatedOffers,
+                bestOf == null ? null : bestOf.intValue(),
+                quality);
+    }
+
+    /**
+     * A brief: {@code product}, {@code audience}, {@code benefit} required, {@code offer}, {@code tone},
+     * {@code name} optional, each a string {@link #stringProblem} accepts; other fields are refused. Null when
+     * any field is wrong (each is reported).
+     */
+    public static Brief brief(JsonNode node, Fields f, String path) {
+        int before = f.errors().size();
+        f.onlyKnown(node, path, Set.copyOf(BRIEF_FIELDS));
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String name : BRIEF_FIELDS) {
+            JsonNode n = node.get(name);
+            if (n == null || n.isNull()) {
+                if (BRIEF_REQUIRED.contains(name)) {
+                    f.error(path + name, "required");
+                }
+            } else if (!n.isTextual()) {
+                f.error(path + name, "must be a string");
+            } else {
+                String problem = stringProblem(n.textValue());
+                if (problem != null) {
+                    f.error(path + name, problem);
+                } else {
+                    values.put(name, n.textValue());
+                }
+            }
+        }
+        return f.errors().size() > before ? null : briefOf(values);
+    }
+
+    /** The brief of checked values by field name (see {@link #stringProblem}); the required ones present. */
+    public static Brief briefOf(Map<String, String> values) {
+        return new Brief(
+                values.get("product"),
+                values.get("audience"),
+                values.get("benefit"),
+                values.get("offer"),
+                values.get("tone"),
+                values.get("name"));
+    }
+
+    /**
+     * {@code require}: null when absent (the default: the brief's product and name), else at most
+     * {@value TextInput#MAX_REQUIRED} strings that {@link #stringProblem} accepts (empty = check none).
+     */
+    public static List<String> require(JsonNode node, Fields f, String path) {
+        JsonNode n = node.get("require");
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isArray()) {
+            f.error(path + "require", "must be an array of strings");
+            return null;
+        }
+        if (n.size() > TextInput.MAX_REQUIRED) {
+            f.error(path + "require", "must have at most " + TextInput.MAX_REQUIRED + " items (has " + n.size() + ")");
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        boolean ok = true;
+        for (int i = 0; i < n.size(); i++) {
+            JsonNode item = n.get(i);
+            String problem = item.isTextual() ? stringProblem(item.textValue()) : "must be a string";
+            if (problem != null) {
+                f.error(path + "require[" + i + "]", problem);
+                ok = false;
+            } else {
+                out.add(item.textValue());
+            }
+        }
+        return ok ? out : null;
+    }
+
+    /**
+     * Why a brief field or required string is refused, or null: it must hold something other than white space,
+     * at most {@value Brief#MAX_FIELD_LENGTH} characters (UTF-16 units, as the job record counts them) and no
+     * control characters (line breaks, tabs). The rules of {@link Brief} and {@link TextInput}, checked here so
+     * that a bad value is a 422 naming the field (a campaign: a rejected recipient), never a record refused later.
+     */
+    public static String stringProblem(String s) {
+        if (s.isEmpty()) {
+            return "must not be empty";
+        }
+        if (s.isBlank()) {
+            return "must not be blank";
+        }
+        if (s.length() > Brief.MAX_FIELD_LENGTH) {
+            return "must have at most " + Brief.MAX_FIELD_LENGTH + " characters (has " + s.length() + ")";
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isISOControl(s.charAt(i))) {
+                return "must not contain control characters (line breaks, tabs)";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What the content policy checks, by input field: the prompt (when there is one), every string of the
+     * brief (a name is not personal data to the policy; an e-mail address in any field is) and every required
+     * string (the output must contain it).
+     */
+    public static Map<String, String> policyTexts(String prompt, Brief brief, List<String> require) {
+        Map<String, String> texts = new LinkedHashMap<>();
+        if (prompt != null && !prompt.isEmpty()) {
+            texts.put("prompt", prompt);
+        }
+        if (brief != null) {
+            brief.fields().forEach((name, value) -> texts.put("brief." + name, value));
+        }
+        if (require != null) {
+            for (int i = 0; i < require.size(); i++) {
+                texts.put("require[" + i + "]", require.get(i));
+            }
+        }
+        return texts;
     }
 
     static ImageInput image(JsonNode node, Fields f, long defaultSeed) {

@@ -56,6 +56,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @SecurityRequirement(name = "apiKey")
 public class JobsResource {
 
+    /** Header of a checked text job's {@code /output}: whether the copy passed its checks. */
+    public static final String QUALITY_PASSED = "Quality-Passed";
+
     @Inject
     CurrentTenant tenant;
 
@@ -126,7 +129,10 @@ public class JobsResource {
     @GET
     @Path("/{id}/output")
     @Produces({MediaType.TEXT_PLAIN, "image/png", MediaType.APPLICATION_JSON})
-    @Operation(summary = "The output itself: text/plain, or image/png (?index= for several images)")
+    @Operation(
+            summary = "The output itself: text/plain, or image/png (?index= for several images)",
+            description = "A checked text job's answer carries the header Quality-Passed: true or false"
+                    + " (the job's output.quality has the details).")
     public Response output(@PathParam("id") String id, @QueryParam("index") String index) {
         JobView v = owned(id);
         if (v.output() == null) {
@@ -136,8 +142,12 @@ public class JobsResource {
             throw ProblemException.conflict("job " + id + " has no output; status " + v.status() + why);
         }
         if (v.output() instanceof TextOutput t) {
-            return Response.ok(t.text(), MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8"))
-                    .build();
+            Response.ResponseBuilder r = Response.ok(t.text(), MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8"));
+            if (t.quality() != null) {
+                // a best_effort job may succeed with copy that failed its checks: say so beside the text
+                r.header(QUALITY_PASSED, Boolean.toString(t.quality().passed()));
+            }
+            return r.build();
         }
         ImageOutput images = (ImageOutput) v.output();
         int i;
@@ -275,7 +285,15 @@ public class JobsResource {
 
             @Schema(
                     required = true,
-                    description = "text: {prompt, max_tokens, temperature, top_k, top_p, stop, seed};"
+                    description = "text: {prompt, max_tokens, temperature, top_k, top_p, stop, seed, brief, require,"
+                            + " forbid_unstated_offers, best_of, quality}; prompt is required unless there is a"
+                            + " brief {product, audience, benefit, offer?, tone?, name?} (strings of 1 to 200"
+                            + " characters, no control characters). require: strings the output must contain"
+                            + " (default: the brief's product and name); forbid_unstated_offers: no discount, price,"
+                            + " promo code or free-shipping claim the brief does not state (default true with a"
+                            + " brief); best_of 1..16: candidates the worker draws until one passes (default 1);"
+                            + " quality: strict (default; none passes = FAILED with QUALITY_CHECK_FAILED) or"
+                            + " best_effort (the best candidate, output.quality.passed false)."
                             + " image: {seed, count, style, best_of, size}")
             Map<String, Object> input,
 

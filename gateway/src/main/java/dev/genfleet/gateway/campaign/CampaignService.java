@@ -19,6 +19,7 @@ import dev.genfleet.gateway.tenant.ApiKeys;
 import dev.genfleet.gateway.tenant.QueuedQuota;
 import dev.genfleet.schemas.AuditEvent;
 import dev.genfleet.schemas.AuditType;
+import dev.genfleet.schemas.Brief;
 import dev.genfleet.schemas.ControlAction;
 import dev.genfleet.schemas.ControlCommand;
 import dev.genfleet.schemas.Reason;
@@ -82,15 +83,38 @@ public class CampaignService {
             "webhook",
             "metadata",
             "recipients");
-    static final Set<String> INPUT_FIELDS = Set.of("max_tokens", "temperature", "top_k", "top_p", "stop", "seed");
+    static final Set<String> INPUT_FIELDS = Set.of(
+            "max_tokens",
+            "temperature",
+            "top_k",
+            "top_p",
+            "stop",
+            "seed",
+            "require",
+            "forbid_unstated_offers",
+            "best_of",
+            "quality");
     static final int MAX_REPORTED_REJECTIONS = 100;
     static final int MAX_REPORTED_DUPLICATES = 100;
 
     private static final Logger LOG = Logger.getLogger(CampaignService.class);
 
-    /** A validated campaign header. {@code input} carries generation settings; its prompt is the template's. */
+    /**
+     * A validated campaign header. {@code input} carries generation settings and checks; the prompt and brief are
+     * the template's.
+     *
+     * @param template the prompt template, or null when the campaign has only a brief
+     * @param brief a template per brief field, in {@link JobParser#BRIEF_FIELDS} order, or null for none
+     * @param require a template per required string ({@code input.require}), or null for the default
+     */
     public record Header(
-            String name, JobParser.Common common, Template template, Map<String, String> params, JsonNode input) {}
+            String name,
+            JobParser.Common common,
+            Template template,
+            Map<String, Template> brief,
+            List<Template> require,
+            Map<String, String> params,
+            JsonNode input) {}
 
     /** One recipient as uploaded: the parsed JSON, or why the line could not be read. */
     public record Recipient(long line, JsonNode node, String problem) {}
@@ -188,24 +212,36 @@ public class CampaignService {
                             + common.route().modality());
         }
         Template template = null;
+        Map<String, Template> brief = null;
         JsonNode t = f.object(body, "template", "", true);
         if (t != null) {
-            f.onlyKnown(t, "template.", Set.of("prompt"));
+            f.onlyKnown(t, "template.", Set.of("prompt", "brief"));
+            if (!t.hasNonNull("prompt") && !t.hasNonNull("brief")) {
+                f.error("template.prompt", "required unless the template has a brief");
+            }
             String prompt =
-                    f.string(t, "prompt", "template.", true, 1, config.limits().maxPromptChars());
+                    f.string(t, "prompt", "template.", false, 1, config.limits().maxPromptChars());
             if (prompt != null) {
-                try {
-                    template = Template.parse(prompt);
-                } catch (IllegalArgumentException e) {
-                    f.error("template.prompt", e.getMessage());
-                }
+                template = parse(prompt, "template.prompt", f);
+            }
+            JsonNode b = f.object(t, "brief", "template.", false);
+            if (b != null) {
+                brief = briefTemplate(b, f);
             }
         }
         Map<String, String> params = f.stringMap(body, "params", "", 100, 64, 2000);
         JsonNode input = f.object(body, "input", "", false);
+        List<Template> require = null;
         if (input != null) {
             f.onlyKnown(input, "input.", INPUT_FIELDS);
-            JobParser.text("probe", input, f, "input.", 0L);
+            List<String> required = JobParser.require(input, f, "input.");
+            if (required != null) {
+                require = new ArrayList<>();
+                for (int i = 0; i < required.size(); i++) {
+                    require.add(parse(required.get(i), "input.require[" + i + "]", f));
+                }
+            }
+            JobParser.text("probe", null, null, input, f, "input.", 0L);
         }
         f.throwIfAny();
         // campaigns default to the bulk topics, so interactive jobs are served first
@@ -222,8 +258,50 @@ public class CampaignService {
                 name,
                 withPriority,
                 template,
+                brief,
+                require,
                 params,
                 input == null ? dev.genfleet.gateway.api.JsonBodies.mapper().createObjectNode() : input);
+    }
+
+    private static Template parse(String source, String field, Fields f) {
+        try {
+            return Template.parse(source);
+        } catch (IllegalArgumentException e) {
+            f.error(field, e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * {@code template.brief}: the fields of a brief ({@link JobParser#brief}), each a template whose
+     * {@code {{variables}}} are filled per recipient; a field without variables is the same for every recipient.
+     * What a field renders to is checked per recipient (a rejected recipient, never a refused campaign).
+     */
+    private static Map<String, Template> briefTemplate(JsonNode node, Fields f) {
+        f.onlyKnown(node, "template.brief.", Set.copyOf(JobParser.BRIEF_FIELDS));
+        Map<String, Template> fields = new LinkedHashMap<>();
+        for (String name : JobParser.BRIEF_FIELDS) {
+            boolean required = List.of("product", "audience", "benefit").contains(name);
+            // a template may be longer than what it renders to ("{{product_name_in_our_catalogue}}")
+            String source = f.string(node, name, "template.brief.", required, 1, 2000);
+            if (source != null) {
+                if (source.isBlank()) {
+                    f.error("template.brief." + name, "must not be blank");
+                } else {
+                    Template parsed = parse(source, "template.brief." + name, f);
+                    String literal =
+                            parsed == null || !parsed.variables().isEmpty() ? null : JobParser.stringProblem(source);
+                    if (literal != null) {
+                        // the same for every recipient: refuse the campaign rather than every recipient
+                        f.error("template.brief." + name, literal);
+                    } else if (parsed != null) {
+                        fields.put(name, parsed);
+                    }
+                }
+            }
+        }
+        return fields;
     }
 
     /**
@@ -866,22 +944,80 @@ public class CampaignService {
                     draft(c, null, null, campaignId, customId),
                     ReasonCode.INVALID_RECIPIENT.reason(e.field() + ": " + e.message()));
         }
-        Template.Rendered rendered = h.template().render(vars, h.params());
-        if (!rendered.ok()) {
-            return new Variant(
-                    draft(c, null, null, campaignId, customId),
-                    Reason.of(
-                            ReasonCode.TEMPLATE_MISSING_VARIABLE.name(),
-                            "variable '" + rendered.missing() + "' is neither in vars nor in params"));
+        // every template is rendered first, so a missing variable is reported the same wherever it is
+        String prompt = "";
+        if (h.template() != null) {
+            Template.Rendered rendered = h.template().render(vars, h.params());
+            if (!rendered.ok()) {
+                return new Variant(draft(c, null, null, campaignId, customId), missing(rendered, "template.prompt"));
+            }
+            prompt = rendered.text();
         }
+        Map<String, String> briefValues = new LinkedHashMap<>();
+        if (h.brief() != null) {
+            for (Map.Entry<String, Template> field : h.brief().entrySet()) {
+                Template.Rendered rendered = field.getValue().render(vars, h.params());
+                if (!rendered.ok()) {
+                    return new Variant(
+                            draft(c, null, null, campaignId, customId),
+                            missing(rendered, "template.brief." + field.getKey()));
+                }
+                briefValues.put(field.getKey(), rendered.text());
+            }
+        }
+        List<String> require = null;
+        if (h.require() != null) {
+            require = new ArrayList<>();
+            for (int i = 0; i < h.require().size(); i++) {
+                Template.Rendered rendered = h.require().get(i).render(vars, h.params());
+                if (!rendered.ok()) {
+                    return new Variant(
+                            draft(c, null, null, campaignId, customId), missing(rendered, "input.require[" + i + "]"));
+                }
+                require.add(rendered.text());
+            }
+        }
+        // what the values rendered to must make a valid brief and valid required strings
+        for (Map.Entry<String, String> value : briefValues.entrySet()) {
+            String problem = JobParser.stringProblem(value.getValue());
+            if (problem != null) {
+                return new Variant(
+                        draft(c, null, null, campaignId, customId),
+                        ReasonCode.INVALID_RECIPIENT.reason(
+                                "brief." + value.getKey() + " as rendered for this recipient " + problem));
+            }
+        }
+        if (require != null) {
+            for (int i = 0; i < require.size(); i++) {
+                String problem = JobParser.stringProblem(require.get(i));
+                if (problem != null) {
+                    return new Variant(
+                            draft(c, null, null, campaignId, customId),
+                            ReasonCode.INVALID_RECIPIENT.reason(
+                                    "require[" + i + "] as rendered for this recipient " + problem));
+                }
+            }
+        }
+        Brief brief = h.brief() == null ? null : JobParser.briefOf(briefValues);
         Fields inputFields = new Fields();
-        TextInput input = JobParser.text(
-                rendered.text(), h.input(), inputFields, "input.", dev.genfleet.gateway.submit.JobIds.seed(jobId));
-        return new Variant(draft(c, input, rendered.text(), campaignId, customId), null);
+        TextInput input = JobParser.text(prompt, brief, require, h.input(), inputFields, "input.", JobIds.seed(jobId));
+        return new Variant(
+                draft(
+                        c,
+                        input,
+                        JobParser.policyTexts(h.template() == null ? null : prompt, brief, require),
+                        campaignId,
+                        customId),
+                null);
+    }
+
+    private static Reason missing(Template.Rendered rendered, String where) {
+        return ReasonCode.TEMPLATE_MISSING_VARIABLE.reason(
+                "variable '" + rendered.missing() + "' (" + where + ") is neither in vars nor in params");
     }
 
     private static JobDraft draft(
-            JobParser.Common c, TextInput input, String text, String campaignId, String customId) {
+            JobParser.Common c, TextInput input, Map<String, String> policyTexts, String campaignId, String customId) {
         return new JobDraft(
                 c.model(),
                 c.route(),
@@ -890,7 +1026,7 @@ public class CampaignService {
                 c.deadline(),
                 c.webhookUrl(),
                 c.metadata(),
-                text,
+                policyTexts,
                 campaignId,
                 customId);
     }

@@ -10,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Checks a rendered prompt before it reaches Kafka: length, deny terms (whole words, case-insensitive),
+ * Checks a rendered prompt, and each string of a brief, before it reaches Kafka: length, deny terms (whole words, case-insensitive),
  * deny patterns, and personal data a marketing prompt should not carry (e-mail addresses, phone
  * numbers, card numbers that pass the Luhn check). The first hit wins; its rule id is the reason code.
  */
@@ -58,29 +58,37 @@ public final class ContentPolicy {
         this.card = card;
     }
 
-    /** The violated rule, if any. Card numbers are checked before phone numbers (they look alike). */
+    /** The violated rule of a prompt, if any. */
     public Optional<Reason> check(String text) {
+        return check(text, "prompt");
+    }
+
+    /**
+     * The violated rule, if any, with {@code subject} (what the text is: {@code prompt}, {@code brief.name})
+     * named in the reason's message. Card numbers are checked before phone numbers (they look alike).
+     */
+    public Optional<Reason> check(String text, String subject) {
         if (text.codePointCount(0, text.length()) > maxChars) {
-            return Optional.of(Reason.of(RULE_LENGTH, "prompt longer than " + maxChars + " characters"));
+            return Optional.of(Reason.of(RULE_LENGTH, subject + " longer than " + maxChars + " characters"));
         }
         for (Pattern p : denyTerms) {
             if (p.matcher(text).find()) {
-                return Optional.of(Reason.of(RULE_DENY_TERM, "prompt contains a denied term"));
+                return Optional.of(Reason.of(RULE_DENY_TERM, subject + " contains a denied term"));
             }
         }
         for (int i = 0; i < denyPatterns.size(); i++) {
             if (denyPatterns.get(i).matcher(text).find()) {
-                return Optional.of(Reason.of(RULE_DENY_PATTERN, "prompt matches denied pattern #" + (i + 1)));
+                return Optional.of(Reason.of(RULE_DENY_PATTERN, subject + " matches denied pattern #" + (i + 1)));
             }
         }
         if (email && EMAIL.matcher(text).find()) {
-            return Optional.of(Reason.of(RULE_EMAIL, "prompt contains an e-mail address"));
+            return Optional.of(Reason.of(RULE_EMAIL, subject + " contains an e-mail address"));
         }
         if (card) {
             Matcher m = CARD.matcher(text);
             while (m.find()) {
                 if (luhn(m.group().replaceAll("[ -]", ""))) {
-                    return Optional.of(Reason.of(RULE_CARD, "prompt contains a payment card number"));
+                    return Optional.of(Reason.of(RULE_CARD, subject + " contains a payment card number"));
                 }
             }
         }
@@ -89,7 +97,7 @@ public final class ContentPolicy {
             while (m.find()) {
                 long digits = m.group().chars().filter(Character::isDigit).count();
                 if (digits >= 8 && digits <= 15 && !ISO_DATE.matcher(m.group()).matches()) {
-                    return Optional.of(Reason.of(RULE_PHONE, "prompt contains a phone number"));
+                    return Optional.of(Reason.of(RULE_PHONE, subject + " contains a phone number"));
                 }
             }
         }

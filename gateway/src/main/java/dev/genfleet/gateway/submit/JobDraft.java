@@ -3,12 +3,14 @@ package dev.genfleet.gateway.submit;
 import dev.genfleet.schemas.JobInput;
 import dev.genfleet.schemas.Priority;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * A validated job about to be published: defaults filled, seed drawn.
  *
- * @param policyText the text the content policy checks (the rendered prompt), or null for none
+ * @param policyTexts what the content policy checks, in order: each text under the name of the input field it
+ *     comes from ({@code prompt}, {@code brief.name}, {@code require[0]}); the first hit refuses the job
  */
 public record JobDraft(
         String model,
@@ -18,6 +20,13 @@ public record JobDraft(
         Instant deadline,
         String webhookUrl,
         Map<String, String> metadata,
-        String policyText,
+        Map<String, String> policyTexts,
         String campaignId,
-        String customId) {}
+        String customId) {
+
+    public JobDraft {
+        policyTexts = policyTexts == null
+                ? Map.of()
+                : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(policyTexts));
+    }
+}

@@ -67,6 +67,11 @@ public class JobSubmitter {
         }
     }
 
+    /** Audit detail of a policy rejection: the input field refused ({@code input.prompt}, {@code input.brief.name}). */
+    public static final String FIELD_DETAIL = "field";
+
+    private static final String INPUT = "input.";
+
     /** Kafka header of a job record: the SHA-256 of the client's request (idempotent replays compare it). */
     public static final String REQUEST_SHA256 = dev.genfleet.gateway.status.ViewTopology.REQUEST_SHA256_HEADER;
 
@@ -95,7 +100,7 @@ public class JobSubmitter {
                             null);
                 }
                 if ("REJECTED".equals(v.status()) && v.error() != null) {
-                    throw policyProblem(jobId, v.error());
+                    throw policyProblem(jobId, v.error(), rejectedField(v));
                 }
                 return new Submitted(v, true);
             }
@@ -120,10 +125,19 @@ public class JobSubmitter {
             TraceContext trace,
             Map<String, String> extraDetails) {
         Instant now = clock.instant();
-        Optional<Reason> violation = draft.policyText() == null ? Optional.empty() : policy.check(draft.policyText());
+        Optional<Reason> violation = Optional.empty();
+        String field = null;
+        for (Map.Entry<String, String> text : draft.policyTexts().entrySet()) {
+            violation = policy.check(text.getValue(), text.getKey());
+            if (violation.isPresent()) {
+                field = INPUT + text.getKey();
+                break;
+            }
+        }
         if (violation.isPresent()) {
             Map<String, String> details = new HashMap<>(extraDetails);
             details.put("rule", violation.get().code());
+            details.put(FIELD_DETAIL, field);
             if (draft.webhookUrl() != null) {
                 details.put("webhook_url", draft.webhookUrl());
             }
@@ -135,6 +149,7 @@ public class JobSubmitter {
             return new Pending(
                     jobId,
                     violation.get(),
+                    field,
                     publisher.send(publisher.topics().audit(), rejected, trace).thenApply(m -> null));
         }
         return publishAccepted(tenant, jobId, draft, requestSha256, trace, now, extraDetails);
@@ -157,6 +172,7 @@ public class JobSubmitter {
         return new Pending(
                 jobId,
                 reason,
+                null,
                 publisher.send(publisher.topics().audit(), rejected, trace).thenApply(m -> null));
     }
 
@@ -185,7 +201,7 @@ public class JobSubmitter {
         CompletableFuture<Void> acked = publisher
                 .send(publisher.topics().jobs(draft.route().pool(), draft.priority()), request, trace, headers)
                 .thenApply(m -> null);
-        return new Pending(jobId, null, acked);
+        return new Pending(jobId, null, null, acked);
     }
 
     private JobView publish(
@@ -231,7 +247,7 @@ public class JobSubmitter {
                         false,
                         false));
             }
-            throw policyProblem(jobId, pending.rejection());
+            throw policyProblem(jobId, pending.rejection(), pending.field());
         }
         JobView v = new JobView(
                 jobId,
@@ -264,12 +280,13 @@ public class JobSubmitter {
         return v;
     }
 
-    private static ProblemException policyProblem(String jobId, Reason reason) {
+    private static ProblemException policyProblem(String jobId, Reason reason, String field) {
         return new ProblemException(
                 422,
                 "Refused by content policy",
                 reason.message() + " (rule " + reason.code() + "); job " + jobId + " is recorded as REJECTED",
-                List.of(new dev.genfleet.gateway.api.Problem.FieldError("input.prompt", reason.message())),
+                List.of(new dev.genfleet.gateway.api.Problem.FieldError(
+                        field == null ? INPUT + "prompt" : field, reason.message())),
                 reason.code(),
                 null);
     }
@@ -312,6 +329,20 @@ public class JobSubmitter {
         return Hashes.inputSha256(draft.input());
     }
 
-    /** A publication in flight. {@code rejection} is set when the job was refused rather than queued. */
-    public record Pending(String jobId, Reason rejection, CompletableFuture<Void> acked) {}
+    /** The input field a policy rejection names, as its REJECTED event recorded it; null if none did. */
+    private static String rejectedField(JobView v) {
+        for (int i = v.events().size() - 1; i >= 0; i--) {
+            JobView.Event e = v.events().get(i);
+            if (AuditType.REJECTED.name().equals(e.type()) && e.details() != null) {
+                return e.details().get(FIELD_DETAIL);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A publication in flight. {@code rejection} is set when the job was refused rather than queued;
+     * {@code field} names the input field the content policy refused ({@code input.brief.name}), if it did.
+     */
+    public record Pending(String jobId, Reason rejection, String field, CompletableFuture<Void> acked) {}
 }

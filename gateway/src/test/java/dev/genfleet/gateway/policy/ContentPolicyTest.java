@@ -37,6 +37,24 @@ class ContentPolicyTest {
     }
 
     @Test
+    void shouldNameWhatItCheckedInTheReason() {
+        assertEquals(
+                "brief.name contains an e-mail address",
+                policy.check("zoe@example.com", "brief.name").orElseThrow().message());
+        assertEquals(
+                "prompt contains a denied term",
+                policy.check("a forbiddenword").orElseThrow().message());
+    }
+
+    @Test
+    void shouldLetNamesAndOffersOfABriefThrough() {
+        for (String s :
+                List.of("José", "Søren", "Mei-Ling", "Zoë", "Ærø Duvet", "20% off your first order", "$5 off")) {
+            assertEquals("OK", rule(s), s);
+        }
+    }
+
+    @Test
     void shouldCheckLuhn() {
         assertTrue(ContentPolicy.luhn("4111111111111111"));
         assertTrue(ContentPolicy.luhn("79927398713"));
