@@ -14,6 +14,12 @@ public interface GatewayConfig {
     /** Topic names (defaults = the AsyncAPI document's). */
     TopicsConfig topics();
 
+    /**
+     * How readiness judges the Kafka clients. Where and how they connect is not here: every client takes that
+     * from Quarkus' {@code kafka.*} settings (see {@code kafka/KafkaClients}).
+     */
+    KafkaHealthConfig kafka();
+
     /** Static model → pool routes; announcements on the models topic add to and override them. */
     Map<String, StaticModel> models();
 
@@ -46,6 +52,22 @@ public interface GatewayConfig {
     @WithName("webhooks-allow-private")
     @WithDefault("false")
     boolean webhooksAllowPrivate();
+
+    interface KafkaHealthConfig {
+        /**
+         * How long Kafka may be unreachable (timeouts, lost connections) before this replica reports unready, in
+         * ms. Shorter outages keep it in the Service (requests answer 503 with Retry-After meanwhile), so a
+         * broker restart does not pull every replica out at once. Refused credentials or ACLs count at once.
+         */
+        @WithName("unreachable-grace-ms")
+        @WithDefault("60000")
+        long unreachableGraceMs();
+
+        /** How often the producer and a probe admin client check that Kafka answers and lets them in, in ms. */
+        @WithName("probe-interval-ms")
+        @WithDefault("5000")
+        long probeIntervalMs();
+    }
 
     interface TopicsConfig {
         @WithDefault("genfleet.jobs.")

@@ -19,7 +19,8 @@ import org.eclipse.microprofile.health.Readiness;
  * consumer reports no lag on any partition of the topics the view reads. A restarted replica
  * replays the log first, and until then it would answer 404 for jobs it has not read yet; so it
  * stays out of the load balancer meanwhile. After the first catch-up it stays ready (later lag is
- * normal traffic, not a rebuild).
+ * normal traffic, not a rebuild), unless Kafka Streams stopped; why it stopped, and every other Kafka client's
+ * health, is {@code kafka/KafkaReadiness}'s to say.
  */
 @Readiness
 @ApplicationScoped
@@ -35,12 +36,18 @@ public class ViewReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
+        KafkaStreams.State state = streams.state();
         if (!caughtUp) {
-            caughtUp = streams.state() == KafkaStreams.State.RUNNING && lagIsZero();
+            caughtUp = state == KafkaStreams.State.RUNNING && lagIsZero();
         }
+        // a view that stopped (an error, a shutdown) no longer follows the log: never ready then
+        boolean stopped = state == KafkaStreams.State.ERROR
+                || state == KafkaStreams.State.PENDING_ERROR
+                || state == KafkaStreams.State.NOT_RUNNING
+                || state == KafkaStreams.State.PENDING_SHUTDOWN;
         return HealthCheckResponse.named("status-view")
-                .status(caughtUp)
-                .withData("state", streams.state().name())
+                .status(caughtUp && !stopped)
+                .withData("state", state.name())
                 .build();
     }
 

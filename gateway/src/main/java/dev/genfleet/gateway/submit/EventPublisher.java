@@ -2,6 +2,8 @@ package dev.genfleet.gateway.submit;
 
 import dev.genfleet.gateway.GatewayConfig;
 import dev.genfleet.gateway.api.ProblemException;
+import dev.genfleet.gateway.kafka.KafkaClients;
+import dev.genfleet.gateway.kafka.KafkaHealth;
 import dev.genfleet.schemas.EventCodec;
 import dev.genfleet.schemas.GenfleetPayload;
 import dev.genfleet.schemas.Topics;
@@ -21,44 +23,67 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The gateway's one Kafka producer: {@code acks=all}, idempotent, so an acknowledged record is on
  * every in-sync replica and a retried send is not duplicated. Records are CloudEvents via
- * {@link EventCodec}. Callers wait for the acknowledgement before answering the client.
+ * {@link EventCodec}. Callers wait for the acknowledgement before answering the client; when Kafka does not
+ * acknowledge in time (a broker that is down, refused credentials) they answer 503 with {@code Retry-After}.
  */
 @ApplicationScoped
 public class EventPublisher {
+
+    /** This producer's name in readiness and its {@code client.id} suffix. */
+    public static final String CLIENT = "job-producer";
 
     private final KafkaProducer<String, byte[]> producer;
     private final EventCodec codec = EventCodec.forComponent("gateway");
     private final Topics topics;
     private final long ackTimeoutMs;
+    private final KafkaHealth health;
 
-    public EventPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap, GatewayConfig config) {
+    public EventPublisher(KafkaClients kafka, KafkaHealth health, GatewayConfig config) {
         this.topics = config.toTopics();
         this.ackTimeoutMs = config.ackTimeoutMs();
-        this.producer = new KafkaProducer<>(
-                Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrap,
-                        ProducerConfig.ACKS_CONFIG,
-                        "all",
-                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                        true,
-                        ProducerConfig.LINGER_MS_CONFIG,
-                        2,
-                        ProducerConfig.COMPRESSION_TYPE_CONFIG,
-                        "lz4",
-                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
-                        (int) Math.max(config.ackTimeoutMs(), 1000) + 1000,
-                        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                        (int) Math.max(config.ackTimeoutMs(), 1000),
-                        ProducerConfig.CLIENT_ID_CONFIG,
-                        "genfleet-gateway"),
-                new StringSerializer(),
-                new ByteArraySerializer());
+        this.health = health;
+        this.producer = kafka.producer(CLIENT, settings(config), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** The producer's own settings; connection and security come from {@code kafka.*} ({@link KafkaClients}). */
+    static Map<String, Object> settings(GatewayConfig config) {
+        int ackTimeout = (int) Math.max(config.ackTimeoutMs(), 1000);
+        return Map.of(
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.LINGER_MS_CONFIG,
+                2,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                "lz4",
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                ackTimeout + 1000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                ackTimeout,
+                // send() blocks while it has no metadata for the topic (a broker that is down): never longer
+                // than a request may wait for its acknowledgement, so the answer is a timely 503
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                ackTimeout);
+    }
+
+    /**
+     * Checks that the producer can reach Kafka and may describe the topics it writes (its metadata request
+     * authenticates and needs the ACLs), reporting to {@link KafkaHealth}. Blocks up to the ack timeout.
+     */
+    public void probe(List<String> written) {
+        try {
+            for (String topic : written) {
+                producer.partitionsFor(topic);
+            }
+            health.ok(CLIENT);
+        } catch (RuntimeException e) {
+            health.failed(CLIENT, e);
+        }
     }
 
     public Topics topics() {
@@ -79,12 +104,14 @@ public class EventPublisher {
         try {
             producer.send(record, (metadata, error) -> {
                 if (error != null) {
+                    health.failed(CLIENT, error);
                     acked.completeExceptionally(error);
                 } else {
                     acked.complete(metadata);
                 }
             });
         } catch (RuntimeException e) {
+            health.failed(CLIENT, e);
             acked.completeExceptionally(e);
         }
         return acked;
@@ -113,7 +140,7 @@ public class EventPublisher {
     }
 
     @PreDestroy
-    void close() {
+    public void close() {
         producer.close(java.time.Duration.ofSeconds(5));
     }
 

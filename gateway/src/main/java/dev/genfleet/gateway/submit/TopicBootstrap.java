@@ -1,6 +1,8 @@
 package dev.genfleet.gateway.submit;
 
 import dev.genfleet.gateway.GatewayConfig;
+import dev.genfleet.gateway.kafka.KafkaClients;
+import dev.genfleet.gateway.kafka.KafkaHealth;
 import dev.genfleet.schemas.TopicCatalog;
 import dev.genfleet.schemas.Topics;
 import io.quarkus.runtime.StartupEvent;
@@ -16,21 +18,25 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * Creates missing topics at startup (local mode, tests), taking partitions and configs from the
- * AsyncAPI document; in a cluster the operator (Strimzi) owns them and this is switched off.
+ * AsyncAPI document; in a cluster the operator (Strimzi) owns them and this is switched off, as on a secured
+ * broker where the gateway's user may not create topics ({@code ./genfleet up --secure} creates them as admin).
  */
 @Singleton
 public class TopicBootstrap {
 
     private static final Logger LOG = Logger.getLogger(TopicBootstrap.class);
 
+    /** This admin client's name in readiness and its {@code client.id} suffix. */
+    static final String CLIENT = "topic-admin";
+
     void onStart(
             @Observes @jakarta.annotation.Priority(1) StartupEvent event,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
+            KafkaClients kafka,
+            KafkaHealth health,
             GatewayConfig config) {
         if (!config.createTopics()) {
             return;
@@ -38,7 +44,7 @@ public class TopicBootstrap {
         Topics topics = config.toTopics();
         Set<String> pools = new HashSet<>(Topics.DEFAULT_POOLS);
         config.models().values().forEach(m -> pools.add(m.pool()));
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        try (Admin admin = kafka.admin(CLIENT, Map.of())) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (TopicCatalog.TopicSpec spec : TopicCatalog.load().topics(pools)) {
@@ -60,7 +66,10 @@ public class TopicBootstrap {
             if (!missing.isEmpty()) {
                 LOG.infof("created %d topics", missing.size());
             }
+            health.ok(CLIENT);
         } catch (Exception e) {
+            // refused (credentials, no Create ACL) makes the gateway unready: it was told to create topics
+            health.failed(CLIENT, e);
             LOG.warnf("could not create topics: %s", e.getMessage());
         }
     }

@@ -3,6 +3,8 @@ package dev.genfleet.gateway.webhook;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.genfleet.gateway.GatewayConfig;
 import dev.genfleet.gateway.api.JobJson;
+import dev.genfleet.gateway.kafka.KafkaClients;
+import dev.genfleet.gateway.kafka.KafkaHealth;
 import dev.genfleet.gateway.status.CampaignCounts;
 import dev.genfleet.gateway.status.JobView;
 import dev.genfleet.gateway.status.StatusView;
@@ -63,7 +65,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -92,7 +93,12 @@ public class WebhookDispatcher {
     private static final long CAMPAIGN_IDLE_NANOS = 120_000_000_000L;
 
     private final GatewayConfig.Webhooks config;
-    private final String bootstrap;
+    /** This consumer's name in readiness and its {@code client.id} suffix. */
+    static final String CLIENT = "webhook-consumer";
+
+    private static final long RETRY_MS = 5000;
+    private final KafkaClients kafka;
+    private final KafkaHealth health;
     private final Topics topics;
     private final StatusView view;
     private final EventPublisher publisher;
@@ -139,7 +145,8 @@ public class WebhookDispatcher {
 
     public WebhookDispatcher(
             GatewayConfig config,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
+            KafkaClients kafka,
+            KafkaHealth health,
             StatusView view,
             EventPublisher publisher,
             WebhookSecrets secrets,
@@ -155,7 +162,8 @@ public class WebhookDispatcher {
         Gauge.builder("genfleet.webhooks.view.overdue", overdueForView, AtomicInteger::get)
                 .description("of those, the ones waiting longer than webhooks.view-wait-ms")
                 .register(registry);
-        this.bootstrap = bootstrap;
+        this.kafka = kafka;
+        this.health = health;
         this.topics = config.toTopics();
         this.view = view;
         this.publisher = publisher;
@@ -209,22 +217,39 @@ public class WebhookDispatcher {
 
     // ---- the consumer: ownership and offsets -------------------------------------------------------
 
+    /**
+     * Runs the delivery consumer until shutdown. A consumer that Kafka refuses (credentials, ACLs) or that
+     * fails otherwise is reported to {@link KafkaHealth} (readiness names it) and built again after a pause,
+     * so a fixed ACL or a rotated secret heals without a restart.
+     */
     private void consume() {
+        while (running) {
+            try {
+                consumeOnce();
+            } catch (WakeupException e) {
+                return; // shutting down
+            } catch (RuntimeException e) {
+                health.failed(CLIENT, e);
+                LOG.errorf("webhook consumer failed, retrying in %d ms: %s", RETRY_MS, e);
+                java.util.concurrent.locks.LockSupport.parkNanos(RETRY_MS * 1_000_000L);
+            }
+        }
+    }
+
+    private void consumeOnce() {
         Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // an aborted transaction's result or audit event must never become a delivery
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "genfleet-gateway-webhooks");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
         // range assignment gives one member the same partition number of both co-partitioned topics
         props.put(
                 ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
                 org.apache.kafka.clients.consumer.RangeAssignor.class.getName());
         try (KafkaConsumer<String, byte[]> c =
-                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+                kafka.consumer(CLIENT, props, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer = c;
             // the jobs topics too: a job record (the SUBMITTED fact) says whether the job named a webhook
             java.util.regex.Pattern facts =
@@ -249,16 +274,15 @@ public class WebhookDispatcher {
                     offsets.seen(tp, r.offset());
                     handle(r, tp);
                 }
+                health.ok(CLIENT);
                 if (System.nanoTime() - lastCommit > 1_000_000_000L) {
                     commit(c, c.assignment(), false);
                     lastCommit = System.nanoTime();
                 }
             }
             commit(c, c.assignment(), true);
-        } catch (WakeupException e) {
-            // shutting down
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "webhook consumer stopped");
+        } finally {
+            consumer = null;
         }
     }
 
