@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 
 /**
  * One row of a text batch while it decodes, shared by every text family ({@link GptTextModel},
- * {@link TorchScriptTextModel}, {@link StaticCacheTextModel}): its tokens, its own random generator, sampling, stop sequences, max
+ * {@link TorchScriptTextModel}, {@link StaticCacheTextModel}): its tokens, its own random generator, sampling (with its token mask), stop sequences, max
  * tokens, counting and the window of tokens the next logits are computed over. The models only turn
  * windows into logits.
  *
@@ -92,9 +92,13 @@ class DecodeRow {
         return len - windowStart;
     }
 
-    /** Samples the next token from this row's logits at {@code offset} with its own generator, then accepts it. */
+    /**
+     * Samples the next token from this row's logits at {@code offset} with its own generator and its own
+     * {@link TextRequest#banned() mask} (never a banned id), then accepts it.
+     */
     final boolean next(float[] logits, int offset, int vocab) {
-        return accept(Sampler.sample(logits, offset, vocab, req.temperature(), req.topK(), req.topP(), rng));
+        return accept(
+                Sampler.sample(logits, offset, vocab, req.temperature(), req.topK(), req.topP(), rng, req.banned()));
     }
 
     /**

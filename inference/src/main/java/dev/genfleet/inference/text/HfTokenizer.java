@@ -139,7 +139,8 @@ public final class HfTokenizer implements TextTokenizer, AutoCloseable {
         return eosId;
     }
 
-    /** The id of a token string, or -1. */
+    /** The id of a token string (model.vocab or added_tokens, as the file spells it), or -1. */
+    @Override
     public int idOf(String token) {
         Integer id = ids.get(token);
         return id == null ? -1 : id;

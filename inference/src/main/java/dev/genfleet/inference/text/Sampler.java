@@ -1,5 +1,6 @@
 package dev.genfleet.inference.text;
 
+import dev.genfleet.inference.TokenMask;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -10,6 +11,11 @@ import java.util.SplittableRandom;
  * tokens by descending probability whose mass reaches top-p (at least one), then draw one
  * {@code nextDouble()} from the row's generator. Candidate order is (logit desc, id asc), so the result
  * depends only on the logits and the generator.
+ *
+ * <p>A {@link TokenMask} removes its ids from the candidates before any of this (greedy included): a
+ * banned id is never returned, whatever its logit, and the remaining candidates keep their order. Greedy
+ * rows pick what they would have picked unless it is banned; sampled rows renormalize over the allowed
+ * ids (top-k counts allowed ids only), so their draws may change. No mask: exactly the unmasked path.
  */
 public final class Sampler {
 
@@ -17,11 +23,31 @@ public final class Sampler {
 
     public static int sample(
             float[] logits, int offset, int vocab, double temperature, int topK, double topP, SplittableRandom rng) {
+        return sample(logits, offset, vocab, temperature, topK, topP, rng, TokenMask.none());
+    }
+
+    /**
+     * @throws IllegalStateException when the mask bans every id of the vocabulary
+     */
+    public static int sample(
+            float[] logits,
+            int offset,
+            int vocab,
+            double temperature,
+            int topK,
+            double topP,
+            SplittableRandom rng,
+            TokenMask banned) {
+        boolean masked = !banned.isEmpty();
         if (!(temperature > 0) || (topK == 1)) {
-            return argmax(logits, offset, vocab);
+            return masked ? argmax(logits, offset, vocab, banned) : argmax(logits, offset, vocab);
         }
         int[] order = order(logits, offset, vocab);
-        int keep = topK > 0 ? Math.min(topK, vocab) : vocab;
+        if (masked) {
+            order = allowed(order, banned);
+        }
+        int candidates = order.length;
+        int keep = topK > 0 ? Math.min(topK, candidates) : candidates;
         double max = logits[offset + order[0]];
         double[] p = new double[keep];
         double sum = 0;
@@ -82,6 +108,35 @@ public final class Sampler {
     static int sortable(float f) {
         int bits = Float.floatToIntBits(f);
         return bits ^ ((bits >> 31) & 0x7fffffff);
+    }
+
+    /** {@code order} without the banned ids, in the same order. */
+    private static int[] allowed(int[] order, TokenMask banned) {
+        int[] out = new int[order.length];
+        int n = 0;
+        for (int id : order) {
+            if (!banned.bans(id)) {
+                out[n++] = id;
+            }
+        }
+        if (n == 0) {
+            throw new IllegalStateException("the row's token mask bans all " + order.length + " ids");
+        }
+        return n == out.length ? out : Arrays.copyOf(out, n);
+    }
+
+    /** The highest logit among the allowed ids, lowest id on ties. */
+    static int argmax(float[] logits, int offset, int vocab, TokenMask banned) {
+        int best = -1;
+        for (int i = 0; i < vocab; i++) {
+            if (!banned.bans(i) && (best < 0 || logits[offset + i] > logits[offset + best])) {
+                best = i;
+            }
+        }
+        if (best < 0) {
+            throw new IllegalStateException("the row's token mask bans all " + vocab + " ids");
+        }
+        return best;
     }
 
     static int argmax(float[] logits, int offset, int vocab) {

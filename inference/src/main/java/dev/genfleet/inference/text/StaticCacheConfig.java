@@ -16,6 +16,8 @@ import java.util.List;
  * @param format {@code torchscript} or {@code onnx}: which file {@link #file} the model loads
  * @param slots rows per forward pass (fixed: the first dimension of every input)
  * @param kvHeads key/value heads ({@code heads} for multi-head attention, fewer for grouped-query)
+ * @param promptFormat the structured prompt the model was trained on ({@code prompt_format}, e.g.
+ *     {@code brief-v1}: see {@code dev.genfleet.inference.copy}), null for a model of free prompts only
  */
 public record StaticCacheConfig(
         String id,
@@ -33,7 +35,8 @@ public record StaticCacheConfig(
         int kvHeads,
         int headSize,
         List<String> inputs,
-        long parameters) {
+        long parameters,
+        String promptFormat) {
 
     public static final String FAMILY = "static-kv";
     public static final String TORCHSCRIPT = "torchscript";
@@ -118,7 +121,8 @@ public record StaticCacheConfig(
                 kvHeads,
                 TorchScriptModules.positiveInt(c, "head_size", versionDir, FAMILY),
                 List.copyOf(inputs),
-                c.has("parameters") ? c.get("parameters").getAsLong() : 0L);
+                c.has("parameters") ? c.get("parameters").getAsLong() : 0L,
+                TorchScriptModules.string(c, "prompt_format", null));
     }
 
     /** The network's contract in one line, for error messages. */

@@ -20,6 +20,11 @@ public interface TextTokenizer {
 
     int[] encode(String text);
 
+    /** The id of a whole token string (e.g. an added token such as {@code <|end|>}), or -1 when none. */
+    default int idOf(String token) {
+        return -1;
+    }
+
     /** The text of a whole id sequence (byte-level tokens may only make sense together). */
     String decode(int[] ids);
 
