@@ -22,7 +22,9 @@ class FuzzIT {
     static final List<String> SEEDS = List.of(
             "{\"model\":\"copy-gpt\",\"input\":{\"prompt\":\"hello\",\"max_tokens\":16,\"temperature\":0.5,\"top_k\":4,\"top_p\":0.9,\"stop\":[\"\\n\"],\"seed\":1}}",
             "{\"model\":\"banner-gan\",\"input\":{\"seed\":1,\"count\":2,\"style\":\"flat\",\"best_of\":4,\"size\":64},\"priority\":\"bulk\"}",
-            "{\"name\":\"c\",\"model\":\"copy-gpt\",\"template\":{\"prompt\":\"Hi {{n}}\"},\"recipients\":[{\"custom_id\":\"a\",\"vars\":{\"n\":\"x\"}}]}");
+            "{\"name\":\"c\",\"model\":\"copy-gpt\",\"template\":{\"prompt\":\"Hi {{n}}\"},\"recipients\":[{\"custom_id\":\"a\",\"vars\":{\"n\":\"x\"}}]}",
+            "{\"model\":\"copy-gpt\",\"input\":{\"brief\":{\"product\":\"Nimbus Pillow\",\"audience\":\"light sleepers\",\"benefit\":\"deeper sleep\",\"offer\":\"20% off\",\"tone\":\"calm\",\"name\":\"Zoë\"},\"require\":[\"Zoë\"],\"forbid_unstated_offers\":true,\"best_of\":4,\"quality\":\"best_effort\"}}",
+            "{\"name\":\"b\",\"model\":\"copy-gpt\",\"template\":{\"brief\":{\"product\":\"{{p}}\",\"audience\":\"a\",\"benefit\":\"b\",\"name\":\"{{n}}\"}},\"input\":{\"require\":[\"{{p}}\"],\"best_of\":2},\"recipients\":[{\"custom_id\":\"a\",\"vars\":{\"n\":\"Søren\",\"p\":\"Lamp\"}}]}");
     static final String[] HOSTILE = {
         "null",
         "true",

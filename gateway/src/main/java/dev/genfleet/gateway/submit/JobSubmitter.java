@@ -25,8 +25,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Turns drafts into Kafka records: the {@link JobRequest} on {@code genfleet.jobs.<pool>.<priority>}, and
  * nothing else. That record is the fact the status view learns SUBMITTED from (see status/DESIGN.md), so
- * there is no second write to lose. When the content policy refuses the prompt, only a REJECTED audit
- * event (with a deterministic event id) is written.
+ * there is no second write to lose. When the content policy refuses the prompt (or a string of the brief, or a
+ * required string), only a REJECTED audit event (with a deterministic event id) is written; its details name the
+ * refused field.
  *
  * <p>Idempotency: the caller names the job id ({@link JobIds}); with an {@code Idempotency-Key} it is
  * derived from (tenant, key) and the default seed from the id, so a retry on any replica publishes the same
