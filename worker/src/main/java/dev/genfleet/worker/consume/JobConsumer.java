@@ -279,6 +279,8 @@ public class JobConsumer {
             return "expired";
         } else if (outcome instanceof Outcome.Cancelled) {
             return "cancelled";
+        } else if (outcome instanceof Outcome.Failed) {
+            return "failed";
         }
         return "dead_lettered";
     }

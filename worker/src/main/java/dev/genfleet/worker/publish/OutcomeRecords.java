@@ -19,6 +19,7 @@ import dev.genfleet.worker.run.Outcome;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,7 +29,8 @@ import org.apache.kafka.common.header.Header;
 
 /**
  * The Kafka records a worker writes for what happened to a job: its one result, its audit events and,
- * for a dead-lettered job, its DLQ record. Pure: the caller sends them (in one transaction).
+ * for a dead-lettered job, its DLQ record. A job that failed for good ({@link Outcome.Failed}, e.g.
+ * {@code QUALITY_CHECK_FAILED}) gets a FAILED result and a FAILED audit event, and no DLQ record. Pure: the caller sends them (in one transaction).
  */
 public final class OutcomeRecords {
 
@@ -105,7 +107,39 @@ public final class OutcomeRecords {
                             null,
                             Hashes.outputSha256(ok.output()),
                             ok.inferenceMillis(),
-                            Map.of("batch_size", String.valueOf(ok.batchSize()))),
+                            withBatchSize(ok.details(), ok.batchSize())),
+                    trace));
+        } else if (outcome instanceof Outcome.Failed failed) {
+            records.add(codec.encode(
+                    topics.results(),
+                    new JobResult(
+                            job.jobId(),
+                            job.tenant(),
+                            job.campaignId(),
+                            job.customId(),
+                            JobStatus.FAILED,
+                            job.model(),
+                            model == null ? null : model.version(),
+                            null,
+                            failed.reason(),
+                            failed.attempt(),
+                            failed.startedAt(),
+                            now,
+                            workerId,
+                            runtime),
+                    trace));
+            records.add(codec.encode(
+                    topics.audit(),
+                    audit(
+                            job,
+                            AuditType.FAILED,
+                            model,
+                            now,
+                            failed.attempt(),
+                            failed.reason(),
+                            null,
+                            failed.inferenceMillis(),
+                            withBatchSize(failed.details(), failed.batchSize())),
                     trace));
         } else if (outcome instanceof Outcome.Expired expired) {
             Reason reason = Reason.of(
@@ -154,6 +188,12 @@ public final class OutcomeRecords {
                     trace));
         }
         return records;
+    }
+
+    private static Map<String, String> withBatchSize(Map<String, String> details, int batchSize) {
+        Map<String, String> d = new LinkedHashMap<>(details);
+        d.put("batch_size", String.valueOf(batchSize));
+        return d;
     }
 
     /**

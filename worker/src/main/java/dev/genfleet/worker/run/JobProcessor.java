@@ -17,7 +17,8 @@ import java.util.List;
  * Turns one batch of jobs into one outcome per job: cancelled and expired jobs never reach the
  * model; the rest run as one model batch. A failing batch is split in halves and retried (an
  * out-of-memory on a big batch often fits in two smaller ones, and a poison row is isolated in
- * log₂(n) steps); a single failing row is retried with backoff, then dead-lettered.
+ * log₂(n) steps); a single failing row is retried with backoff, then dead-lettered. A checked text job
+ * whose every candidate failed its checks fails for good ({@link QualityDecision}), without a retry.
  */
 public final class JobProcessor {
 
@@ -95,8 +96,14 @@ public final class JobProcessor {
             long millis = (System.nanoTime() - t0) / 1_000_000;
             List<Outcome> outcomes = new ArrayList<>(jobs.size());
             for (int i = 0; i < jobs.size(); i++) {
-                outcomes.add(new Outcome.Succeeded(
-                        outputs.get(i), jobs.get(i).attempt(), startedAt, millis, jobs.size(), List.of()));
+                outcomes.add(QualityDecision.outcome(
+                        jobs.get(i).input(),
+                        outputs.get(i),
+                        jobs.get(i).attempt(),
+                        startedAt,
+                        millis,
+                        jobs.size(),
+                        List.of()));
             }
             return outcomes;
         } catch (RuntimeException | Error e) {
@@ -128,8 +135,14 @@ public final class JobProcessor {
                 Instant startedAt = clock.instant();
                 long t0 = System.nanoTime();
                 JobOutput output = model.run(List.of(job.input())).get(0);
-                return new Outcome.Succeeded(
-                        output, attempt, startedAt, (System.nanoTime() - t0) / 1_000_000, 1, List.copyOf(failures));
+                return QualityDecision.outcome(
+                        job.input(),
+                        output,
+                        attempt,
+                        startedAt,
+                        (System.nanoTime() - t0) / 1_000_000,
+                        1,
+                        List.copyOf(failures));
             } catch (RuntimeException | Error e) {
                 failures.add(reasonOf(e));
             }

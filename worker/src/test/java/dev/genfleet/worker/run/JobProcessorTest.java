@@ -9,11 +9,13 @@ import dev.genfleet.inference.ModelInfo;
 import dev.genfleet.inference.NonFiniteOutputException;
 import dev.genfleet.schemas.ControlAction;
 import dev.genfleet.schemas.ControlCommand;
+import dev.genfleet.schemas.CopyQuality;
 import dev.genfleet.schemas.ImageInput;
 import dev.genfleet.schemas.JobInput;
 import dev.genfleet.schemas.JobOutput;
 import dev.genfleet.schemas.JobRequest;
 import dev.genfleet.schemas.Priority;
+import dev.genfleet.schemas.ReasonCode;
 import dev.genfleet.schemas.TextInput;
 import dev.genfleet.schemas.TextOutput;
 import dev.genfleet.worker.model.HostedModel;
@@ -23,6 +25,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Processor decisions with a scripted model (failures cannot be provoked in the real one) and fake time. */
@@ -67,7 +70,11 @@ class JobProcessorTest {
                 if (prompt.contains("nan")) {
                     throw new NonFiniteOutputException("realism score NaN for " + prompt);
                 }
-                out.add(new TextOutput(prompt.toUpperCase(), "length", 1, 1));
+                TextInput text = (TextInput) in;
+                CopyQuality quality = !text.checked()
+                        ? null
+                        : new CopyQuality(!prompt.contains("unmet"), List.of("Zoë"), List.of("20%"), 0.25, 3);
+                out.add(new TextOutput(prompt.toUpperCase(), "length", 1, 1, quality));
             }
             return out;
         }
@@ -172,6 +179,52 @@ class JobProcessorTest {
         assertEquals(JobProcessor.INVALID_INPUT, dead.reason().code());
         assertTrue(model.batchSizes.isEmpty());
         assertTrue(slept.isEmpty());
+    }
+
+    @Test
+    void shouldFailACheckedJobWhoseCandidatesAllFailedWithoutRetryOrDeadLetter() {
+        JobRequest strict = checked("q", "unmet copy", null);
+        List<Outcome> outcomes = process(strict, job("b", "plain", null));
+        Outcome.Failed failed = assertInstanceOf(Outcome.Failed.class, outcomes.get(0));
+        assertEquals(ReasonCode.QUALITY_CHECK_FAILED.name(), failed.reason().code());
+        assertEquals(
+                "none of 3 candidate(s) passed the output checks; the best had required strings missing [Zoë],"
+                        + " offers the brief does not state [20%], unknown-word ratio 0.250",
+                failed.reason().message());
+        assertEquals(1, failed.attempt());
+        assertEquals(
+                Map.of(
+                        "quality", "failed",
+                        "candidates", "3",
+                        "required_missing", "[\"Zoë\"]",
+                        "unstated_offers", "[\"20%\"]",
+                        "unknown_word_ratio", "0.2500"),
+                failed.details());
+        assertTrue(failed.failedAttempts().isEmpty());
+        assertInstanceOf(Outcome.Succeeded.class, outcomes.get(1));
+        assertEquals(List.of(2), model.batchSizes, "one model call: a deterministic failure is not retried");
+        assertTrue(slept.isEmpty());
+    }
+
+    @Test
+    void shouldSucceedOnBestEffortAndRecordTheDecision() {
+        Outcome.Succeeded bestEffort = assertInstanceOf(
+                Outcome.Succeeded.class,
+                process(checked("q", "unmet copy", "best_effort")).get(0));
+        assertEquals("best_effort", bestEffort.details().get("quality"));
+        assertTrue(!((TextOutput) bestEffort.output()).quality().passed());
+        Outcome.Succeeded passed = assertInstanceOf(
+                Outcome.Succeeded.class,
+                process(checked("p", "fine copy", null)).get(0));
+        assertEquals("passed", passed.details().get("quality"));
+        Outcome.Succeeded unchecked = assertInstanceOf(
+                Outcome.Succeeded.class, process(job("u", "unmet", null)).get(0));
+        assertEquals(Map.of(), unchecked.details(), "an unchecked job has no quality decision");
+    }
+
+    private static JobRequest checked(String id, String prompt, String quality) {
+        TextInput input = new TextInput(prompt, 8, 0.8, 0, 1.0, List.of(), 7L, null, List.of("Zoë"), null, 3, quality);
+        return new JobRequest(id, "acme", null, null, "scripted", Priority.BULK, input, NOW, null, 1, null, null);
     }
 
     private List<Outcome> process(JobRequest... jobs) {
