@@ -116,6 +116,33 @@ class TokenMaskDecodingTest {
     }
 
     @Test
+    void shouldMaskCopyGptTooSinceEveryFamilySamplesThroughDecodeRow() {
+        try (GptTextModel gpt = GptTextModel.load(GptTextModelTest.VERSION_DIR, Device.cpu())) {
+            CharTokenizer chars = gpt.tokenizer();
+            List<Integer> ids = new ArrayList<>();
+            for (int id = 0; id < chars.vocabSize(); id++) {
+                if (chars.decode(new int[] {id}).chars().anyMatch(in("eo%$0123456789"))) {
+                    ids.add(id);
+                }
+            }
+            TokenMask mask = TokenMask.of(ids);
+            List<TextRequest> rows = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                rows.add(row("Hi Maria, ", 30, i == 0 ? 0 : 0.9, i, i % 2 == 0 ? mask : TokenMask.none()));
+            }
+            List<TextGeneration> batched = gpt.generate(rows);
+            for (int i = 0; i < rows.size(); i++) {
+                assertEquals(gpt.generate(List.of(rows.get(i))).get(0), batched.get(i), "row " + i);
+                if (i % 2 == 0) {
+                    assertFalse(
+                            batched.get(i).text().chars().anyMatch(in("eo%$0123456789")),
+                            batched.get(i).text());
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldSamplerHonourTheMaskOnRandomLogits() {
         SplittableRandom r = new SplittableRandom(3);
         int vocab = 50;
