@@ -2,8 +2,8 @@
 """Exports the copywriter model (trained by CopywriterTrainer with DJL) into the static-kv contract.
 
 Reads the dump CopywriterTrainer wrote (manifest.json, one little-endian float32 file per tensor, DJL's
-logits for one example, training.json) and writes into <models>/copywriter/1/: model.pt (TorchScript),
-model.onnx (ONNX, opset 17) and config.json. tokenizer.json and heldout-briefs.ndjson are already there
+logits for one example, training.json) and writes into <models>/copywriter/1/: model.pt (TorchScript)
+and config.json; the ONNX export (opset 17) stays in the dump (not shipped: ~6 MB). tokenizer.json and heldout-briefs.ndjson are already there
 (the trainer writes them).
 
 The network is copy-gpt's static-cache rebuild (export_lm.GptKvBlock: pre-LayerNorm, learned absolute
@@ -92,7 +92,7 @@ def main() -> None:
         diffs = export_lm.save_both(model, cfg, out)
     config = dict(
         {"family": "static-kv", "modality": "TEXT", "id": "copywriter", "version": "1",
-         "format": "torchscript", "torchscript": "model.pt", "onnx": "model.onnx", "tokenizer": "tokenizer.json",
+         "format": "torchscript", "torchscript": "model.pt", "tokenizer": "tokenizer.json",
          "bos_token": "<|end|>", "eos_token": "<|end|>", "prompt_format": "brief-v1"},
         **export_lm.contract_config(cfg))
     config["parameters"] = sum(p.numel() for p in model.parameters())
@@ -114,8 +114,10 @@ def main() -> None:
                         "max_abs_logit_diff_cached_vs_full": d_cache,
                         "max_abs_logit_diff_torchscript_vs_eager": diffs["torchscript_vs_eager"]}
     ts_export.write_json(os.path.join(out, "config.json"), config)
-    for name in ("model.pt", "model.onnx"):
-        print("  %s %.2f MB" % (name, os.path.getsize(os.path.join(out, name)) / 1e6))
+    # the ONNX copy (tied embedding stored twice, ~6 MB) stays in the dump, out of the repository
+    os.replace(os.path.join(out, "model.onnx"), os.path.join(args.dump, "model.onnx"))
+    print("  model.pt %.2f MB; model.onnx (not shipped) in %s" % (os.path.getsize(os.path.join(out, "model.pt")) / 1e6,
+                                                               args.dump))
     print("done (torch %s)" % torch.__version__)
 
 
