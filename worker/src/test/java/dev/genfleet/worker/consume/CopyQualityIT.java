@@ -163,6 +163,105 @@ class CopyQualityIT {
         }
     }
 
+    /** Held-out briefs (products, names and benefits never in the copywriter's training), and the README's. */
+    private static final List<Brief> BRIEFS = List.of(
+            new Brief("Nimbus Pillow", "light sleepers", "deeper sleep", null, null, "Søren"),
+            new Brief(
+                    "Bönix Linen Duvet",
+                    "weekend travelers",
+                    "better commutes",
+                    "30% off with code YLAKY35",
+                    "playful",
+                    "Ngozi"),
+            new Brief("Quitek Pasta Maker", "creative gamers", "all-day comfort", null, "friendly", "Nuño"),
+            new Brief(
+                    "Arimi Merino Beanie",
+                    "remote readers",
+                    "everyday commutes",
+                    "free returns for 90 days",
+                    "calm",
+                    null),
+            new Brief("Đorić Puppy Pads", "urban dog owners", "quieter meals", null, null, "Mei-Ling"),
+            new Brief("Késly Hair Oil", "curious grandparents", "lasting weekends", null, "luxurious", "Zoë"));
+
+    @Test
+    void shouldWriteCopyForABriefNamingTheRecipientAndTheProductExactly() {
+        List<JobRequest> jobs = new ArrayList<>();
+        for (int i = 0; i < BRIEFS.size(); i++) {
+            TextInput input =
+                    new TextInput("", 80, 0.8, 0, 0.95, List.of(), 500L + i, BRIEFS.get(i), null, null, 4, null);
+            jobs.add(job("copywriter", input));
+        }
+        jobs.forEach(this::submit);
+        for (int i = 0; i < jobs.size(); i++) {
+            Brief brief = BRIEFS.get(i);
+            JobResult result = awaitResult(jobs.get(i).jobId());
+            assertEquals(JobStatus.SUCCEEDED, result.status(), brief + ": " + result.error());
+            TextOutput text = assertInstanceOf(TextOutput.class, result.output());
+            assertTrue(text.text().contains(brief.product()), text.text());
+            if (brief.name() != null) {
+                assertTrue(text.text().contains(brief.name()), text.text());
+            }
+            assertFalse(text.text().contains("{{"), "every merge field filled: " + text.text());
+            assertFalse(text.text().contains("<|"), text.text());
+            CopyQuality quality = text.quality();
+            assertTrue(quality.passed(), text.text() + " " + quality);
+            assertEquals(List.of(), quality.requiredMissing());
+            assertEquals(List.of(), quality.unstatedOffers());
+            assertTrue(quality.unknownWordRatio() <= 0.05, String.valueOf(quality.unknownWordRatio()));
+            if (brief.offer() == null) {
+                assertFalse(text.text().chars().anyMatch(Character::isDigit), "no offer, no digits: " + text.text());
+            } else {
+                assertTrue(text.text().contains(brief.offer()), "the brief's offer, verbatim: " + text.text());
+            }
+            AuditEvent succeeded = awaitAudit(jobs.get(i).jobId(), AuditType.SUCCEEDED).stream()
+                    .filter(e -> e.type() == AuditType.SUCCEEDED)
+                    .findFirst()
+                    .orElseThrow();
+            assertEquals("passed", succeeded.details().get("quality"));
+            assertEquals(
+                    String.valueOf(quality.candidates()), succeeded.details().get("candidates"));
+        }
+    }
+
+    @Test
+    void shouldOpenTheCopyWithTheJobsPromptAndFillItsMergeFields() {
+        TextInput input =
+                new TextInput("Hi {{name}}, ", 80, 0.8, 0, 0.95, List.of(), 9L, BRIEFS.get(4), null, null, 4, null);
+        JobRequest job = job("copywriter", input);
+        submit(job);
+        TextOutput text =
+                assertInstanceOf(TextOutput.class, awaitResult(job.jobId()).output());
+        assertTrue(text.text().startsWith("Hi Mei-Ling, "), text.text());
+        assertTrue(text.quality().passed(), text.text() + " " + text.quality());
+    }
+
+    @Test
+    void shouldFailACopywriterJobThatRequiresWhatItCannotWriteAfterBestOfCandidates() {
+        TextInput strict =
+                new TextInput("", 60, 0.8, 0, 0.95, List.of(), 3L, BRIEFS.get(0), List.of("Zyxwv Qrst"), null, 3, null);
+        TextInput bestEffort = new TextInput(
+                "", 60, 0.8, 0, 0.95, List.of(), 3L, BRIEFS.get(0), List.of("Zyxwv Qrst"), null, 3, "best_effort");
+        JobRequest failing = job("copywriter", strict);
+        JobRequest lenient = job("copywriter", bestEffort);
+        submit(failing);
+        submit(lenient);
+        JobResult failed = awaitResult(failing.jobId());
+        assertEquals(JobStatus.FAILED, failed.status());
+        assertEquals(ReasonCode.QUALITY_CHECK_FAILED.name(), failed.error().code());
+        AuditEvent audit = awaitAudit(failing.jobId(), AuditType.FAILED).stream()
+                .filter(e -> e.type() == AuditType.FAILED)
+                .findFirst()
+                .orElseThrow();
+        assertEquals("3", audit.details().get("candidates"));
+        TextOutput best =
+                assertInstanceOf(TextOutput.class, awaitResult(lenient.jobId()).output());
+        assertFalse(best.quality().passed());
+        assertEquals(3, best.quality().candidates());
+        assertEquals(List.of("Zyxwv Qrst"), best.quality().requiredMissing());
+        assertTrue(best.text().contains("Nimbus Pillow") && best.text().contains("Søren"), best.text());
+    }
+
     private JobRequest job(String model, TextInput input) {
         return new JobRequest(
                 "job-" + UUID.randomUUID(),
