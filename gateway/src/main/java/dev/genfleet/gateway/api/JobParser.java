@@ -52,7 +52,7 @@ public class JobParser {
     /** The fields of a brief, in the order the problems name them; the first three are required. */
     public static final List<String> BRIEF_FIELDS = List.of("product", "audience", "benefit", "offer", "tone", "name");
 
-    static final Set<String> BRIEF_REQUIRED = Set.of("product", "audience", "benefit");
+    public static final Set<String> BRIEF_REQUIRED = Set.of("product", "audience", "benefit");
     static final Set<String> IMAGE_FIELDS = Set.of("seed", "count", "style", "best_of", "size");
 
     private final GatewayConfig config;

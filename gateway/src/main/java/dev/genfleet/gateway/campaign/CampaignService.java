@@ -282,7 +282,7 @@ public class CampaignService {
         f.onlyKnown(node, "template.brief.", Set.copyOf(JobParser.BRIEF_FIELDS));
         Map<String, Template> fields = new LinkedHashMap<>();
         for (String name : JobParser.BRIEF_FIELDS) {
-            boolean required = List.of("product", "audience", "benefit").contains(name);
+            boolean required = JobParser.BRIEF_REQUIRED.contains(name);
             // a template may be longer than what it renders to ("{{product_name_in_our_catalogue}}")
             String source = f.string(node, name, "template.brief.", required, 1, 2000);
             if (source != null) {
@@ -957,6 +957,13 @@ public class CampaignService {
         if (h.brief() != null) {
             for (Map.Entry<String, Template> field : h.brief().entrySet()) {
                 Template.Rendered rendered = field.getValue().render(vars, h.params());
+                boolean optional = !JobParser.BRIEF_REQUIRED.contains(field.getKey());
+                if (optional && (!rendered.ok() || rendered.text().isBlank())) {
+                    // an optional field (offer, tone, name) whose variables this recipient lacks is left out of
+                    // its brief: the copy then states no offer, takes the model's default tone, greets no one.
+                    // One campaign can so mix recipients with and without an offer or a name.
+                    continue;
+                }
                 if (!rendered.ok()) {
                     return new Variant(
                             draft(c, null, null, campaignId, customId),
