@@ -116,7 +116,7 @@ public final class ViewReducer {
                             && outputSha == null
                             && type == AuditType.SUCCEEDED
                             && AuditType.SUCCEEDED.name().equals(status)) {
-                        outputSha = e.outputSha256(); // the outcome's audit event, read after its result
+                        outputSha = e.outputSha256(); // a result without output: its audit event's hash
                     }
                 }
             }
@@ -209,6 +209,11 @@ public final class ViewReducer {
     /** Event id prefix of the SUBMITTED event the view derives from a job record. */
     public static final String SUBMITTED_FROM_JOB = "submitted:";
 
+    /**
+     * The worker's committed result: authoritative for status, output and {@code output_sha256} (computed here
+     * from the output, so the view never shows a result's output without its hash, e.g. to a webhook that reads
+     * the view between the result and its SUCCEEDED audit event). The first result stays.
+     */
     public static JobView apply(JobView prev, JobResult r) {
         if (prev != null && !prev.tenant().equals(r.tenant())) {
             return prev;
@@ -234,7 +239,10 @@ public final class ViewReducer {
             finishedAt = r.finishedAt();
             output = succeeded ? r.output() : null;
             error = succeeded ? null : r.error();
-            outputSha = succeeded ? outputSha : null;
+            // the hash of the committed output, computed as the worker computes it for its SUCCEEDED event
+            // (Hashes.outputSha256): the view holds it from the moment it holds the output, whether or not the
+            // audit event of the same transaction was read yet, and a reader never sees one without the other
+            outputSha = !succeeded ? null : r.output() != null ? Hashes.outputSha256(r.output()) : outputSha;
         }
         return new JobView(
                 v.jobId(),

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.genfleet.schemas.AuditEvent;
 import dev.genfleet.schemas.AuditType;
 import dev.genfleet.schemas.GenfleetPayload;
+import dev.genfleet.schemas.Hashes;
 import dev.genfleet.schemas.JobResult;
 import dev.genfleet.schemas.JobStatus;
 import dev.genfleet.schemas.Reason;
@@ -55,8 +56,21 @@ class ViewReducerTest {
                 Map.of("request_sha256", "abc"));
     }
 
-    /** A worker fact (worker id set): STARTED, FAILED, RETRIED, SUCCEEDED, CANCELLED, … */
+    /** A worker fact (worker id set): STARTED, FAILED, RETRIED, CANCELLED, … */
     static AuditEvent worker(String id, AuditType type, int secs, int attempt) {
+        return worker(id, type, secs, attempt, null);
+    }
+
+    /** The worker's SUCCEEDED event for the output {@code text}, with its hash as the worker computes it. */
+    static AuditEvent succeeded(String id, int secs, int attempt, String text) {
+        return worker(id, AuditType.SUCCEEDED, secs, attempt, text);
+    }
+
+    static String sha(String text) {
+        return Hashes.outputSha256(new TextOutput(text, "stop", 1, 1));
+    }
+
+    private static AuditEvent worker(String id, AuditType type, int secs, int attempt, String text) {
         Reason reason = type == AuditType.FAILED
                 ? Reason.of("MODEL_ERROR", "oom")
                 : type == AuditType.CANCELLED ? Reason.of("CANCELLED", "by control") : null;
@@ -73,7 +87,7 @@ class ViewReducerTest {
                 "1",
                 7L,
                 "in",
-                type == AuditType.SUCCEEDED ? "out-sha" : null,
+                text == null ? null : sha(text),
                 attempt,
                 reason,
                 "w",
@@ -131,7 +145,7 @@ class ViewReducerTest {
                         gateway("e1", AuditType.SUBMITTED, 0),
                         gateway("e2", AuditType.CANCELLED, 10),
                         worker("e3", AuditType.STARTED, -50, 1),
-                        worker("e4", AuditType.SUCCEEDED, -40, 1)),
+                        succeeded("e4", -40, 1, "late")),
                 result(JobStatus.SUCCEEDED, -40, "late"));
         assertEquals("CANCELLED", v.status());
         assertTrue(v.terminal());
@@ -152,12 +166,12 @@ class ViewReducerTest {
                         gateway("e1", AuditType.SUBMITTED, 0),
                         worker("e2", AuditType.STARTED, 100, 1),
                         gateway("e3", AuditType.CANCELLED, 5),
-                        worker("e4", AuditType.SUCCEEDED, 101, 1)),
+                        succeeded("e4", 101, 1, "finished anyway")),
                 result(JobStatus.SUCCEEDED, 101, "finished anyway"));
         assertEquals("SUCCEEDED", v.status());
         assertEquals(ViewReducer.WORKER, v.decidedBy());
         assertEquals("finished anyway", ((TextOutput) v.output()).text());
-        assertEquals("out-sha", v.outputSha256());
+        assertEquals(sha("finished anyway"), v.outputSha256());
         assertNull(v.error());
         assertEquals(T0.plusSeconds(101), v.finishedAt(), "the result's finish time");
 
@@ -172,6 +186,30 @@ class ViewReducerTest {
         assertEquals("CANCELLED", c.status());
         assertEquals(ViewReducer.WORKER, c.decidedBy());
         assertNull(c.output());
+    }
+
+    @Test
+    void shouldHoldTheOutputHashFromTheResultBeforeItsAuditEventIsRead() {
+        // a webhook or GET that reads the view between the result and the SUCCEEDED event of the same
+        // transaction sees the output and its hash together
+        JobView v = fold(List.of(
+                gateway("e1", AuditType.SUBMITTED, 0),
+                worker("e2", AuditType.STARTED, 1, 1),
+                result(JobStatus.SUCCEEDED, 2, "committed copy")));
+        assertEquals("SUCCEEDED", v.status());
+        assertEquals(sha("committed copy"), v.outputSha256());
+        // the audit event read afterwards changes nothing, and so does one whose hash disagrees: the result is
+        // the authority for output and hash, wherever it is read
+        assertEquals(
+                v.outputSha256(),
+                ViewReducer.apply(v, succeeded("e3", 2, 1, "committed copy")).outputSha256());
+        JobView skewed = everyInterleaving(
+                List.of(
+                        gateway("e1", AuditType.SUBMITTED, 0),
+                        worker("e2", AuditType.STARTED, 1, 1),
+                        succeeded("e3", 2, 1, "something else")),
+                result(JobStatus.SUCCEEDED, 2, "committed copy"));
+        assertEquals(sha("committed copy"), skewed.outputSha256());
     }
 
     @Test
@@ -192,7 +230,7 @@ class ViewReducerTest {
         JobView v = fold(List.of(
                 gateway("e1", AuditType.SUBMITTED, 0),
                 worker("e2", AuditType.STARTED, 1, 1),
-                worker("e3", AuditType.SUCCEEDED, 2, 1)));
+                succeeded("e3", 2, 1, "first")));
         v = ViewReducer.apply(v, result(JobStatus.SUCCEEDED, 2, "first"));
         JobView again = ViewReducer.apply(v, result(JobStatus.SUCCEEDED, -100, "second, with an earlier clock"));
         assertSame(v, again, "a second result changes nothing");
@@ -223,7 +261,7 @@ class ViewReducerTest {
                         worker("e3", AuditType.FAILED, 2, 1),
                         worker("e4", AuditType.RETRIED, 2, 2),
                         worker("e5", AuditType.STARTED, 3, 2),
-                        worker("e6", AuditType.SUCCEEDED, 4, 2)),
+                        succeeded("e6", 4, 2, "after a retry")),
                 result(JobStatus.SUCCEEDED, 4, "after a retry"));
         assertEquals("SUCCEEDED", v.status());
         assertEquals(2, v.attempts());
