@@ -19,14 +19,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import javax.imageio.ImageIO;
 
 /**
  * The demo of {@code ./genfleet demo}: a personalized text campaign and a set of image jobs through a
  * running fleet, live progress, a results table, everything written under
- * {@code <out>/<campaign id>/}, and a summary. Exits 0 only if every job succeeded.
+ * {@code <out>/<campaign id>/}, and a summary. The texts are written by the {@code copywriter} model from a
+ * brief per recipient (product, audience, benefit, optional offer and tone, first name). Exits 0 only if
+ * every job succeeded and every text names its recipient and product.
  *
  * <pre>java dev.genfleet.client.Demo &lt;gateway url&gt; &lt;api key&gt; &lt;recipients.json&gt; &lt;out dir&gt; [image jobs=4]</pre>
  */
@@ -34,7 +39,10 @@ public final class Demo {
 
     private static final ObjectMapper JSON = GenfleetClient.mapper();
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
-    private static final String TEMPLATE = "Hi {{first_name}}, meet the {{product}}.";
+    /** The copywriter writes from a brief filled per recipient; offer and tone are optional per recipient. */
+    private static final Map<String, String> BRIEF = briefTemplate();
+
+    static final String TEXT_MODEL = "copywriter";
     private static final List<String> STYLES = List.of("sunset", "ocean", "forest", "neon");
 
     private final GenfleetClient client;
@@ -60,11 +68,14 @@ public final class Demo {
 
         ObjectNode campaign = JSON.createObjectNode();
         campaign.put("name", "demo " + t0);
-        campaign.put("model", "copy-gpt");
-        campaign.putObject("template").put("prompt", TEMPLATE);
+        campaign.put("model", TEXT_MODEL);
+        ObjectNode brief = campaign.putObject("template").putObject("brief");
+        BRIEF.forEach(brief::put);
+        // every copy is checked against its brief (the recipient's name and product verbatim, no offer the
+        // brief does not state); a failing first candidate is redrawn, up to four
         ObjectNode input = campaign.putObject("input");
-        input.put("max_tokens", 120).put("temperature", 0.8).put("top_p", 0.95);
-        input.putArray("stop").add("\n");
+        input.put("max_tokens", 96).put("temperature", 0.8).put("top_p", 0.95);
+        input.put("best_of", 4).put("quality", "strict");
         campaign.set("recipients", recipients);
         JsonNode accepted = client.submitCampaign(campaign);
         String campaignId = accepted.path("id").asText();
@@ -128,23 +139,31 @@ public final class Demo {
         results.forEach(r -> ndjson.append(r.toString()).append('\n'));
         Files.writeString(dir.resolve("results.ndjson"), ndjson);
 
+        Map<String, JsonNode> varsById = new HashMap<>();
+        recipients.forEach(r -> varsById.put(r.path("custom_id").asText(), r.path("vars")));
         List<Double> latencies = new ArrayList<>();
         long succeeded = 0;
+        long named = 0;
         out.println();
-        out.printf("%-10s | %-9s | %s%n", "custom_id", "status", "text (first words)");
-        out.println("-".repeat(10) + "-+-" + "-".repeat(9) + "-+-" + "-".repeat(60));
+        out.printf("%-8s | %-9s | %-5s | %s%n", "custom_id", "status", "tries", "copy");
+        out.println("-".repeat(8) + "-+-" + "-".repeat(9) + "-+-" + "-".repeat(5) + "-+-" + "-".repeat(70));
         for (JsonNode r : results) {
             String status = r.path("status").asText();
             JsonNode output = r.path("output");
             String text =
                     output.isTextual() ? output.asText() : output.path("text").asText("");
             out.printf(
-                    "%-10s | %-9s | %s%n",
+                    "%-8s | %-9s | %-5s | %s%n",
                     r.path("custom_id").asText(),
                     status,
-                    firstWords(text.isEmpty() ? r.path("error").path("message").asText("") : text, 12));
+                    r.path("quality").path("candidates").asText("-"),
+                    text.isEmpty() ? r.path("error").path("message").asText("") : text.replace('\n', ' '));
             if ("SUCCEEDED".equals(status)) {
                 succeeded++;
+                if (namesRecipientAndProduct(
+                        text, varsById.get(r.path("custom_id").asText()))) {
+                    named++;
+                }
             }
             latency(client.job(r.path("job_id").asText())).ifPresent(latencies::add);
         }
@@ -182,7 +201,8 @@ public final class Demo {
         String summary = String.format(
                 Locale.ROOT,
                 "%d jobs (%d personalized texts, %d image jobs with %d images) finished in %.1f s: %.1f jobs/s; "
-                        + "%d succeeded, %d did not. Latency from submission to result: p50 %.0f ms, p99 %.0f ms. "
+                        + "%d succeeded, %d did not; %d of %d texts name their recipient and product. "
+                        + "Latency from submission to result: p50 %.0f ms, p99 %.0f ms. "
                         + "Outputs in %s (results.ndjson, images/, contact-sheet.png).",
                 jobs,
                 results.size(),
@@ -192,13 +212,33 @@ public final class Demo {
                 jobs / wallSeconds,
                 succeeded,
                 jobs - succeeded,
+                named,
+                results.size(),
                 percentile(sorted, 50),
                 percentile(sorted, 99),
                 dir);
         Files.writeString(dir.resolve("summary.txt"), summary + "\n", StandardCharsets.UTF_8);
         out.println();
         out.println(summary);
-        return done && succeeded == jobs && results.size() == recipients.size();
+        return done && succeeded == jobs && results.size() == recipients.size() && named == results.size();
+    }
+
+    private static Map<String, String> briefTemplate() {
+        Map<String, String> brief = new LinkedHashMap<>();
+        brief.put("product", "{{product}}");
+        brief.put("audience", "{{audience}}");
+        brief.put("benefit", "{{benefit}}");
+        brief.put("offer", "{{offer}}");
+        brief.put("tone", "{{tone}}");
+        brief.put("name", "{{first_name}}");
+        return brief;
+    }
+
+    /** Whether the copy holds the recipient's first name and product verbatim (what the demo promises). */
+    static boolean namesRecipientAndProduct(String text, JsonNode vars) {
+        return vars != null
+                && text.contains(vars.path("first_name").asText("\u0000"))
+                && text.contains(vars.path("product").asText("\u0000"));
     }
 
     private static java.util.Optional<Double> latency(JsonNode job) {

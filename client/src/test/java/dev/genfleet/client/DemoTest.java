@@ -1,7 +1,10 @@
 package dev.genfleet.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,6 +23,16 @@ class DemoTest {
     void shouldCutTextToItsFirstWords() {
         assertEquals("Hi Maria, meet …", Demo.firstWords("  Hi Maria, meet the lamp ", 3));
         assertEquals("short", Demo.firstWords("short", 12));
+    }
+
+    @Test
+    void shouldAcceptOnlyCopyThatNamesTheRecipientAndTheProductVerbatim() throws Exception {
+        JsonNode vars =
+                GenfleetClient.mapper().readTree("{\"first_name\":\"Søren\",\"product\":\"Ålesund Knit Beanie\"}");
+        assertTrue(Demo.namesRecipientAndProduct("Søren, the Ålesund Knit Beanie keeps you warm.", vars));
+        assertFalse(Demo.namesRecipientAndProduct("Soren, the Ålesund Knit Beanie keeps you warm.", vars));
+        assertFalse(Demo.namesRecipientAndProduct("Søren, the Alesund beanie keeps you warm.", vars));
+        assertFalse(Demo.namesRecipientAndProduct("Søren, the Ålesund Knit Beanie.", null));
     }
 
     @Test
