@@ -12,8 +12,8 @@ import java.util.Set;
  * <ol>
  *   <li>required strings: each must occur verbatim (case and accents as given);
  *   <li>unstated offers ({@link OfferClaims}), when forbidden: no offer claim that the brief's offer (or,
- *       without a brief, the prompt) does not state, after the brief's own values are removed from the
- *       text;
+ *       without a brief, the prompt) does not state, after the brief's own values (and the job's opening,
+ *       the client's own words) are removed from the text;
  *   <li>unknown words ({@link WordList}): the share of words that are neither English (the shipped list)
  *       nor words of the brief (or prompt) must be at most {@value #MAX_UNKNOWN_WORD_RATIO}.
  * </ol>
@@ -54,13 +54,21 @@ public final class CopyChecks {
 
         /** The checks of a brief job: offers stated by {@code brief.offer()}, the brief's words known. */
         public static Criteria forBrief(CopyBrief brief, List<String> required, boolean forbidUnstatedOffers) {
-            return new Criteria(
-                    required,
-                    forbidUnstatedOffers,
-                    brief.offer(),
-                    brief.offer() != null,
-                    brief.values(),
-                    brief.values());
+            return forBrief(brief, null, required, forbidUnstatedOffers);
+        }
+
+        /**
+         * The checks of a brief job whose copy opens with the job's own {@code opening} (null or empty:
+         * none): the opening is the client's text, not the model's, so it is removed before offers are
+         * looked for and its words count as known, like the brief's.
+         */
+        public static Criteria forBrief(
+                CopyBrief brief, String opening, List<String> required, boolean forbidUnstatedOffers) {
+            List<String> own = new ArrayList<>(brief.values());
+            if (opening != null && !opening.isBlank()) {
+                own.add(opening);
+            }
+            return new Criteria(required, forbidUnstatedOffers, brief.offer(), brief.offer() != null, own, own);
         }
 
         /** The checks of a prompt-only job: offers stated by the prompt, the prompt's words known. */

@@ -66,6 +66,18 @@ class CopyChecksTest {
     }
 
     @Test
+    void shouldTakeTheJobsOpeningAsTheClientsOwnWords() {
+        String copy = "Hi Søren, Nimbus Pillow for 20% less: my Klarvo pick. Deeper sleep awaits.";
+        CopyChecks.Result alone = CHECKS.check(copy, DEFAULT);
+        assertEquals(List.of("20%"), alone.unstatedOffers());
+        CopyChecks.Result opened = CHECKS.check(
+                copy,
+                CopyChecks.Criteria.forBrief(
+                        BRIEF, "Hi Søren, Nimbus Pillow for 20% less: my Klarvo pick.", List.of("Søren"), true));
+        assertTrue(opened.passed(), opened.summary());
+    }
+
+    @Test
     void shouldCheckAPromptOnlyJobAgainstItsPrompt() {
         CopyChecks.Criteria c =
                 CopyChecks.Criteria.forPrompt("Our summer sale: 10% off Glowberry tea.", List.of("Glowberry"), true);

@@ -107,7 +107,8 @@ public final class TextHostedModel implements HostedModel {
             if (!input.checked()) {
                 criteria = null;
             } else if (brief != null) {
-                criteria = CopyChecks.Criteria.forBrief(brief, input.requiredStrings(), input.forbidsUnstatedOffers());
+                criteria = CopyChecks.Criteria.forBrief(
+                        brief, input.prompt(), input.requiredStrings(), input.forbidsUnstatedOffers());
             } else {
                 criteria = CopyChecks.Criteria.forPrompt(
                         input.prompt(), input.requiredStrings(), input.forbidsUnstatedOffers());
