@@ -50,6 +50,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class FleetE2EIT {
 
     private static final Duration CAMPAIGN_TIMEOUT = Duration.ofMinutes(4);
+    private static final int HELD_OUT_BRIEFS = 500;
     private static final Path REPO =
             Path.of(System.getProperty("genfleet.repo", "..")).toAbsolutePath().normalize();
 
@@ -66,6 +67,8 @@ class FleetE2EIT {
         int gatewayPort = freePorts(1);
         int workerPortBase = freePorts(3); // workers listen on base + 1, base + 2 (one per pool)
         env = Map.of(
+                "GENFLEET_OUT",
+                home.resolve("out").toString(),
                 "GENFLEET_HOME",
                 home.toString(),
                 "GENFLEET_PORT",
@@ -175,8 +178,77 @@ class FleetE2EIT {
                 });
     }
 
+    /**
+     * Issue 18's figures through the running fleet: a copywriter campaign over held-out briefs (products,
+     * audiences, benefits and names the model never saw in training), every output checked by the worker.
+     * Prints the table that the model card and README quote and writes it to target/copywriter-fleet.md.
+     */
     @Test
     @Order(6)
+    void shouldWriteCopyThatMeetsItsBriefForHeldOutBriefsThroughTheFleet() throws Exception {
+        List<JsonNode> briefs = new ArrayList<>();
+        for (String line : Files.readAllLines(REPO.resolve("models/copywriter/1/heldout-briefs.ndjson"))) {
+            if (!line.isBlank() && briefs.size() < HELD_OUT_BRIEFS) {
+                briefs.add(GenfleetClient.mapper().readTree(line));
+            }
+        }
+        assertEquals(HELD_OUT_BRIEFS, briefs.size(), "held-out briefs");
+        ObjectNode body = GenfleetClient.mapper().createObjectNode();
+        body.put("name", "e2e-copywriter").put("model", "copywriter");
+        ObjectNode brief = body.putObject("template").putObject("brief");
+        for (String field : List.of("product", "audience", "benefit", "offer", "tone", "name")) {
+            brief.put(field, "{{" + field + "}}");
+        }
+        body.putObject("input")
+                .put("max_tokens", 96)
+                .put("temperature", 0.8)
+                .put("top_p", 0.95)
+                .put("best_of", 4)
+                .put("quality", "strict");
+        ArrayNode list = body.putArray("recipients");
+        for (int i = 0; i < briefs.size(); i++) {
+            list.addObject().put("custom_id", "brief-" + i).set("vars", briefs.get(i));
+        }
+        long t0 = System.nanoTime();
+        JsonNode accepted = client.submitCampaign(body);
+        assertEquals(briefs.size(), accepted.path("queued").asInt(), accepted.toString());
+        String campaign = accepted.path("id").asText();
+        await().atMost(CAMPAIGN_TIMEOUT)
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> "FINISHED"
+                        .equals(client.campaign(campaign).path("status").asText()));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+
+        CopyFigures figures = new CopyFigures();
+        for (JsonNode line : client.campaignResults(campaign)) {
+            int i = Integer.parseInt(line.path("custom_id").asText().substring("brief-".length()));
+            figures.add(briefs.get(i), line);
+        }
+        String table = figures.table(seconds);
+        System.out.println(table);
+        Files.writeString(REPO.resolve("e2e/target/copywriter-fleet.md"), table);
+
+        assertEquals(briefs.size(), figures.jobs, table);
+        assertEquals(0, figures.otherFailures, "only QUALITY_CHECK_FAILED may fail a checked job\n" + table);
+        assertTrue(figures.requiredPresent() >= 0.99, table);
+        assertEquals(0, figures.unstatedOffers, table);
+        assertEquals(0, figures.offerCharactersWithoutOffer, table);
+        assertTrue(figures.unknownWordRatio() <= 0.01, table);
+        assertTrue(figures.distinct2() >= 0.2, "a campaign of near-identical copy\n" + table);
+    }
+
+    /** `./genfleet demo` on the running fleet: the copywriter names every recipient and product (issue 18). */
+    @Test
+    @Order(7)
+    void shouldRunTheDemoWithCopyThatNamesEachRecipientAndProduct() throws Exception {
+        genfleet("demo");
+        String output = Files.readString(home.resolve("genfleet-demo.log"));
+        assertTrue(output.contains("60 of 60 texts name their recipient and product"), output);
+        assertTrue(output.contains("64 succeeded, 0 did not"), output);
+    }
+
+    @Test
+    @Order(8)
     void shouldRunTheBenchmarkAtATinySizeToKeepItFromRotting() throws Exception {
         genfleet("bench", "--tiny");
         String output = Files.readString(home.resolve("genfleet-bench.log"));
@@ -189,7 +261,7 @@ class FleetE2EIT {
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     void shouldLeaveNoProcessBehindOnDown() throws Exception {
         List<Long> pids = new ArrayList<>();
         try (var files = Files.list(home.resolve("run"))) {
