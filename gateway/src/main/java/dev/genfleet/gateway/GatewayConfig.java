@@ -31,6 +31,9 @@ public interface GatewayConfig {
 
     Webhooks webhooks();
 
+    /** The status view's identity and local state (see {@code status/DESIGN.md}). */
+    View view();
+
     /** Per-tenant overrides of the limits (quotas, private webhook hosts), by tenant id. */
     Map<String, TenantOverrides> tenants();
 
@@ -52,6 +55,26 @@ public interface GatewayConfig {
     @WithName("webhooks-allow-private")
     @WithDefault("false")
     boolean webhooksAllowPrivate();
+
+    interface View {
+        /**
+         * This replica's stable identity: the view's Kafka Streams application id is
+         * {@code genfleet-gateway-view-<replica-id>}, its state lives in {@code <state.dir>/<that id>} and is reused
+         * at the next start. Letters, digits, '.', '_' and '-', at most 64. Unset: an ephemeral identity per start,
+         * whose state is removed at shutdown (every start replays the whole log). The local fleet passes
+         * {@code local}; the chart passes the StatefulSet pod name.
+         */
+        @WithName("replica-id")
+        Optional<String> replicaId();
+
+        /**
+         * How long a replica without usable state may try to reset its consumer group (so that it replays from the
+         * beginning) before its start fails, in ms.
+         */
+        @WithName("reset-timeout-ms")
+        @WithDefault("120000")
+        long resetTimeoutMs();
+    }
 
     interface KafkaHealthConfig {
         /**

@@ -44,11 +44,16 @@ public final class GatewayProcess implements AutoCloseable {
      */
     public static GatewayProcess start(String bootstrap, Path log, List<String> jvmOptions, List<String> settings)
             throws IOException {
+        return start(bootstrap, log, jvmOptions, settings, Files.createTempDirectory(TARGET, "gateway-process-state"));
+    }
+
+    /** As above, with the Kafka Streams state directory {@code state} (a restart reuses it). */
+    public static GatewayProcess start(
+            String bootstrap, Path log, List<String> jvmOptions, List<String> settings, Path state) throws IOException {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR + " is missing: run 'mvn package' first (Failsafe runs after it)");
         }
         int port = freePort();
-        Path state = Files.createTempDirectory(TARGET, "gateway-process-state");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -84,7 +89,7 @@ public final class GatewayProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 

@@ -53,7 +53,8 @@ public class ViewTopology {
     private static final Logger LOG = Logger.getLogger(ViewTopology.class);
 
     @Produces
-    public Topology topology(GatewayConfig config, ViewProgress progress, CampaignLeases leases) {
+    public Topology topology(GatewayConfig config, ViewProgress progress, CampaignLeases leases, ViewState state) {
+        state.prepare(); // before Kafka Streams is built: unowned state removed, own state kept or wiped
         return build(config.toTopics(), progress, leases);
     }
 
