@@ -478,7 +478,7 @@ public final class CopyCorpus {
                             "As our guest, enjoy {{offer}}.",
                             "Enjoy {{offer}}, with our compliments.",
                             "For a limited time, receive {{offer}}.",
-                            "An exclusive privilege awaits: {{offer}}."),
+                            "As a privilege, receive {{offer}}."),
                     List.of("With our compliments, {{name}}.", "It awaits you, {{name}}.")),
             "calm",
             new Tone(
@@ -563,8 +563,8 @@ public final class CopyCorpus {
                     List.of(
                             "Customers can now receive {{offer}}.",
                             "Order today to receive {{offer}}.",
-                            "We are pleased to offer {{offer}}.",
-                            "Take advantage of {{offer}}."),
+                            "Customers who order today receive {{offer}}.",
+                            "Every new order comes with {{offer}}."),
                     List.of("Kind regards to you, {{name}}.", "Thank you for your time, {{name}}.")),
             "warm",
             new Tone(

@@ -47,7 +47,7 @@ import java.util.regex.Pattern;
  * network and {@code config.json}.
  *
  * <p>Usage: {@code CopywriterTrainer <modelsDir> <dumpDir>}. Knobs (system properties, defaults in
- * brackets): {@code genfleet.copywriter.steps} [3000], {@code .maxSeconds} [1500, a wall-clock cap],
+ * brackets): {@code genfleet.copywriter.steps} [2300], {@code .maxSeconds} [1700, a wall-clock safety cap],
  * {@code .batch} [32], {@code .examples} [60000], {@code .lr} [2e-3]. One intra-op thread (as {@code
  * TextTrainer}: a shared 2-core machine). Same seeds and steps, same weights on the same machine kind.
  */
@@ -74,8 +74,8 @@ public final class CopywriterTrainer {
         Path dump = Path.of(args[1]);
         Files.createDirectories(out);
         Files.createDirectories(dump);
-        int steps = Integer.getInteger("genfleet.copywriter.steps", 3000);
-        int maxSeconds = Integer.getInteger("genfleet.copywriter.maxSeconds", 1500);
+        int steps = Integer.getInteger("genfleet.copywriter.steps", 2300);
+        int maxSeconds = Integer.getInteger("genfleet.copywriter.maxSeconds", 1700);
         int batch = Integer.getInteger("genfleet.copywriter.batch", 32);
         int exampleCount = Integer.getInteger("genfleet.copywriter.examples", 60_000);
         float lr = Float.parseFloat(System.getProperty("genfleet.copywriter.lr", "2e-3"));
