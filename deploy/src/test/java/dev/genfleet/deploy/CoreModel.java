@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -20,6 +21,7 @@ final class CoreModel {
     /** kind -> (apiVersion, model class) of every core kind the chart may render. */
     static final Map<String, Map.Entry<String, Class<? extends HasMetadata>>> KINDS = Map.of(
             "Deployment", Map.entry("apps/v1", Deployment.class),
+            "StatefulSet", Map.entry("apps/v1", StatefulSet.class),
             "Service", Map.entry("v1", Service.class),
             "ConfigMap", Map.entry("v1", ConfigMap.class),
             "Secret", Map.entry("v1", Secret.class),

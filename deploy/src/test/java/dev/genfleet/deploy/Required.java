@@ -19,6 +19,16 @@ final class Required {
                             "spec.template.spec.containers[].name",
                             "spec.template.spec.containers[].image",
                             "spec.template.spec.volumes[].name")),
+            Map.entry(
+                    "StatefulSet",
+                    List.of(
+                            "spec.selector.matchLabels",
+                            "spec.template.metadata.labels",
+                            "spec.template.spec.containers[].name",
+                            "spec.template.spec.containers[].image",
+                            "spec.template.spec.volumes[].name",
+                            "spec.volumeClaimTemplates[].metadata.name",
+                            "spec.volumeClaimTemplates[].spec.resources.requests.storage")),
             Map.entry("Service", List.of("spec.ports[].port", "spec.selector")),
             Map.entry("ConfigMap", List.of()),
             Map.entry("Secret", List.of()),

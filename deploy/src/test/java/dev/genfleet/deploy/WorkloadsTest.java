@@ -12,7 +12,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every Deployment has probes, resources, a PDB; the gateway has its HPA; workers take no inbound traffic. */
+/**
+ * Every workload has probes, resources, a PDB; the gateway is a StatefulSet with its HPA, a replica id from the pod
+ * name and a volume per replica for its state; workers take no inbound traffic.
+ */
 class WorkloadsTest {
 
     static Stream<Path> examples() {
@@ -23,8 +26,10 @@ class WorkloadsTest {
     @MethodSource("examples")
     void shouldGiveEveryDeploymentProbesResourcesAndAPdb(Path values) {
         Rendered r = Chart.render(values);
-        List<Map<String, Object>> deployments = r.ofKind("Deployment");
-        assertEquals(1 + r.pools().size(), deployments.size());
+        List<Map<String, Object>> deployments = new java.util.ArrayList<>(r.ofKind("Deployment"));
+        assertEquals(r.pools().size(), deployments.size(), "one Deployment per worker pool");
+        assertEquals(1, r.ofKind("StatefulSet").size(), "the gateway");
+        deployments.addAll(r.ofKind("StatefulSet"));
         for (Map<String, Object> d : deployments) {
             String name = Tree.str(d, "metadata.name");
             Map<String, Object> podLabels = Tree.map(d, "spec.template.metadata.labels");
@@ -61,10 +66,11 @@ class WorkloadsTest {
     void shouldScaleTheGatewayOnCpuAndServeItThroughItsService(Path values) {
         Rendered r = Chart.render(values);
         String gateway = Chart.RELEASE + "-gateway";
-        Map<String, Object> d = r.one("Deployment", gateway);
+        Map<String, Object> d = r.one("StatefulSet", gateway);
         if (Boolean.TRUE.equals(Tree.get(r.values(), "gateway.autoscaling.enabled"))) {
             Map<String, Object> hpa = r.one("HorizontalPodAutoscaler", gateway);
             assertEquals(gateway, Tree.str(hpa, "spec.scaleTargetRef.name"));
+            assertEquals("StatefulSet", Tree.str(hpa, "spec.scaleTargetRef.kind"));
             assertEquals("cpu", Tree.str(Tree.maps(hpa, "spec.metrics").get(0), "resource.name"));
             assertEquals(null, Tree.get(d, "spec.replicas"), "the HPA owns replicas");
         }
@@ -78,6 +84,39 @@ class WorkloadsTest {
         assertTrue(config.contains("genfleet.gateway.auth.keys-file=/etc/genfleet/api-keys/keys"));
         var mounts = Tree.maps(Tree.maps(d, "spec.template.spec.containers").get(0), "volumeMounts");
         assertTrue(mounts.stream().anyMatch(m -> "/etc/genfleet/api-keys".equals(m.get("mountPath"))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("examples")
+    void shouldGiveEachGatewayReplicaAnIdentityAndAVolumeForItsState(Path values) {
+        Rendered r = Chart.render(values);
+        String gateway = Chart.RELEASE + "-gateway";
+        Map<String, Object> sts = r.one("StatefulSet", gateway);
+        String config = Tree.str(r.one("ConfigMap", gateway), "data").toString();
+        assertTrue(config.contains("kafka-streams.state.dir=/var/lib/genfleet/streams"), config);
+        assertTrue(config.contains("genfleet.gateway.view.replica-id=${POD_NAME}"), "the pod name is the replica id");
+        Map<String, Object> container =
+                Tree.maps(sts, "spec.template.spec.containers").get(0);
+        assertTrue(
+                Tree.maps(container, "env").stream()
+                        .anyMatch(e -> "POD_NAME".equals(e.get("name"))
+                                && "metadata.name".equals(Tree.get(e, "valueFrom.fieldRef.fieldPath"))),
+                "POD_NAME from the pod's name");
+        assertTrue(
+                Tree.maps(container, "volumeMounts").stream()
+                        .anyMatch(m -> "state".equals(m.get("name"))
+                                && "/var/lib/genfleet/streams".equals(m.get("mountPath"))),
+                "the state volume holds kafka-streams.state.dir");
+        List<Map<String, Object>> claims = Tree.maps(sts, "spec.volumeClaimTemplates");
+        assertEquals(
+                List.of("state"),
+                claims.stream().map(c -> Tree.get(c, "metadata.name")).toList());
+        assertNotNull(Tree.get(claims.get(0), "spec.resources.requests.storage"));
+        assertFalse(
+                Tree.maps(sts, "spec.template.spec.volumes").stream().anyMatch(v -> "state".equals(v.get("name"))),
+                "the state is the claim's, not an emptyDir");
+        Map<String, Object> governing = r.one("Service", Tree.str(sts, "spec.serviceName"));
+        assertEquals("None", Tree.str(governing, "spec.clusterIP"));
     }
 
     @ParameterizedTest(name = "{0}")
