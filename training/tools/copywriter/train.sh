@@ -6,7 +6,7 @@
 #   training/tools/copywriter/train.sh <java classpath> <models dir> <dump dir>
 #
 # Step 1, Java (DJL): CopywriterTrainer generates the corpus, learns the byte-level BPE, trains the
-# network (about 15-25 minutes on 2 cores) and dumps its weights to <dump dir>.
+# network (17 minutes measured on 2 shared cores; a cap stops it near 30) and dumps its weights to <dump dir>.
 # Step 2, Python: export_copywriter.py rebuilds the network with a static cache in PyTorch, checks it
 # against DJL's logits and saves TorchScript and ONNX. Needs PyTorch for /usr/bin/python3 (or
 # $GENFLEET_TORCH_PYTHON): apt-get install -y --no-install-recommends python3-torch python3-numpy
