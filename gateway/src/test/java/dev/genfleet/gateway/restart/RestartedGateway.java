@@ -28,7 +28,7 @@ final class RestartedGateway {
     static GatewayProcess start(String bootstrap, Path state, String replica, Path log) throws IOException {
         List<String> settings = new java.util.ArrayList<>(SETTINGS);
         settings.add("genfleet.gateway.view.replica-id=" + replica);
-        return GatewayProcess.start(bootstrap, log, List.of("-Xmx384m"), settings, state);
+        return GatewayProcess.start(bootstrap, log, List.of("-Xmx512m"), settings, state);
     }
 
     /** The status view's readiness: status and data; null while the process does not answer. */
