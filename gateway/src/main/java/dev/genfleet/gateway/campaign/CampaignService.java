@@ -67,7 +67,10 @@ import org.jboss.logging.Logger;
  * </ol>
  * An upload that ends otherwise is marked {@code CAMPAIGN_INCOMPLETE} with the accepted count, by this replica
  * at once or, if it died, by any replica once the lease ran out ({@link #reap}). A retry with the same
- * Idempotency-Key and body resumes it: recipients already in the view are not published again.
+ * Idempotency-Key and body resumes it: recipients already on the jobs topic are not published again. Every
+ * decision that reads the view (new, sealed, resumable; which recipients to skip) waits until the view has read
+ * the partitions in question as far as they reached when the request arrived ({@link ViewHorizon}), so a
+ * restarted gateway whose view is still replaying answers 503 rather than publish a recipient twice.
  */
 @ApplicationScoped
 public class CampaignService {
@@ -148,6 +151,7 @@ public class CampaignService {
     private final GatewayConfig config;
     private final QueuedQuota quota;
     private final CampaignLeases leases;
+    private final ViewHorizon horizon;
     private final Set<String> active = ConcurrentHashMap.newKeySet();
     /** Uploads this replica sealed lately, for a retry that arrives before the view has read the seal. */
     private final Map<String, CampaignCounts.Upload> sealedHere =
@@ -174,8 +178,10 @@ public class CampaignService {
             StatusView view,
             GatewayConfig config,
             QueuedQuota quota,
-            CampaignLeases leases) {
+            CampaignLeases leases,
+            ViewHorizon horizon) {
         this.quota = quota;
+        this.horizon = horizon;
         this.parser = parser;
         this.submitter = submitter;
         this.publisher = publisher;
@@ -381,11 +387,23 @@ public class CampaignService {
 
     private Outcome upload(Upload u, String campaignId) {
         String tenant = u.tenant();
-        CampaignCounts.Upload prior = u.idempotencyKey() == null
-                ? null
-                : view.campaign(campaignId, tenant)
+        CampaignCounts.Upload prior = null;
+        if (u.idempotencyKey() != null) {
+            // an upload this replica sealed is final whatever its view has read yet (a re-send right after the
+            // 202 is a replay, not a 409 for a lease the view still shows live)
+            prior = sealedHere.get(campaignId);
+            if (prior == null) {
+                // the upload state is exact only once the view has read the campaign's audit partition as far as
+                // it reaches now: a view still replaying would take an opened, incomplete or sealed upload for a
+                // new one (ViewHorizon)
+                horizon.awaitView(
+                        campaignId,
+                        List.of(horizon.partitionOf(publisher.topics().audit(), campaignId)));
+                prior = view.campaign(campaignId, tenant)
                         .map(CampaignCounts::upload)
-                        .orElseGet(() -> sealedHere.get(campaignId));
+                        .orElse(null);
+            }
+        }
         if (prior != null
                 && prior.headerSha256() != null
                 && !prior.headerSha256().equals(u.headerSha256())) {
@@ -408,6 +426,17 @@ public class CampaignService {
                     null,
                     Map.of("Retry-After", Long.toString(leaseSeconds)),
                     Map.of("campaign_id", campaignId));
+        }
+        if (prior != null) {
+            // a resume skips the recipients whose job records are on the jobs topic: the view must have read that
+            // topic as far as it reaches now, however far a restarted gateway's replay has come (ViewHorizon)
+            horizon.awaitView(
+                    campaignId,
+                    horizon.partitions(publisher
+                            .topics()
+                            .jobs(
+                                    u.header().common().route().pool(),
+                                    u.header().common().priority())));
         }
         TraceContext trace = Traces.current();
         Progress p = new Progress();
@@ -596,6 +625,15 @@ public class CampaignService {
                     permits.release();
                 });
             }
+        } catch (RuntimeException e) {
+            // the attempt ends here (body cut off, client gone): what is in flight lands or fails first, so the
+            // INCOMPLETE mark counts it and nothing of this attempt reaches the log after a retry looked at it
+            try {
+                permits.tryAcquire(inFlight, config.ackTimeoutMs(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            throw e;
         } finally {
             ticket.settled(published);
         }
