@@ -2,6 +2,7 @@ package dev.genfleet.gateway.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
@@ -52,7 +53,21 @@ public class ProblemMappers {
             case 415 -> "unsupported Content-Type for " + uri.getPath();
             default -> e.getMessage() == null ? title : e.getMessage();
         };
-        return response(status, title == null ? "Error" : title, detail, uri.getPath());
+        Response problem = response(status, title == null ? "Error" : title, detail, uri.getPath());
+        // what the client needs to retry right: the methods a 405 allows, a Retry-After of a 503
+        String allow = e.getResponse().getHeaderString(HttpHeaders.ALLOW);
+        String retryAfter = e.getResponse().getHeaderString(HttpHeaders.RETRY_AFTER);
+        if (allow == null && retryAfter == null) {
+            return problem;
+        }
+        Response.ResponseBuilder builder = Response.fromResponse(problem);
+        if (allow != null) {
+            builder.header(HttpHeaders.ALLOW, allow);
+        }
+        if (retryAfter != null) {
+            builder.header(HttpHeaders.RETRY_AFTER, retryAfter);
+        }
+        return builder.build();
     }
 
     @ServerExceptionMapper
