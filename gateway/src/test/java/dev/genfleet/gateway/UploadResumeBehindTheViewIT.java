@@ -6,10 +6,16 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.genfleet.gateway.api.ProblemException;
+import dev.genfleet.gateway.campaign.ViewHorizon;
+import dev.genfleet.gateway.kafka.KafkaClients;
+import dev.genfleet.gateway.status.ViewProgress;
 import dev.genfleet.gateway.status.ViewTopology;
 import dev.genfleet.gateway.submit.JobIds;
+import dev.genfleet.schemas.AuditType;
 import dev.genfleet.schemas.Decoded;
 import dev.genfleet.schemas.EventCodec;
 import dev.genfleet.schemas.Hashes;
@@ -35,9 +41,11 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,6 +70,12 @@ class UploadResumeBehindTheViewIT extends WithFakeWorker {
 
     @Inject
     KafkaStreams streams;
+
+    @Inject
+    KafkaClients kafka;
+
+    @ConfigProperty(name = "quarkus.kafka-streams.application-id")
+    String viewApplicationId;
 
     static byte[] ndjson(String name, int recipients) {
         return CampaignUploadsIT.ndjson(name, recipients);
@@ -205,6 +219,25 @@ class UploadResumeBehindTheViewIT extends WithFakeWorker {
         assertEquals(n, perJob.size(), "one job per recipient");
         assertEquals(n, all.size(), "no job record published twice: " + (all.size() - n) + " republished");
         perJob.keySet().forEach(id -> assertTrue(id.equals(JobIds.recipient(campaignId, customIdOf(all, id)))));
+    }
+
+    @Test
+    void shouldCountWhatTheViewCommittedBeforeARestartAsRead() {
+        // a view restarted from its own state has folded nothing since it started (its progress is empty) but holds
+        // what it committed before: the live view's committed offsets stand for that here
+        worker().audit(AuditType.STARTED, UUID.randomUUID().toString(), "tenant-a", 1, null);
+        ViewHorizon restarted = new ViewHorizon(kafka, new ViewProgress(), viewApplicationId);
+        ViewHorizon stranger = new ViewHorizon(kafka, new ViewProgress(), viewApplicationId + "-never-ran");
+        try {
+            List<TopicPartition> audit = restarted.partitions("genfleet.audit");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> restarted.awaitView("probe", audit));
+            // neither folded nor committed: behind, 503
+            ProblemException behind = assertThrows(ProblemException.class, () -> stranger.awaitView("probe", audit));
+            assertEquals(503, behind.status());
+        } finally {
+            restarted.close();
+            stranger.close();
+        }
     }
 
     static void chunk(OutputStream out, byte[] body, int from, int length) throws java.io.IOException {

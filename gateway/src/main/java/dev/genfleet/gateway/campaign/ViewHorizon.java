@@ -326,7 +326,7 @@ public class ViewHorizon {
     }
 
     @PreDestroy
-    void close() {
+    public void close() {
         synchronized (lock) {
             if (consumer != null) {
                 consumer.close(CloseOptions.timeout(Duration.ofSeconds(1)));
