@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.ChannelRegistry;
 import io.smallrye.reactive.messaging.PausableChannel;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -55,12 +56,22 @@ public class ModelHost {
     @Inject
     ChannelRegistry channels;
 
+    @Inject
+    ControlListener control;
+
     private CancellationRegistry cancellations;
     private final Map<String, Slot> slots = new LinkedHashMap<>();
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
-    void onStart(@Observes StartupEvent event) {
+    @PostConstruct
+    void init() {
+        // before any control record arrives: the control channel applies cancels from the first one on
         cancellations = new CancellationRegistry(config.cancellationMemory());
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        // the control topic replays while the models load; the job channels wait for both
+        control.startReplay();
         try {
             ModelRegistry registry = new ModelRegistry(
                     config.modelDir().stream()
@@ -113,8 +124,17 @@ public class ModelHost {
                         model.info().parameters());
             }
             ready.complete(null);
-            publisher.announce(models(), true);
-            joinJobGroups();
+            if (!control.isCaughtUp()) {
+                LOG.infof("models ready; the job channels wait until the control topic is read to its end");
+            }
+            control.caughtUp().thenRun(() -> {
+                try {
+                    publisher.announce(models(), true);
+                    joinJobGroups();
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "joining the job groups failed: %s", e.getMessage());
+                }
+            });
         } catch (RuntimeException | Error e) {
             ready.completeExceptionally(e);
             // the job channels stay paused and unsubscribed: this worker joins no consumer group, so the pool's
@@ -129,7 +149,8 @@ public class ModelHost {
 
     /**
      * The job channels start paused with late subscription (application.properties): their consumers
-     * subscribe, join their groups and poll only now, once every model is loaded and warm.
+     * subscribe, join their groups and poll only now, once every model is loaded and warm and the control
+     * topic has been read up to its end offsets at start (so every cancel written before is known).
      */
     private void joinJobGroups() {
         for (String channel : JobConsumer.JOB_CHANNELS) {
