@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -257,12 +256,6 @@ public final class Demo {
         }
         int rank = (int) Math.ceil(p / 100.0 * sorted.length);
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-    }
-
-    static String firstWords(String text, int n) {
-        String[] words = text.strip().split("\\s+");
-        String joined = String.join(" ", Arrays.copyOf(words, Math.min(n, words.length)));
-        return words.length > n ? joined + " …" : joined;
     }
 
     /** A grid of the images, each scaled up ×{@code scale} with nearest-neighbour so pixels stay crisp. */

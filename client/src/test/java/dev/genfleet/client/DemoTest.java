@@ -20,12 +20,6 @@ class DemoTest {
     }
 
     @Test
-    void shouldCutTextToItsFirstWords() {
-        assertEquals("Hi Maria, meet …", Demo.firstWords("  Hi Maria, meet the lamp ", 3));
-        assertEquals("short", Demo.firstWords("short", 12));
-    }
-
-    @Test
     void shouldAcceptOnlyCopyThatNamesTheRecipientAndTheProductVerbatim() throws Exception {
         JsonNode vars =
                 GenfleetClient.mapper().readTree("{\"first_name\":\"Søren\",\"product\":\"Ålesund Knit Beanie\"}");

@@ -12,11 +12,6 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
-import ai.djl.training.initializer.NormalInitializer;
-import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Adam;
-import ai.djl.training.tracker.CosineTracker;
-import ai.djl.training.tracker.WarmUpTracker;
 import ai.djl.util.Pair;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -24,6 +19,7 @@ import com.google.gson.JsonObject;
 import dev.genfleet.inference.text.GptConfig;
 import dev.genfleet.inference.text.HfTokenizer;
 import dev.genfleet.inference.text.TinyGpt;
+import dev.genfleet.training.text.GptTraining;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -147,23 +143,7 @@ public final class CopywriterTrainer {
         Engine.getInstance().setRandomSeed((int) SEED);
         Device device = Device.cpu();
         TinyGpt block = new TinyGpt(cfg);
-        CosineTracker cosine = CosineTracker.builder()
-                .setBaseValue(lr)
-                .optFinalValue(lr / 20)
-                .setMaxUpdates(steps)
-                .build();
-        WarmUpTracker tracker = WarmUpTracker.builder()
-                .setMainTracker(cosine)
-                .optWarmUpSteps(Math.min(100, steps / 10))
-                .optWarmUpBeginValue(lr / 20)
-                .build();
-        DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optDevices(new Device[] {device})
-                .optInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT)
-                .optOptimizer(Adam.builder()
-                        .optLearningRateTracker(tracker)
-                        .optClipGrad(1.0f)
-                        .build());
+        DefaultTrainingConfig tc = GptTraining.config(device, lr, steps, 100);
         SplittableRandom rnd = new SplittableRandom(SEED);
         List<int[]> batches = new ArrayList<>();
         List<Float> lossCurve = new ArrayList<>();

@@ -7,15 +7,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.initializer.NormalInitializer;
-import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Adam;
-import ai.djl.training.tracker.CosineTracker;
-import ai.djl.training.tracker.WarmUpTracker;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -88,23 +82,7 @@ public final class TextTrainer {
 
         Device device = Engine.getInstance().defaultDevice();
         TinyGpt block = new TinyGpt(cfg);
-        CosineTracker cosine = CosineTracker.builder()
-                .setBaseValue(lr)
-                .optFinalValue(lr / 20)
-                .setMaxUpdates(steps)
-                .build();
-        WarmUpTracker tracker = WarmUpTracker.builder()
-                .setMainTracker(cosine)
-                .optWarmUpSteps(Math.min(50, steps / 10))
-                .optWarmUpBeginValue(lr / 20)
-                .build();
-        DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optDevices(new Device[] {device})
-                .optInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT)
-                .optOptimizer(Adam.builder()
-                        .optLearningRateTracker(tracker)
-                        .optClipGrad(1.0f)
-                        .build());
+        DefaultTrainingConfig tc = GptTraining.config(device, lr, steps, 50);
         SplittableRandom data = new SplittableRandom(SEED);
         List<Float> lossCurve = new ArrayList<>();
         int done = 0;
