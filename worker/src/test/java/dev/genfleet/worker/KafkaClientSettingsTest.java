@@ -2,14 +2,19 @@ package dev.genfleet.worker;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.genfleet.worker.config.WorkerConfig;
+import dev.genfleet.worker.consume.JobHistory;
 import java.io.IOException;
 import java.io.Reader;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -31,6 +36,10 @@ class KafkaClientSettingsTest {
         noClasses()
                 .that()
                 .resideInAPackage("dev.genfleet.worker..")
+                // the one exception: a rebalance listener that reads back partitions from given offsets, which no
+                // channel can do; it takes kafka.* as a whole (shouldGiveTheReadBackConsumerTheSharedSettings)
+                .and()
+                .doNotHaveFullyQualifiedName(JobHistory.class.getName())
                 .should()
                 .accessClassesThat()
                 .belongToAnyOf(
@@ -43,6 +52,36 @@ class KafkaClientSettingsTest {
                 .check(new ClassFileImporter()
                         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                         .importPackages("dev.genfleet.worker"));
+    }
+
+    @Test
+    void shouldGiveTheReadBackConsumerTheSharedSettings() {
+        Map<String, Object> kafka = Map.of(
+                "bootstrap.servers", "127.0.0.1:9093",
+                "security.protocol", "SASL_SSL",
+                "sasl.mechanism", "SCRAM-SHA-512",
+                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+                "ssl.truststore.location", "ca.p12",
+                "group.id", "not-for-the-reader");
+        Map<String, Object> settings = new JobHistory(config("w-1"), kafka).readerSettings();
+        kafka.forEach((k, v) -> {
+            if (!k.equals("group.id")) {
+                assertEquals(v, settings.get(k), k);
+            }
+        });
+        assertFalse(settings.containsKey("group.id"), "it assigns partitions, it joins no group");
+        assertEquals("read_committed", settings.get("isolation.level"));
+    }
+
+    private static WorkerConfig config(String id) {
+        return (WorkerConfig) Proxy.newProxyInstance(
+                WorkerConfig.class.getClassLoader(),
+                new Class<?>[] {WorkerConfig.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "id" -> id;
+                    case "duplicateWindow" -> 5000L;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
     }
 
     @Test

@@ -49,6 +49,15 @@ public interface WorkerConfig {
     @WithDefault("8388608")
     int maxRecordBytes();
 
+    /**
+     * How far back, in offsets of its partition, a job record is recognised as a repeat of an earlier record of
+     * the same job (a submission retried while its first publish was in doubt): the repeat then has no outcome
+     * of its own. A worker reads back this many records before its committed offset when it is assigned a
+     * partition.
+     */
+    @WithDefault("5000")
+    long duplicateWindow();
+
     /** Most cancelled job and campaign ids remembered. */
     @WithDefault("100000")
     int cancellationMemory();

@@ -15,6 +15,7 @@ import dev.genfleet.worker.publish.RecordSizes;
 import dev.genfleet.worker.run.Outcome;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -72,6 +74,10 @@ public class JobConsumer {
 
     @Inject
     KafkaClientService clients;
+
+    @Inject
+    @Identifier(JobHistory.NAME)
+    JobHistory history;
 
     @Inject
     @Channel("tx-interactive")
@@ -203,6 +209,16 @@ public class JobConsumer {
         Decoded.Ok<JobRequest> ok = (Decoded.Ok<JobRequest>) decoded;
         JobRequest job = ok.payload();
         TraceContext trace = ok.trace();
+        OptionalLong earlier = history.earlierRecord(record.topic(), record.partition(), job.jobId(), record.offset());
+        if (earlier.isPresent()) {
+            // the same job published twice (a submission retried while its first publish was in doubt): the first
+            // record's outcome is the job's outcome; this one is committed with the poll and produces nothing
+            count(job.model(), "repeated");
+            LOG.infof(
+                    "job %s at %s-%d@%d repeats its record at offset %d: it has one outcome, from that record",
+                    job.jobId(), record.topic(), record.partition(), record.offset(), earlier.getAsLong());
+            return CompletableFuture.completedFuture(List.of());
+        }
         ModelHost.Slot slot = host.slot(job.model());
         if (slot == null) {
             count(job.model(), "dead_lettered");
