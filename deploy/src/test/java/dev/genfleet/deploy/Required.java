@@ -64,6 +64,9 @@ final class Required {
             Map.entry("ServiceMonitor", List.of("spec.selector", "spec.endpoints[].port")),
             Map.entry("PodMonitor", List.of("spec.selector", "spec.podMetricsEndpoints[].port")),
             Map.entry(
+                    "PrometheusRule",
+                    List.of("spec.groups[].name", "spec.groups[].rules[].alert", "spec.groups[].rules[].expr")),
+            Map.entry(
                     "ScaledObject",
                     List.of("spec.scaleTargetRef.name", "spec.triggers[].type", "spec.triggers[].metadata")),
             Map.entry("TriggerAuthentication", List.of()));

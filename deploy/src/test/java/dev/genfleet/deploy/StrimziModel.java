@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Strict loading of Strimzi kinds and the Prometheus Operator's ServiceMonitor and PodMonitor. Strimzi's {@code io.strimzi:api} is built on
+ * Strict loading of Strimzi kinds and the Prometheus Operator's ServiceMonitor, PodMonitor and
+ * PrometheusRule. Strimzi's {@code io.strimzi:api} is built on
  * fabric8 7.4 and Jackson 2, whose model classes share package names with the fabric8 8 the core checks
  * use; so those jars (copied to {@code target/strimzi-model} by the build) get a class loader of their own
  * whose parent is the platform loader: neither side can see the other's classes. Only JSON text crosses.
@@ -26,7 +27,8 @@ final class StrimziModel {
             "KafkaTopic", "io.strimzi.api.kafka.model.topic.KafkaTopic",
             "KafkaUser", "io.strimzi.api.kafka.model.user.KafkaUser",
             "ServiceMonitor", "io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor",
-            "PodMonitor", "io.fabric8.openshift.api.model.monitoring.v1.PodMonitor");
+            "PodMonitor", "io.fabric8.openshift.api.model.monitoring.v1.PodMonitor",
+            "PrometheusRule", "io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule");
 
     static final Map<String, List<String>> API_VERSIONS = Map.of(
             "Kafka", List.of("kafka.strimzi.io/v1beta2", "kafka.strimzi.io/v1"),
@@ -34,7 +36,8 @@ final class StrimziModel {
             "KafkaTopic", List.of("kafka.strimzi.io/v1beta2", "kafka.strimzi.io/v1"),
             "KafkaUser", List.of("kafka.strimzi.io/v1beta2", "kafka.strimzi.io/v1"),
             "ServiceMonitor", List.of("monitoring.coreos.com/v1"),
-            "PodMonitor", List.of("monitoring.coreos.com/v1"));
+            "PodMonitor", List.of("monitoring.coreos.com/v1"),
+            "PrometheusRule", List.of("monitoring.coreos.com/v1"));
 
     private static final ClassLoader LOADER = loader();
     private static final Object MAPPER = mapper();
