@@ -13,6 +13,7 @@ import dev.genfleet.gateway.api.ProblemException;
 import dev.genfleet.gateway.campaign.ViewHorizon;
 import dev.genfleet.gateway.kafka.KafkaClients;
 import dev.genfleet.gateway.status.ViewProgress;
+import dev.genfleet.gateway.status.ViewReach;
 import dev.genfleet.gateway.status.ViewTopology;
 import dev.genfleet.gateway.submit.JobIds;
 import dev.genfleet.schemas.AuditType;
@@ -226,8 +227,10 @@ class UploadResumeBehindTheViewIT extends WithFakeWorker {
         // a view restarted from its own state has folded nothing since it started (its progress is empty) but holds
         // what it committed before: the live view's committed offsets stand for that here
         worker().audit(AuditType.STARTED, UUID.randomUUID().toString(), "tenant-a", 1, null);
-        ViewHorizon restarted = new ViewHorizon(kafka, new ViewProgress(), viewApplicationId);
-        ViewHorizon stranger = new ViewHorizon(kafka, new ViewProgress(), viewApplicationId + "-never-ran");
+        ViewReach restartedReach = new ViewReach(kafka, new ViewProgress(), streams, viewApplicationId);
+        ViewReach strangerReach = new ViewReach(kafka, new ViewProgress(), streams, viewApplicationId + "-never-ran");
+        ViewHorizon restarted = new ViewHorizon(kafka, restartedReach);
+        ViewHorizon stranger = new ViewHorizon(kafka, strangerReach);
         try {
             List<TopicPartition> audit = restarted.partitions("genfleet.audit");
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> restarted.awaitView("probe", audit));
@@ -237,6 +240,8 @@ class UploadResumeBehindTheViewIT extends WithFakeWorker {
         } finally {
             restarted.close();
             stranger.close();
+            restartedReach.close();
+            strangerReach.close();
         }
     }
 

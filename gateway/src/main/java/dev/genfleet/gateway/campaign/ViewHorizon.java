@@ -2,7 +2,7 @@ package dev.genfleet.gateway.campaign;
 
 import dev.genfleet.gateway.api.ProblemException;
 import dev.genfleet.gateway.kafka.KafkaClients;
-import dev.genfleet.gateway.status.ViewProgress;
+import dev.genfleet.gateway.status.ViewReach;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,7 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -26,14 +25,12 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Utils;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Makes the decisions of a campaign upload independent of how far this replica's status view has replayed.
@@ -50,11 +47,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * read_committed reader never sees. So the end is the high watermark; the partition must have no transaction
  * still open below it (its last stable offset has reached it, else the records after the open transaction's
  * first one are invisible to every read_committed reader yet, the view included); and the target is the last
- * record below the end that a read_committed consumer of our own returns, which the view has read once
- * {@link ViewProgress#hasRead} says so (it folds a partition in offset order and moves its position after its
- * stores), or once the view's committed offset is past it (a view restarted from its own state holds what it read
- * before the restart without folding it again). A record produced by a gateway that has since died has either landed below the end or never will
- * (its producer is gone), so nothing of an earlier attempt can appear later.
+ * record below the end that a read_committed consumer of our own returns, which the view holds once
+ * {@link ViewReach#hasRead} says so: the view has folded it since this replica started, or its committed offset is
+ * past it (a view restarted from its own state holds what it read before the restart without folding it again;
+ * webhook delivery asks the same question). A record produced by a gateway that has since died has either landed
+ * below the end or never will (its producer is gone), so nothing of an earlier attempt can appear later.
  *
  * <p>Chosen over reading the campaign's job ids from the jobs topic directly: that read would need a start
  * offset (the first opening's position or time), which only the view or a scan of the audit topic can give,
@@ -73,20 +70,15 @@ public class ViewHorizon {
     private static final int FIRST_WINDOW = 64;
 
     private final KafkaClients kafka;
-    private final ViewProgress progress;
-    private final String viewApplicationId;
+    private final ViewReach reach;
     private final Object lock = new Object();
     private KafkaConsumer<byte[], byte[]> consumer;
     private Admin admin;
 
     @Inject
-    public ViewHorizon(
-            KafkaClients kafka,
-            ViewProgress progress,
-            @ConfigProperty(name = "quarkus.kafka-streams.application-id") String viewApplicationId) {
+    public ViewHorizon(KafkaClients kafka, ViewReach reach) {
         this.kafka = kafka;
-        this.progress = progress;
-        this.viewApplicationId = viewApplicationId;
+        this.reach = reach;
     }
 
     /** The partition that holds the records of {@code key} (the producer's default partitioner: murmur2). */
@@ -167,18 +159,8 @@ public class ViewHorizon {
             }
             pending.keySet().removeIf(tp -> {
                 Long t = target.get(tp);
-                return t != null && (t < 0 || progress.hasRead(tp.topic(), tp.partition(), t));
+                return t != null && (t < 0 || reach.hasRead(tp, t));
             });
-            List<TopicPartition> notSeen =
-                    pending.keySet().stream().filter(target::containsKey).toList();
-            if (!notSeen.isEmpty()) {
-                // a view that restarted from its own state (status/DESIGN.md) holds what it read before the restart
-                // without folding it again: its committed offsets say so (Kafka Streams commits only what it has
-                // processed, and a clean close flushed the stores; a crash wipes state and group)
-                Map<TopicPartition, Long> committed = viewCommitted(notSeen);
-                pending.keySet()
-                        .removeIf(tp -> target.containsKey(tp) && committed.getOrDefault(tp, -1L) > target.get(tp));
-            }
             if (pending.isEmpty()) {
                 return List.of();
             }
@@ -188,33 +170,6 @@ public class ViewHorizon {
             sleep(pause);
             pause = Math.min(200, pause * 2);
         }
-    }
-
-    /** The view's committed offsets (its application id is its consumer group); none when it has committed none. */
-    private Map<TopicPartition, Long> viewCommitted(Collection<TopicPartition> partitions) {
-        ListConsumerGroupOffsetsSpec spec = new ListConsumerGroupOffsetsSpec().topicPartitions(partitions);
-        try {
-            synchronized (lock) {
-                return toOffsets(admin().listConsumerGroupOffsets(Map.of(viewApplicationId, spec))
-                        .partitionsToOffsetAndMetadata(viewApplicationId)
-                        .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ProblemException.unavailable("interrupted");
-        } catch (ExecutionException | TimeoutException e) {
-            return Map.of(); // not known now: the view's own progress decides
-        }
-    }
-
-    private static Map<TopicPartition, Long> toOffsets(Map<TopicPartition, OffsetAndMetadata> committed) {
-        Map<TopicPartition, Long> out = new HashMap<>();
-        committed.forEach((tp, o) -> {
-            if (o != null) {
-                out.put(tp, o.offset());
-            }
-        });
-        return out;
     }
 
     /** End offsets: the high watermark (READ_UNCOMMITTED) or the last stable offset (READ_COMMITTED). */

@@ -8,7 +8,7 @@ import dev.genfleet.gateway.kafka.KafkaHealth;
 import dev.genfleet.gateway.status.CampaignCounts;
 import dev.genfleet.gateway.status.JobView;
 import dev.genfleet.gateway.status.StatusView;
-import dev.genfleet.gateway.status.ViewProgress;
+import dev.genfleet.gateway.status.ViewReach;
 import dev.genfleet.gateway.status.ViewTopology;
 import dev.genfleet.gateway.submit.EventPublisher;
 import dev.genfleet.gateway.tenant.TenantSettings;
@@ -79,8 +79,8 @@ import org.jboss.logging.Logger;
  * message id is derived from the job id, so a repeat carries the same {@code webhook-id}).
  *
  * <p>Only committed records are read ({@code isolation.level=read_committed}). A fact the view has not read
- * yet waits for it however long it lags ({@link ViewProgress}); it is released only once the view has
- * read the fact and the fact did not finish the job. Attempts run asynchronously under one deadline that
+ * yet waits for it however long it lags ({@link ViewReach}: folded since start, or committed before a restart
+ * from own state); it is released only once the view has read the fact and the fact did not finish the job. Attempts run asynchronously under one deadline that
  * includes the response body, in a queue per receiver (tenant + origin) with bounded concurrency.
  */
 @ApplicationScoped
@@ -104,7 +104,7 @@ public class WebhookDispatcher {
     private final EventPublisher publisher;
     private final WebhookSecrets secrets;
     private final TenantSettings settings;
-    private final ViewProgress progress;
+    private final ViewReach reach;
     private final Lanes lanes;
     private final AtomicInteger waitingForView = new AtomicInteger();
     private final AtomicInteger overdueForView = new AtomicInteger();
@@ -151,10 +151,10 @@ public class WebhookDispatcher {
             EventPublisher publisher,
             WebhookSecrets secrets,
             TenantSettings settings,
-            ViewProgress progress,
+            ViewReach reach,
             MeterRegistry registry) {
         this.config = config.webhooks();
-        this.progress = progress;
+        this.reach = reach;
         this.lanes = new Lanes(Math.max(1, this.config.concurrencyPerEndpoint()));
         Gauge.builder("genfleet.webhooks.view.waiting", waitingForView, AtomicInteger::get)
                 .description("finished jobs whose webhook waits for this replica's status view to read them")
@@ -386,7 +386,7 @@ public class WebhookDispatcher {
         String jobId = fact.jobId();
         Hold hold = fact.hold();
         // read the view's position first: if it had read the fact before the job is read, the job reflects it
-        boolean viewHasRead = progress.hasRead(fact.tp().topic(), fact.tp().partition(), fact.offset());
+        boolean viewHasRead = reach.hasRead(fact.tp(), fact.offset());
         JobView v;
         try {
             v = view.job(jobId).orElse(null);
@@ -471,7 +471,7 @@ public class WebhookDispatcher {
         if (!running) {
             return;
         }
-        if (!progress.hasRead(tp.topic(), tp.partition(), offset)) {
+        if (!reach.hasRead(tp, offset)) {
             long delay = Math.min(1000, 50L << Math.min(checks, 5));
             scheduler.schedule(
                     () -> sealed(campaignId, tenant, url, tp, offset, hold, checks + 1), delay, TimeUnit.MILLISECONDS);
