@@ -21,6 +21,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * Every error the HTTP edge answers is {@code application/problem+json}, also those that Vert.x would
  * answer before any JAX-RS code runs (URI too long, header fields too large, a declared body over the
  * server's limit): real requests through the test app, the transport-level ones over a raw socket so
- * that the client adds and checks nothing.
+ * that the client adds and checks nothing. Each kind of problem carries its own stable {@code type} URI, and a 405
+ * names the path's methods in {@code Allow}.
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
@@ -37,19 +39,21 @@ class HttpEdgeProblemsIT {
 
     static final String KEY_A = "Bearer test-key-a";
     static final ObjectMapper JSON = new ObjectMapper();
+    /** Where every problem kind's stable type URI starts: written out, so that a renamed kind fails here. */
+    static final String TYPES = "https://genfleet.dev/problems/";
 
     @Test
     void shouldAnswerAnOverLongUriWithProblem414() throws IOException {
         Raw r = raw("GET /v1/jobs/" + "a".repeat(5_000) + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + KEY_A
                 + "\r\nConnection: close\r\n\r\n");
-        r.assertProblem(414, "URI Too Long");
+        r.assertProblem(414, "URI Too Long", "uri-too-long");
         assertTrue(r.problem.path("detail").asText().contains("4096"), r.body);
     }
 
     @Test
     void shouldAnswerAHundredKilobytePathWithProblem414() throws IOException {
         Raw r = raw("GET /" + "p".repeat(100_000) + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-        r.assertProblem(414, "URI Too Long");
+        r.assertProblem(414, "URI Too Long", "uri-too-long");
         assertTrue(r.body.length() < 1_000, "the problem does not echo the path: " + r.body.length());
     }
 
@@ -57,7 +61,7 @@ class HttpEdgeProblemsIT {
     void shouldAnswerOverLargeHeaderFieldsWithProblem431() throws IOException {
         Raw r = raw("GET /v1/jobs/x HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + KEY_A + "\r\nX-Filler: "
                 + "h".repeat(30_000) + "\r\nConnection: close\r\n\r\n");
-        r.assertProblem(431, "Request Header Fields Too Large");
+        r.assertProblem(431, "Request Header Fields Too Large", "header-fields-too-large");
         assertTrue(r.problem.path("detail").asText().contains("20480"), r.body);
     }
 
@@ -65,7 +69,7 @@ class HttpEdgeProblemsIT {
     void shouldAnswerADeclaredBodyOverTheServerLimitWithProblem413BeforeReadingIt() throws IOException {
         Raw r = raw("POST /v1/campaigns HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + KEY_A
                 + "\r\nContent-Type: application/x-ndjson\r\nContent-Length: 3000000000\r\nConnection: close\r\n\r\n");
-        r.assertProblem(413, "Content Too Large");
+        r.assertProblem(413, "Content Too Large", "content-too-large");
         assertEquals("/v1/campaigns", r.problem.path("instance").asText());
     }
 
@@ -79,7 +83,8 @@ class HttpEdgeProblemsIT {
                                 .post("/v1/jobs")
                                 .then(),
                         413,
-                        "Content Too Large")
+                        "Content Too Large",
+                        "content-too-large")
                 .body("detail", containsString("65536"));
     }
 
@@ -92,15 +97,113 @@ class HttpEdgeProblemsIT {
                                 .post("/v1/jobs")
                                 .then(),
                         415,
-                        "Unsupported Media Type")
+                        "Unsupported Media Type",
+                        "unsupported-media-type")
                 .body("instance", equalTo("/v1/jobs"));
     }
 
     @Test
-    void shouldAnswerAWrongMethodWithProblem405() {
-        // Quarkus REST's 405 carries no Allow header to pass on (ProblemMappers would copy one)
-        problem(given().header("Authorization", KEY_A).delete("/v1/jobs").then(), 405, "Method Not Allowed")
+    void shouldAnswerAWrongMethodWithProblem405NamingTheAllowedMethods() {
+        problem(
+                        given().header("Authorization", KEY_A)
+                                .delete("/v1/jobs")
+                                .then(),
+                        405,
+                        "Method Not Allowed",
+                        "method-not-allowed")
+                .header("Allow", "POST")
                 .body("detail", containsString("/v1/jobs"));
+        String job = "/v1/jobs/" + java.util.UUID.randomUUID();
+        problem(
+                        given().header("Authorization", KEY_A)
+                                .contentType("application/json")
+                                .body("{}")
+                                .put(job)
+                                .then(),
+                        405,
+                        "Method Not Allowed",
+                        "method-not-allowed")
+                .header("Allow", "GET")
+                .body("instance", equalTo(job));
+        problem(
+                        given().header("Authorization", KEY_A)
+                                .get("/v1/campaigns/c/cancel")
+                                .then(),
+                        405,
+                        "Method Not Allowed",
+                        "method-not-allowed")
+                .header("Allow", "POST");
+    }
+
+    @Test
+    void shouldAllowWhatAllowNames() {
+        // every method a 405's Allow names is one the path answers (whatever else it says, not 405)
+        for (String path : List.of("/v1/jobs", "/v1/jobs/" + java.util.UUID.randomUUID(), "/v1/models")) {
+            String allow = given().header("Authorization", KEY_A)
+                    .patch(path)
+                    .then()
+                    .statusCode(405)
+                    .extract()
+                    .header("Allow");
+            for (String method : allow.split(",\\s*")) {
+                int status = given().header("Authorization", KEY_A)
+                        .contentType("application/json")
+                        .body("{}")
+                        .request(method, path)
+                        .then()
+                        .extract()
+                        .statusCode();
+                assertTrue(status != 405, method + " " + path + " is in Allow: " + allow + ", yet answered 405");
+            }
+        }
+    }
+
+    @Test
+    void shouldAnswerAMissingKeyWithProblem401() {
+        problem(given().get("/v1/models").then(), 401, "Unauthorized", "unauthorized")
+                .header("WWW-Authenticate", startsWith("Bearer"));
+    }
+
+    @Test
+    void shouldGiveEachKindOf422ItsOwnType() {
+        problem(
+                        given().header("Authorization", KEY_A)
+                                .contentType("application/json")
+                                .body("{\"model\":\"copy-gpt\",\"input\":{\"prompt\":\"Hi\",\"max_tokens\":-1}}")
+                                .post("/v1/jobs")
+                                .then(),
+                        422,
+                        "Invalid request",
+                        "invalid-request")
+                .body("errors[0].field", equalTo("input.max_tokens"));
+        problem(
+                        given().header("Authorization", KEY_A)
+                                .contentType("application/json")
+                                .body("{\"model\":\"copy-gpt\",\"input\":{\"prompt\":\"a forbiddenword ad\"}}")
+                                .post("/v1/jobs")
+                                .then(),
+                        422,
+                        "Refused by content policy",
+                        "policy-refused")
+                .body("rule", org.hamcrest.Matchers.notNullValue());
+        String key = "problem-types-" + java.util.UUID.randomUUID();
+        given().header("Authorization", KEY_A)
+                .header("Idempotency-Key", key)
+                .contentType("application/json")
+                .body("{\"model\":\"copy-gpt\",\"input\":{\"prompt\":\"Hi\"}}")
+                .post("/v1/jobs")
+                .then()
+                .statusCode(202);
+        problem(
+                given().header("Authorization", KEY_A)
+                        .header("Idempotency-Key", key)
+                        .contentType("application/json")
+                        .body("{\"model\":\"copy-gpt\",\"input\":{\"prompt\":\"Hello\"}}")
+                        .post("/v1/jobs")
+                        .then(),
+                422,
+                "Idempotency-Key reused",
+                "idempotency-key-reused");
     }
 
     @Test
@@ -111,12 +214,13 @@ class HttpEdgeProblemsIT {
                         .get("/v1/jobs/" + java.util.UUID.randomUUID())
                         .then(),
                 406,
-                "Not Acceptable");
+                "Not Acceptable",
+                "not-acceptable");
     }
 
     @Test
     void shouldAnswerAnUnknownPathUnderV1WithProblem404() {
-        problem(given().header("Authorization", KEY_A).get("/v1/no-such-thing").then(), 404, "Not Found")
+        problem(given().header("Authorization", KEY_A).get("/v1/no-such-thing").then(), 404, "Not Found", "not-found")
                 .body("detail", containsString("/v1/no-such-thing"))
                 .body("instance", equalTo("/v1/no-such-thing"));
     }
@@ -130,14 +234,16 @@ class HttpEdgeProblemsIT {
                                 .post("/v1/jobs")
                                 .then(),
                         400,
-                        "Bad Request")
+                        "Bad Request",
+                        "bad-request")
                 .body("detail", startsWith("malformed JSON"));
     }
 
-    static ValidatableResponse problem(ValidatableResponse r, int status, String title) {
+    /** A problem of the kind {@code https://genfleet.dev/problems/<kind>} (gateway/README.md, "Errors"). */
+    static ValidatableResponse problem(ValidatableResponse r, int status, String title, String kind) {
         return r.statusCode(status)
                 .contentType(startsWith("application/problem+json"))
-                .body("type", equalTo("about:blank"))
+                .body("type", equalTo(TYPES + kind))
                 .body("title", equalTo(title))
                 .body("status", equalTo(status))
                 .body("detail", org.hamcrest.Matchers.not(org.hamcrest.Matchers.emptyOrNullString()));
@@ -179,12 +285,12 @@ class HttpEdgeProblemsIT {
             return new Raw(status, headers, body, problem);
         }
 
-        void assertProblem(int expected, String title) {
+        void assertProblem(int expected, String title, String kind) {
             assertEquals(expected, status, "status of " + headers + " " + body);
             assertTrue(
                     headers.getOrDefault("content-type", "").startsWith("application/problem+json"),
                     "content type: " + headers);
-            assertEquals("about:blank", problem.path("type").asText(), body);
+            assertEquals(TYPES + kind, problem.path("type").asText(), body);
             assertEquals(title, problem.path("title").asText(), body);
             assertEquals(expected, problem.path("status").asInt(), body);
             assertTrue(!problem.path("detail").asText().isEmpty(), body);

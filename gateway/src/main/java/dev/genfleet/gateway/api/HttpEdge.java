@@ -92,7 +92,8 @@ public class HttpEdge {
 
     /** Answers and closes: the rest of an over-limit request is not worth reading. */
     private static void refuse(RoutingContext ctx, int status, String title, String detail, String instance) {
-        Problem problem = new Problem("about:blank", title, status, detail, instance, null, null);
+        Problem problem =
+                new Problem(ProblemType.uri(status, title, null), title, status, detail, instance, null, null);
         String body;
         try {
             body = JsonBodies.mapper().writeValueAsString(problem);

@@ -21,7 +21,7 @@ public class ProblemMappers {
         Response.ResponseBuilder builder = Response.status(e.status())
                 .type(Problem.MEDIA_TYPE)
                 .entity(new Problem(
-                        "about:blank",
+                        ProblemType.uri(e.status(), e.title(), e.rule()),
                         e.title(),
                         e.status(),
                         e.getMessage(),
@@ -54,8 +54,12 @@ public class ProblemMappers {
             default -> e.getMessage() == null ? title : e.getMessage();
         };
         Response problem = response(status, title == null ? "Error" : title, detail, uri.getPath());
-        // what the client needs to retry right: the methods a 405 allows, a Retry-After of a 503
+        // what the client needs to retry right: the methods a 405 allows, a Retry-After of a 503. Quarkus REST's
+        // 405 names no methods, so the resources' own declarations do (AllowedMethods)
         String allow = e.getResponse().getHeaderString(HttpHeaders.ALLOW);
+        if (allow == null && status == 405) {
+            allow = AllowedMethods.api().allow(uri.getPath());
+        }
         String retryAfter = e.getResponse().getHeaderString(HttpHeaders.RETRY_AFTER);
         if (allow == null && retryAfter == null) {
             return problem;
