@@ -91,6 +91,16 @@ genfleet.dev/pool: {{ .pool }}
 {{- if has (include "genfleet.kafka.securityProtocol" .) (list "SSL" "SASL_SSL") -}}true{{- end -}}
 {{- end -}}
 
+{{/* SSL with a client certificate per component (mutual TLS): external Kafka only */}}
+{{- define "genfleet.kafka.mtls" -}}
+{{- if and (eq .Values.kafka.mode "external") (eq (include "genfleet.kafka.securityProtocol" .) "SSL") .Values.kafka.external.tlsClientAuth -}}true{{- end -}}
+{{- end -}}
+
+{{/* whether the components authenticate to Kafka (SASL or a client certificate), so that ACLs name them */}}
+{{- define "genfleet.kafka.authenticated" -}}
+{{- if or (include "genfleet.kafka.sasl" .) (include "genfleet.kafka.mtls" .) -}}true{{- end -}}
+{{- end -}}
+
 {{- define "genfleet.kafka.saslMechanism" -}}
 {{- if eq .Values.kafka.mode "strimzi" -}}SCRAM-SHA-512{{- else -}}{{ .Values.kafka.external.saslMechanism }}{{- end -}}
 {{- end -}}
@@ -224,6 +234,37 @@ lagThreshold = ceil(throughput per replica x target seconds), throughput = batch
 {{/* the pod's grace period: preStop + worst batch + drain + 10 s of JVM exit */}}
 {{- define "genfleet.worker.gracePeriod" -}}
 {{- add .root.Values.workers.preStopSleepSeconds .pool.worstBatchSeconds .pool.drainTimeoutSeconds 10 -}}
+{{- end -}}
+
+{{/*
+A worker's id (env GENFLEET_WORKER_ID): its StatefulSet pod name <statefulset>-<ordinal>, stable across restarts.
+acls.yaml grants a pool's transactional ids and control group by the prefix <user>-; when the pool's Kafka user
+(an external one) is not a prefix of the StatefulSet's name, the id is <user>-<pod name>, stable as well.
+(dict "root" $ "pool" $pool)
+*/}}
+{{- define "genfleet.worker.id" -}}
+{{- $user := include "genfleet.kafka.user.worker" . -}}
+{{- $sts := include "genfleet.worker.name" . -}}
+{{- if or (not (include "genfleet.kafka.authenticated" .root)) (not $user) (eq $sts $user) (hasPrefix (printf "%s-" $user) $sts) -}}
+$(POD_NAME)
+{{- else -}}
+{{ $user }}-$(POD_NAME)
+{{- end -}}
+{{- end -}}
+
+{{/* a pool's transaction.timeout.ms: the pool's transactionTimeoutMs, else workers.transactionTimeoutMs */}}
+{{- define "genfleet.worker.transactionTimeoutMs" -}}
+{{- $ms := .pool.transactionTimeoutMs | default .root.Values.workers.transactionTimeoutMs | int64 -}}
+{{- if lt $ms 1000 -}}
+{{- fail (printf "pool %s: transactionTimeoutMs must be at least 1000" .pool.name) -}}
+{{- end -}}
+{{- if eq .root.Values.kafka.mode "strimzi" -}}
+{{- $max := index .root.Values.kafka.strimzi.config "transaction.max.timeout.ms" | default 900000 | int64 -}}
+{{- if gt $ms $max -}}
+{{- fail (printf "pool %s: transactionTimeoutMs %d exceeds the broker's transaction.max.timeout.ms %d" .pool.name $ms $max) -}}
+{{- end -}}
+{{- end -}}
+{{- $ms -}}
 {{- end -}}
 
 {{- define "genfleet.worker.device" -}}

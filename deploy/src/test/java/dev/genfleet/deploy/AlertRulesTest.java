@@ -165,7 +165,7 @@ class AlertRulesTest {
         assertTrue(exprs.get("GenfleetStatusViewBehind").endsWith("> " + num(r, "statusView.offsetsBehind")));
         assertTrue(exprs.get("GenfleetWebhookBacklog").endsWith("> " + num(r, "webhookBacklog.records")));
         assertTrue(exprs.get("GenfleetJobsDeadLettered").contains("[" + Tree.str(r, "deadLetters.window") + "]"));
-        assertTrue(exprs.get("GenfleetWorkersUnavailable").contains("deployment=~\"genfleet-worker-.+\""));
+        assertTrue(exprs.get("GenfleetWorkersUnavailable").contains("statefulset=~\"genfleet-worker-.+\""));
     }
 
     @Test

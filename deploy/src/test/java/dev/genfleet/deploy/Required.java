@@ -113,7 +113,7 @@ final class Required {
                 for (Object e : list) {
                     missing(e, parts, i + 1, path, id, problems);
                 }
-            } else if (child != null || !path.contains("volumes")) {
+            } else if (child != null || !path.contains("volume")) { // no volumes or volume claims is fine
                 problems.add(id + ": missing required " + path);
             }
             return;

@@ -38,6 +38,10 @@ class ScalingTest {
             String name = (String) pool.get("name");
             Map<String, Object> so = r.one("ScaledObject", worker(pool));
             assertEquals(worker(pool), Tree.str(so, "spec.scaleTargetRef.name"));
+            // the pool's StatefulSet (stable worker ids), not a Deployment of that name
+            assertEquals("StatefulSet", Tree.str(so, "spec.scaleTargetRef.kind"));
+            assertEquals("apps/v1", Tree.str(so, "spec.scaleTargetRef.apiVersion"));
+            r.one("StatefulSet", worker(pool));
             Set<String> watched = new TreeSet<>();
             for (Map<String, Object> t : Tree.maps(so, "spec.triggers")) {
                 watched.add(Tree.str(t, "metadata.topic") + " <- " + Tree.str(t, "metadata.consumerGroup"));
@@ -112,7 +116,7 @@ class ScalingTest {
     void shouldGiveGpuPoolsGpusCudaAndGpuNodesAndCpuPoolsNone(Path values) {
         Rendered r = Chart.render(values);
         for (Map<String, Object> pool : r.pools()) {
-            Map<String, Object> pod = Tree.map(r.one("Deployment", worker(pool)), "spec.template.spec");
+            Map<String, Object> pod = Tree.map(r.one("StatefulSet", worker(pool)), "spec.template.spec");
             Map<String, Object> container = Tree.maps(pod, "containers").get(0);
             Map<String, Object> limits = Tree.map(container, "resources.limits");
             Map<String, String> env = env(container);
@@ -142,7 +146,7 @@ class ScalingTest {
     void shouldGiveWorkersTimeToFinishTheWorstBatchAndDrain(Path values) {
         Rendered r = Chart.render(values);
         for (Map<String, Object> pool : r.pools()) {
-            Map<String, Object> pod = Tree.map(r.one("Deployment", worker(pool)), "spec.template.spec");
+            Map<String, Object> pod = Tree.map(r.one("StatefulSet", worker(pool)), "spec.template.spec");
             Map<String, Object> container = Tree.maps(pod, "containers").get(0);
             double worst = Tree.num(pool, "worstBatchSeconds");
             double drain = Tree.num(pool, "drainTimeoutSeconds");

@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every workload has probes, resources, a PDB; the gateway is a StatefulSet with its HPA, a replica id from the pod
- * name and a volume per replica for its state; workers take no inbound traffic.
+ * name and a volume per replica for its state; workers (StatefulSets too, see {@link WorkerIdentityTest}) take no
+ * inbound traffic.
  */
 class WorkloadsTest {
 
@@ -24,13 +25,12 @@ class WorkloadsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("examples")
-    void shouldGiveEveryDeploymentProbesResourcesAndAPdb(Path values) {
+    void shouldGiveEveryWorkloadProbesResourcesAndAPdb(Path values) {
         Rendered r = Chart.render(values);
-        List<Map<String, Object>> deployments = new java.util.ArrayList<>(r.ofKind("Deployment"));
-        assertEquals(r.pools().size(), deployments.size(), "one Deployment per worker pool");
-        assertEquals(1, r.ofKind("StatefulSet").size(), "the gateway");
-        deployments.addAll(r.ofKind("StatefulSet"));
-        for (Map<String, Object> d : deployments) {
+        assertEquals(List.of(), r.ofKind("Deployment"), "every workload has a stable identity");
+        List<Map<String, Object>> workloads = r.ofKind("StatefulSet");
+        assertEquals(r.pools().size() + 1, workloads.size(), "one StatefulSet per worker pool, and the gateway");
+        for (Map<String, Object> d : workloads) {
             String name = Tree.str(d, "metadata.name");
             Map<String, Object> podLabels = Tree.map(d, "spec.template.metadata.labels");
             assertTrue(
@@ -136,7 +136,7 @@ class WorkloadsTest {
         List<Map<String, Object>> ports = Tree.maps(ingress.get(0), "ports");
         assertEquals(List.of("http"), ports.stream().map(p -> p.get("port")).toList());
         for (Map<String, Object> pool : r.pools()) {
-            Map<String, Object> d = r.one("Deployment", Chart.RELEASE + "-worker-" + pool.get("name"));
+            Map<String, Object> d = r.one("StatefulSet", Chart.RELEASE + "-worker-" + pool.get("name"));
             var containerPorts =
                     Tree.maps(Tree.maps(d, "spec.template.spec.containers").get(0), "ports");
             assertEquals(
