@@ -93,12 +93,25 @@ genfleet.dev/pool: {{ .pool }}
 
 {{/* SSL with a client certificate per component (mutual TLS): external Kafka only */}}
 {{- define "genfleet.kafka.mtls" -}}
+{{- if and (eq .Values.kafka.mode "external") .Values.kafka.external.tlsClientAuth (ne .Values.kafka.external.securityProtocol "SSL") -}}
+{{- fail "kafka.external.tlsClientAuth (mutual TLS) needs kafka.external.securityProtocol SSL" -}}
+{{- end -}}
 {{- if and (eq .Values.kafka.mode "external") (eq (include "genfleet.kafka.securityProtocol" .) "SSL") .Values.kafka.external.tlsClientAuth -}}true{{- end -}}
 {{- end -}}
 
 {{/* whether the components authenticate to Kafka (SASL or a client certificate), so that ACLs name them */}}
 {{- define "genfleet.kafka.authenticated" -}}
 {{- if or (include "genfleet.kafka.sasl" .) (include "genfleet.kafka.mtls" .) -}}true{{- end -}}
+{{- end -}}
+
+{{/* a CA of our own to trust (Strimzi's cluster CA, or kafka.external.caSecret); none = the JVM's public CAs */}}
+{{- define "genfleet.kafka.customCa" -}}
+{{- if and (include "genfleet.kafka.tls" .) (or (eq .Values.kafka.mode "strimzi") .Values.kafka.external.caSecret.name) -}}true{{- end -}}
+{{- end -}}
+
+{{/* a KafkaUser's authentication type: tls with mutual TLS, else scram-sha-512 */}}
+{{- define "genfleet.kafka.userAuthentication" -}}
+{{- if include "genfleet.kafka.mtls" . -}}tls{{- else -}}scram-sha-512{{- end -}}
 {{- end -}}
 
 {{- define "genfleet.kafka.saslMechanism" -}}
@@ -175,9 +188,14 @@ kafka.security.protocol={{ include "genfleet.kafka.securityProtocol" . }}
 kafka.sasl.mechanism={{ include "genfleet.kafka.saslMechanism" . }}
 kafka.sasl.jaas.config=${KAFKA_SASL_JAAS_CONFIG}
 {{- end }}
-{{- if include "genfleet.kafka.tls" . }}
+{{- if include "genfleet.kafka.customCa" . }}
 kafka.ssl.truststore.type=PEM
 kafka.ssl.truststore.location=/etc/genfleet/kafka-ca/{{ include "genfleet.kafka.caKey" . }}
+{{- end }}
+{{- if include "genfleet.kafka.mtls" . }}
+kafka.ssl.keystore.type=PKCS12
+kafka.ssl.keystore.location=/etc/genfleet/kafka-user/user.p12
+kafka.ssl.keystore.password=${KAFKA_SSL_KEYSTORE_PASSWORD}
 {{- end }}
 {{- end -}}
 
@@ -190,24 +208,46 @@ kafka.ssl.truststore.location=/etc/genfleet/kafka-ca/{{ include "genfleet.kafka.
       name: {{ required "a Kafka user secret is required for SASL" .secret }}
       key: sasl.jaas.config
 {{- end }}
+{{- if include "genfleet.kafka.mtls" .root }}
+- name: KAFKA_SSL_KEYSTORE_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ required "a Kafka user secret is required for mutual TLS" .secret }}
+      key: user.password
+{{- end }}
 {{- end -}}
 
 {{- define "genfleet.kafka.volumeMounts" -}}
-{{- if include "genfleet.kafka.tls" . }}
+{{- if include "genfleet.kafka.customCa" . }}
 - name: kafka-ca
   mountPath: /etc/genfleet/kafka-ca
   readOnly: true
 {{- end }}
+{{- if include "genfleet.kafka.mtls" . }}
+- name: kafka-user
+  mountPath: /etc/genfleet/kafka-user
+  readOnly: true
+{{- end }}
 {{- end -}}
 
+{{/* (dict "root" $ "secret" <the component's Kafka user secret>) */}}
 {{- define "genfleet.kafka.volumes" -}}
-{{- if include "genfleet.kafka.tls" . }}
+{{- if include "genfleet.kafka.customCa" .root }}
 - name: kafka-ca
   secret:
-    secretName: {{ required "kafka.external.caSecret.name is required for SSL" (include "genfleet.kafka.caSecret" .) }}
+    secretName: {{ include "genfleet.kafka.caSecret" .root }}
     items:
-      - key: {{ include "genfleet.kafka.caKey" . }}
-        path: {{ include "genfleet.kafka.caKey" . }}
+      - key: {{ include "genfleet.kafka.caKey" .root }}
+        path: {{ include "genfleet.kafka.caKey" .root }}
+{{- end }}
+{{- if include "genfleet.kafka.mtls" .root }}
+# the component's client certificate: a Secret shaped like a Strimzi KafkaUser Secret of type tls
+- name: kafka-user
+  secret:
+    secretName: {{ required "a Kafka user secret is required for mutual TLS" .secret }}
+    items:
+      - key: user.p12
+        path: user.p12
 {{- end }}
 {{- end -}}
 
