@@ -199,6 +199,41 @@ kafka.ssl.keystore.password=${KAFKA_SSL_KEYSTORE_PASSWORD}
 {{- end }}
 {{- end -}}
 
+{{/*
+NetworkPolicy egress rule(s) to Kafka: the chart's Strimzi brokers on 9093, or an external Kafka on its ports
+(networkPolicy.externalKafka.ports, else those of the bootstrap servers), at networkPolicy.externalKafka.to if set.
+*/}}
+{{- define "genfleet.kafka.egress" -}}
+{{- if eq .Values.kafka.mode "strimzi" }}
+- to:
+    - podSelector:
+        matchLabels:
+          strimzi.io/cluster: {{ include "genfleet.kafka.clusterName" . }}
+          strimzi.io/kind: Kafka
+  ports:
+    - port: 9093
+      protocol: TCP
+{{- else }}
+{{- $ports := .Values.networkPolicy.externalKafka.ports }}
+{{- if not $ports }}
+{{- range (splitList "," (include "genfleet.kafka.bootstrap" .)) }}
+{{- $port := regexFind "[0-9]+$" (trim .) }}
+{{- if not $port }}{{ fail (printf "kafka.external.bootstrapServers: no port in %q" .) }}{{ end }}
+{{- $ports = append $ports (atoi $port) }}
+{{- end }}
+{{- end }}
+- ports:
+    {{- range (uniq $ports) }}
+    - port: {{ . }}
+      protocol: TCP
+    {{- end }}
+  {{- with .Values.networkPolicy.externalKafka.to }}
+  to:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end }}
+{{- end -}}
+
 {{/* env + volume pieces for a Kafka client pod: (dict "root" $ "secret" name) */}}
 {{- define "genfleet.kafka.env" -}}
 {{- if include "genfleet.kafka.sasl" .root }}
