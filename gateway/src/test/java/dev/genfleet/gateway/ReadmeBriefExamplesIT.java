@@ -9,11 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.genfleet.gateway.api.JobJson;
+import dev.genfleet.gateway.api.contract.Quality;
 import dev.genfleet.schemas.CopyQuality;
 import dev.genfleet.schemas.Decoded;
 import dev.genfleet.schemas.EventCodec;
 import dev.genfleet.schemas.JobRequest;
+import dev.genfleet.schemas.Json;
 import dev.genfleet.schemas.TextInput;
 import dev.genfleet.testkit.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -124,8 +125,11 @@ class ReadmeBriefExamplesIT extends WithFakeWorker {
 
         Set<String> documented = new TreeSet<>();
         output.get("quality").fieldNames().forEachRemaining(documented::add);
-        Set<String> written = new TreeSet<>(JobJson.quality(new CopyQuality(true, List.of(), List.of(), 0.0, 1))
-                .keySet());
+        Set<String> written = new TreeSet<>();
+        Json.mapper()
+                .valueToTree(Quality.of(new CopyQuality(true, List.of(), List.of(), 0.0, 1)))
+                .fieldNames()
+                .forEachRemaining(written::add);
         assertEquals(written, documented, "the README shows output.quality as the API writes it");
     }
 }

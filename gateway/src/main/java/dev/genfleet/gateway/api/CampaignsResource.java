@@ -4,6 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genfleet.gateway.GatewayConfig;
+import dev.genfleet.gateway.api.contract.Campaign;
+import dev.genfleet.gateway.api.contract.CampaignResult;
+import dev.genfleet.gateway.api.contract.JobError;
+import dev.genfleet.gateway.api.contract.Quality;
 import dev.genfleet.gateway.campaign.BoundedLines;
 import dev.genfleet.gateway.campaign.CampaignService;
 import dev.genfleet.gateway.status.CampaignCounts;
@@ -35,11 +39,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -268,50 +274,61 @@ public class CampaignsResource {
     @Path("/{id}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Counts by state: total, queued, running, succeeded, failed, rejected, cancelled, expired")
-    public Map<String, Object> get(@PathParam("id") String id) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", id);
+    @APIResponse(
+            responseCode = "200",
+            description = "the campaign",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Campaign.class)))
+    public Campaign get(@PathParam("id") String id) {
         var known = campaigns.recent(id, tenant.id());
-        known.ifPresent(k -> out.put("name", k.get("name")));
         var counts = view.campaign(id, tenant.id());
         if (counts.isEmpty() && known.isEmpty()) {
             throw ProblemException.notFound("no campaign " + id);
         }
-        if (counts.isPresent()) {
-            CampaignCounts c = counts.get();
-            out.put("status", c.status());
-            if (c.upload() != null) {
-                if (c.upload().name() != null) {
-                    out.put("name", c.upload().name());
-                }
-                out.put("sealed", c.upload().sealed());
-                if (c.upload().sealed()) {
-                    out.put("recipients", c.upload().recipients());
-                } else {
-                    // what the mark said, or more once the view read recipients the marking replica had not yet
-                    out.put(
-                            "accepted",
-                            Math.max(
-                                    c.upload().accepted() == null
-                                            ? 0
-                                            : c.upload().accepted(),
-                                    c.total()));
-                }
-            }
-            out.put("counts", c.withTotal());
-        } else {
+        String name = known.map(k -> (String) k.get("name")).orElse(null);
+        if (counts.isEmpty()) {
+            // accepted here, not yet read by the view
             CampaignCounts accepted = new CampaignCounts(
                     tenant.id(),
                     Map.of(
                             "queued", ((Number) known.get().get("queued")).longValue(),
                             "rejected", ((Number) known.get().get("rejected")).longValue()));
-            out.put("status", "RUNNING");
-            out.put("counts", accepted.withTotal());
+            return new Campaign(
+                    id,
+                    name,
+                    "RUNNING",
+                    null,
+                    null,
+                    null,
+                    Campaign.Counts.of(accepted.withTotal()),
+                    Campaign.Links.of(id));
         }
-        out.put(
-                "links",
-                Map.of("results", "/v1/campaigns/" + id + "/results", "cancel", "/v1/campaigns/" + id + "/cancel"));
-        return out;
+        CampaignCounts c = counts.get();
+        Boolean sealed = null;
+        Long recipients = null;
+        Long accepted = null;
+        if (c.upload() != null) {
+            if (c.upload().name() != null) {
+                name = c.upload().name();
+            }
+            sealed = c.upload().sealed();
+            if (sealed) {
+                recipients = c.upload().recipients();
+            } else {
+                // what the mark said, or more once the view read recipients the marking replica had not yet
+                accepted =
+                        Math.max(c.upload().accepted() == null ? 0 : c.upload().accepted(), c.total());
+            }
+        }
+        return new Campaign(
+                id,
+                name,
+                c.status(),
+                sealed,
+                recipients,
+                accepted,
+                Campaign.Counts.of(c.withTotal()),
+                Campaign.Links.of(id));
     }
 
     @GET
@@ -320,6 +337,10 @@ public class CampaignsResource {
     @Operation(
             summary = "One NDJSON line per recipient: custom_id, job_id, status, output (and quality, when the"
                     + " job's output was checked) or error; streamed")
+    @APIResponse(
+            responseCode = "200",
+            description = "one CampaignResult per line",
+            content = @Content(mediaType = NDJSON, schema = @Schema(implementation = CampaignResult.class)))
     public Response results(@PathParam("id") String id) {
         requireCampaign(id);
         String owner = tenant.id();
@@ -328,27 +349,13 @@ public class CampaignsResource {
             view.campaignJobs(
                     id,
                     kv -> view.job(kv.key, owner).ifPresent(v -> {
-                        Map<String, Object> line = new LinkedHashMap<>();
-                        if (v.customId() != null) {
-                            line.put("custom_id", v.customId());
-                        }
-                        line.put("job_id", v.jobId());
-                        line.put("status", v.status());
-                        if (v.output() instanceof TextOutput t) {
-                            line.put("output", t.text());
-                            if (t.quality() != null) {
-                                line.put("quality", JobJson.quality(t.quality()));
-                            }
-                        }
-                        if (v.error() != null) {
-                            line.put(
-                                    "error",
-                                    Map.of(
-                                            "code",
-                                            v.error().code(),
-                                            "message",
-                                            v.error().message()));
-                        }
+                        CampaignResult line = new CampaignResult(
+                                v.customId(),
+                                v.jobId(),
+                                v.status(),
+                                v.output() instanceof TextOutput t ? t.text() : null,
+                                v.output() instanceof TextOutput t ? Quality.of(t.quality()) : null,
+                                JobError.of(v.error()));
                         try {
                             w.write(JsonBodies.mapper().writeValueAsString(line));
                             w.write('\n');

@@ -1,7 +1,10 @@
 package dev.genfleet.gateway.api;
 
+import dev.genfleet.gateway.api.contract.Job;
+import dev.genfleet.gateway.api.contract.JobError;
+import dev.genfleet.gateway.api.contract.Output;
+import dev.genfleet.gateway.api.contract.Quality;
 import dev.genfleet.gateway.status.JobView;
-import dev.genfleet.schemas.CopyQuality;
 import dev.genfleet.schemas.ImageArtifact;
 import dev.genfleet.schemas.ImageOutput;
 import dev.genfleet.schemas.TextOutput;
@@ -10,86 +13,58 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The client-facing JSON of a job (snake_case, nulls left out). Images are links, never inline bytes. */
+/**
+ * The client-facing body of a job ({@link Job}: snake_case, absent values left out) and of its lifecycle events.
+ * Images are links, never inline bytes.
+ */
 public final class JobJson {
 
     private JobJson() {}
 
-    public static Map<String, Object> of(JobView v) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        String self = "/v1/jobs/" + v.jobId();
-        m.put("id", v.jobId());
-        m.put("status", v.status() == null ? "SUBMITTED" : v.status());
-        m.put("terminal", v.terminal());
-        put(m, "model", v.model());
-        put(m, "model_version", v.modelVersion());
-        put(m, "pool", v.pool());
-        put(m, "priority", v.priority());
-        put(m, "campaign_id", v.campaignId());
-        put(m, "custom_id", v.customId());
-        m.put("attempts", v.attempts());
-        put(m, "submitted_at", v.submittedAt());
-        put(m, "started_at", v.startedAt());
-        put(m, "finished_at", v.finishedAt());
-        put(m, "updated_at", v.statusTime());
-        put(m, "seed", v.seed());
-        put(m, "input_sha256", v.inputSha256());
-        put(m, "output_sha256", v.outputSha256());
-        put(m, "worker_id", v.workerId());
-        if (v.error() != null) {
-            m.put("error", Map.of("code", v.error().code(), "message", v.error().message()));
-        }
+    public static Job of(JobView v) {
+        Output output = null;
         if (v.output() instanceof TextOutput t) {
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("kind", "text");
-            o.put("text", t.text());
-            o.put("finish_reason", t.finishReason());
-            o.put("prompt_tokens", t.promptTokens());
-            o.put("completion_tokens", t.completionTokens());
-            put(o, "quality", quality(t.quality()));
-            m.put("output", o);
+            output = new Output.Text(
+                    t.text(), t.finishReason(), t.promptTokens(), t.completionTokens(), Quality.of(t.quality()));
         } else if (v.output() instanceof ImageOutput io) {
-            List<Map<String, Object>> images = new ArrayList<>();
+            List<Output.Image> images = new ArrayList<>();
             for (int i = 0; i < io.images().size(); i++) {
                 ImageArtifact a = io.images().get(i);
-                Map<String, Object> img = new LinkedHashMap<>();
-                img.put("index", i);
-                img.put("media_type", a.mediaType());
-                img.put("sha256", a.sha256());
-                img.put("width", a.width());
-                img.put("height", a.height());
-                img.put("seed", a.seed());
-                put(img, "score", a.score());
-                img.put("url", self + "/output?index=" + i);
-                put(img, "ref", a.ref());
-                images.add(img);
+                images.add(new Output.Image(
+                        i,
+                        a.mediaType(),
+                        a.sha256(),
+                        a.width(),
+                        a.height(),
+                        a.seed(),
+                        a.score(),
+                        "/v1/jobs/" + v.jobId() + "/output?index=" + i,
+                        a.ref()));
             }
-            m.put("output", Map.of("kind", "image", "images", images));
+            output = new Output.Images(images);
         }
-        Map<String, String> links = new LinkedHashMap<>();
-        links.put("self", self);
-        links.put("output", self + "/output");
-        links.put("events", self + "/events");
-        links.put("cancel", self + "/cancel");
-        m.put("links", links);
-        return m;
-    }
-
-    /**
-     * What the worker's checks found in a text output ({@code passed}, {@code required_missing},
-     * {@code unstated_offers}, {@code unknown_word_ratio}, {@code candidates}), or null for an unchecked job.
-     */
-    public static Map<String, Object> quality(CopyQuality q) {
-        if (q == null) {
-            return null;
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("passed", q.passed());
-        m.put("required_missing", q.requiredMissing());
-        m.put("unstated_offers", q.unstatedOffers());
-        m.put("unknown_word_ratio", q.unknownWordRatio());
-        m.put("candidates", q.candidates());
-        return m;
+        return new Job(
+                v.jobId(),
+                v.status() == null ? "SUBMITTED" : v.status(),
+                v.terminal(),
+                v.model(),
+                v.modelVersion(),
+                v.pool(),
+                v.priority(),
+                v.campaignId(),
+                v.customId(),
+                v.attempts(),
+                v.submittedAt(),
+                v.startedAt(),
+                v.finishedAt(),
+                v.statusTime(),
+                v.seed(),
+                v.inputSha256(),
+                v.outputSha256(),
+                v.workerId(),
+                JobError.of(v.error()),
+                output,
+                Job.Links.of(v.jobId()));
     }
 
     public static Map<String, Object> event(JobView.Event e) {

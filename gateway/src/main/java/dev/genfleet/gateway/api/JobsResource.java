@@ -1,6 +1,7 @@
 package dev.genfleet.gateway.api;
 
 import dev.genfleet.gateway.GatewayConfig;
+import dev.genfleet.gateway.api.contract.Job;
 import dev.genfleet.gateway.status.JobView;
 import dev.genfleet.gateway.status.StatusView;
 import dev.genfleet.gateway.submit.EventPublisher;
@@ -89,7 +90,10 @@ public class JobsResource {
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = JobSubmission.class)))
-    @APIResponse(responseCode = "202", description = "accepted; the body is the job")
+    @APIResponse(
+            responseCode = "202",
+            description = "accepted; the body is the job",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Job.class)))
     @APIResponse(
             responseCode = "422",
             description = "invalid request, unknown model or refused by content policy",
@@ -122,7 +126,11 @@ public class JobsResource {
     @Path("/{id}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Status of a job: timestamps, attempts, model, output or error, provenance")
-    public Map<String, Object> get(@PathParam("id") String id) {
+    @APIResponse(
+            responseCode = "200",
+            description = "the job",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Job.class)))
+    public Job get(@PathParam("id") String id) {
         return JobJson.of(owned(id));
     }
 
@@ -177,6 +185,10 @@ public class JobsResource {
             summary = "Cancel a job; 409 once it finished",
             description = "A job no worker has started is CANCELLED;"
                     + " for a started job the cancel is a request and the worker's committed outcome decides.")
+    @APIResponse(
+            responseCode = "202",
+            description = "the cancel was published; the body is the job as it stands",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Job.class)))
     public Response cancel(@PathParam("id") String id) {
         JobView v = owned(id);
         if (v.terminal()) {
@@ -216,12 +228,11 @@ public class JobsResource {
         publisher.sendAllAndWait(List.of(
                 new EventPublisher.Outgoing(publisher.topics().control(), command, trace),
                 new EventPublisher.Outgoing(publisher.topics().audit(), cancelled, trace)));
-        Map<String, Object> body = JobJson.of(v);
+        Job body = JobJson.of(v);
         if (!v.workerSeen()) {
             // cancel before start: the gateway decides (unless the log shows a worker fact before this cancel,
             // which this replica's view has not read yet; see status/DESIGN.md)
-            body.put("status", "CANCELLED");
-            body.put("terminal", true);
+            body = body.withStatus("CANCELLED", true);
         } // else a worker has the job: the cancel is a request and the worker's committed outcome decides
         return Response.accepted(body).build();
     }

@@ -1,5 +1,6 @@
 package dev.genfleet.gateway.api;
 
+import dev.genfleet.gateway.api.contract.WebhookSecret;
 import dev.genfleet.gateway.tenant.CurrentTenant;
 import dev.genfleet.gateway.webhook.WebhookSecrets;
 import jakarta.inject.Inject;
@@ -8,7 +9,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -35,10 +35,10 @@ public class WebhooksResource {
             summary = "The signing secret of the tenant's webhooks: {\"key\": \"whsec_…\"}",
             description = "Deliveries carry webhook-id, webhook-timestamp and webhook-signature"
                     + " (v1,<base64 HMAC-SHA256 over id.timestamp.body>), per standardwebhooks.com.")
-    public Map<String, String> secret(@PathParam("endpoint") String endpoint) {
+    public WebhookSecret secret(@PathParam("endpoint") String endpoint) {
         if (!DEFAULT_ENDPOINT.equals(endpoint)) {
             throw ProblemException.notFound("no webhook endpoint '" + endpoint + "'; use 'default'");
         }
-        return Map.of("key", secrets.secret(tenant.id()));
+        return new WebhookSecret(secrets.secret(tenant.id()));
     }
 }

@@ -1,6 +1,7 @@
 package dev.genfleet.gateway.webhook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import dev.genfleet.gateway.GatewayConfig;
 import dev.genfleet.gateway.api.JobJson;
 import dev.genfleet.gateway.kafka.KafkaClients;
@@ -97,6 +98,7 @@ public class WebhookDispatcher {
     static final String CLIENT = "webhook-consumer";
 
     private static final long RETRY_MS = 5000;
+    private static final TypeReference<LinkedHashMap<String, Object>> JSON_OBJECT = new TypeReference<>() {};
     private final KafkaClients kafka;
     private final KafkaHealth health;
     private final Topics topics;
@@ -429,7 +431,8 @@ public class WebhookDispatcher {
             hold.release();
             return;
         }
-        Map<String, Object> data = JobJson.of(v);
+        // the job as GET /v1/jobs/{id} shows it, plus the tenant
+        Map<String, Object> data = Json.mapper().convertValue(JobJson.of(v), JSON_OBJECT);
         data.put("tenant", v.tenant());
         start(new Delivery(messageId, JOB_FINISHED, v, url, payload(JOB_FINISHED, v.finishedAt(), data), hold));
     }
