@@ -50,6 +50,15 @@ public interface WorkerConfig {
     int maxRecordBytes();
 
     /**
+     * {@code transaction.timeout.ms} of the three transactional producers (application.properties reads it):
+     * how long a transaction left open by a worker that died holds back {@code read_committed} readers of its
+     * partitions, unless a worker with the same id starts first and aborts it. Declared here so that setting it
+     * (system property, env {@code GENFLEET_WORKER_TRANSACTION_TIMEOUT_MS}) is a known setting.
+     */
+    @WithDefault("10000")
+    int transactionTimeoutMs();
+
+    /**
      * How far back, in offsets of its partition, a job record is recognised as a repeat of an earlier record of
      * the same job (a submission retried while its first publish was in doubt): the repeat then has no outcome
      * of its own. A worker reads back this many records before its committed offset when it is assigned a

@@ -36,8 +36,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -105,7 +105,7 @@ public class JobConsumer {
     }
 
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final Map<KafkaTransactions<byte[]>, AtomicInteger> rollbacks = new ConcurrentHashMap<>();
+    private final Map<KafkaTransactions<byte[]>, Lane> lanes = new ConcurrentHashMap<>();
     private volatile boolean draining;
 
     @Incoming(INTERACTIVE)
@@ -129,9 +129,16 @@ public class JobConsumer {
             // never acknowledged: not committed, so the group hands these records to another worker
             return Uni.createFrom().nothing();
         }
-        ConsumerRecords<String, byte[]> records = message.getMetadata(IncomingKafkaRecordBatchMetadata.class)
-                .map(m -> (ConsumerRecords<String, byte[]>) m.getRecords())
+        IncomingKafkaRecordBatchMetadata<String, byte[]> poll = message.getMetadata(
+                        IncomingKafkaRecordBatchMetadata.class)
                 .orElseThrow(() -> new IllegalStateException("channel is not in batch mode"));
+        Lane lane =
+                lanes.computeIfAbsent(tx, t -> new Lane(t, () -> haltIf("in-transaction", Duration.ofMillis(1500))));
+        List<ConsumerRecord<String, byte[]>> records = lane.fresh(poll);
+        if (records.isEmpty()) {
+            // read before a rewind, and committed by this lane since: nothing to do
+            return Uni.createFrom().completionStage(message.ack());
+        }
         inFlight.incrementAndGet();
         Context context = Vertx.currentContext();
         Executor back = context == null ? Runnable::run : task -> context.runOnContext(v -> task.run());
@@ -141,24 +148,21 @@ public class JobConsumer {
                 .transformToUni(ready -> Uni.createFrom().completionStage(process(records, interactive)))
                 .emitOn(back)
                 .onItem()
-                .transformToUni(out -> tx.withTransactionAndAck(message, emitter -> {
-                    out.forEach(record -> emitter.send(Publisher.message(record)));
-                    haltIf("in-transaction", Duration.ofMillis(1500));
-                    return Uni.createFrom().voidItem();
-                }))
+                .transformToUni(parts -> lane.commit(poll, parts))
+                .call(() -> Uni.createFrom().completionStage(message.ack()))
                 .onItem()
-                .invoke(done -> failuresInARow(tx).set(0))
+                .invoke(done -> lane.failuresInARow().set(0))
                 .onFailure()
                 .recoverWithUni(e -> {
                     // the consumer rewinds to the last commit and the poll runs again; a failure that repeats (the
                     // broker away, an ACL missing) waits longer each time instead of rerunning the batch in a hot loop
-                    int failures = failuresInARow(tx).incrementAndGet();
+                    int failures = lane.failuresInARow().incrementAndGet();
                     Duration pause = rollbackPause(failures);
                     LOG.warnf(
                             e,
                             "batch of %d records rolled back (%d in a row); the consumer rewinds to the last commit"
                                     + " and retries in %d ms",
-                            records.count(),
+                            records.size(),
                             failures,
                             pause.toMillis());
                     return Uni.createFrom().voidItem().onItem().delayIt().by(pause);
@@ -173,27 +177,22 @@ public class JobConsumer {
         return Duration.ofMillis(millis);
     }
 
-    private AtomicInteger failuresInARow(KafkaTransactions<byte[]> tx) {
-        return rollbacks.computeIfAbsent(tx, t -> new AtomicInteger());
-    }
-
-    /** The records to write for a polled batch, in record order; completes when every job has an outcome. */
-    private CompletableFuture<List<ProducerRecord<String, byte[]>>> process(
-            ConsumerRecords<String, byte[]> records, boolean interactive) {
-        List<CompletableFuture<List<ProducerRecord<String, byte[]>>>> parts = new ArrayList<>(records.count());
+    /** Each record's outcome records, in record order; completes when every job has an outcome. */
+    private CompletableFuture<List<Lane.Part>> process(
+            List<ConsumerRecord<String, byte[]>> records, boolean interactive) {
+        List<CompletableFuture<Lane.Part>> parts = new ArrayList<>(records.size());
         for (ConsumerRecord<String, byte[]> record : records) {
             parts.add(processOne(record, interactive));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
-            List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
-            parts.forEach(p -> out.addAll(p.join()));
+            List<Lane.Part> out = new ArrayList<>(parts.size());
+            parts.forEach(p -> out.add(p.join()));
             haltIf("after-generation", Duration.ZERO);
             return out;
         });
     }
 
-    private CompletableFuture<List<ProducerRecord<String, byte[]>>> processOne(
-            ConsumerRecord<String, byte[]> record, boolean interactive) {
+    private CompletableFuture<Lane.Part> processOne(ConsumerRecord<String, byte[]> record, boolean interactive) {
         Decoded<JobRequest> decoded = codec.decode(record, JobRequest.class);
         if (decoded instanceof Decoded.Failed<JobRequest> failed) {
             count("unknown", "malformed");
@@ -203,8 +202,10 @@ public class JobConsumer {
                     record.partition(),
                     record.offset(),
                     failed.reason().message());
-            return CompletableFuture.completedFuture(
-                    List.of(publisher.records().deadLetter(record, null, failed.reason(), 0, TraceContext.NONE)));
+            return CompletableFuture.completedFuture(new Lane.Part(
+                    record,
+                    List.of(publisher.records().deadLetter(record, null, failed.reason(), 0, TraceContext.NONE)),
+                    null));
         }
         Decoded.Ok<JobRequest> ok = (Decoded.Ok<JobRequest>) decoded;
         JobRequest job = ok.payload();
@@ -217,7 +218,7 @@ public class JobConsumer {
             LOG.infof(
                     "job %s at %s-%d@%d repeats its record at offset %d: it has one outcome, from that record",
                     job.jobId(), record.topic(), record.partition(), record.offset(), earlier.getAsLong());
-            return CompletableFuture.completedFuture(List.of());
+            return CompletableFuture.completedFuture(new Lane.Part(record, List.of(), null));
         }
         ModelHost.Slot slot = host.slot(job.model());
         if (slot == null) {
@@ -227,7 +228,8 @@ public class JobConsumer {
                             "pool " + config.pool() + " does not host model '" + job.model() + "'"),
                     job.attempt(),
                     List.of());
-            return CompletableFuture.completedFuture(publisher.records().forOutcome(job, unknown, null, record, trace));
+            return CompletableFuture.completedFuture(
+                    new Lane.Part(record, publisher.records().forOutcome(job, unknown, null, record, trace), null));
         }
         return slot.batcher()
                 .submit(new PipelineRow(job, record, trace, interactive, System.nanoTime()), interactive)
@@ -271,7 +273,16 @@ public class JobConsumer {
                     if (outcome instanceof Outcome.Succeeded succeeded) {
                         countProduced(job.model(), succeeded.output());
                     }
-                    return out;
+                    // should the broker refuse these records, the job is dead-lettered with the broker's reason (Lane)
+                    Function<Reason, List<ProducerRecord<String, byte[]>>> deadLetter = reason -> publisher
+                            .records()
+                            .forOutcome(
+                                    job,
+                                    new Outcome.DeadLettered(reason, job.attempt(), List.of()),
+                                    slot.model(),
+                                    record,
+                                    trace);
+                    return new Lane.Part(record, out, deadLetter);
                 });
     }
 

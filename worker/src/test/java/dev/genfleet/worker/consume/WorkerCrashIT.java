@@ -74,6 +74,72 @@ class WorkerCrashIT {
         }
     }
 
+    /**
+     * A zombie: a worker frozen (SIGSTOP, as a long GC pause or a stalled node would) while it holds partitions
+     * and a poll in flight. Its session expires, another worker takes its partitions and runs their jobs; when
+     * the frozen worker wakes, it still holds its poll and tries to commit it. Kafka must refuse that commit
+     * (the group generation of its offsets is gone, and its transaction was aborted by the timeout), so every
+     * job still has exactly one committed result.
+     */
+    @Test
+    void shouldRefuseTheCommitsOfAWorkerThatLostItsPartitions() throws Exception {
+        String pool = "zombie-" + UUID.randomUUID().toString().substring(0, 8);
+        List<JobRequest> jobs = submit(pool, 600);
+        Set<String> ids = jobs.stream().map(JobRequest::jobId).collect(Collectors.toSet());
+        Map<String, String> quickSessions = Map.of(
+                "kafka.session.timeout.ms", "6000",
+                "kafka.heartbeat.interval.ms", "1000",
+                "genfleet.worker.transaction-timeout-ms", "5000");
+        try (WorkerProcess zombie = WorkerProcess.start(bootstrap, pool + "-a", pool, quickSessions)) {
+            try {
+                await().atMost(WAIT).until(() -> results(ids, "read_committed").size() >= 30);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("the first worker committed nothing:\n" + tail(zombie), e);
+            }
+            zombie.signal("STOP");
+            long refusedBefore = refusals(zombie).count();
+            int atFreeze = results(ids, "read_committed").size();
+            try (WorkerProcess heir = WorkerProcess.start(bootstrap, pool + "-b", pool, quickSessions)) {
+                // the heir has the partitions and committed jobs of its own: the zombie's poll is someone else's now
+                await().atMost(WAIT).until(() -> results(ids, "read_committed").size() >= atFreeze + 60);
+                zombie.signal("CONT");
+                try {
+                    await().atMost(WAIT)
+                            .until(() -> results(ids, "read_committed").keySet().containsAll(ids));
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    throw new AssertionError(
+                            results(ids, "read_committed").size() + " of " + ids.size() + " jobs done; zombie:\n"
+                                    + tail(zombie) + "\nheir:\n" + tail(heir),
+                            e);
+                }
+                // the woken zombie tried to commit what it held, and the group refused it (SmallRye logs the refusal
+                // as SRMSG18284 and aborts; a failure before the commit is our "rolled back")
+                await().atMost(WAIT).until(() -> refusals(zombie).count() > refusedBefore);
+                Thread.sleep(3000);
+                Map<String, Long> committed = results(ids, "read_committed");
+                committed.forEach((id, n) -> assertEquals(
+                        1L, n, "job " + id + " has " + n + " committed results; zombie:\n" + tail(zombie)));
+                assertEquals(ids, committed.keySet(), "no job lost");
+                System.out.println("the woken zombie's failed commit:");
+                refusals(zombie).skip(refusedBefore).limit(2).forEach(System.out::println);
+            } finally {
+                zombie.signal("CONT");
+            }
+        }
+    }
+
+    private static java.util.stream.Stream<String> refusals(WorkerProcess worker) {
+        return worker.output().lines().filter(l -> l.contains("SRMSG18284") || l.contains("rolled back"));
+    }
+
+    private static String tail(WorkerProcess worker) {
+        List<String> lines = worker.output()
+                .lines()
+                .filter(l -> !l.contains("state.change.logger"))
+                .toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    }
+
     @Test
     void shouldFinishAndCommitTheBatchInFlightOnSigterm() throws Exception {
         String pool = "drain-" + UUID.randomUUID().toString().substring(0, 8);

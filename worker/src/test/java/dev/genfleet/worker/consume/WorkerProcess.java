@@ -53,6 +53,16 @@ final class WorkerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Sends a signal ({@code STOP}, {@code CONT}, …) to the worker's JVM. */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid()))
+                .inheritIO()
+                .start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     /** SIGTERM, as Kubernetes sends it. */
     void terminate() {
         process.destroy();
