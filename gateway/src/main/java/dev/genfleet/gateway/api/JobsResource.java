@@ -4,6 +4,7 @@ import dev.genfleet.gateway.GatewayConfig;
 import dev.genfleet.gateway.api.contract.Job;
 import dev.genfleet.gateway.status.JobView;
 import dev.genfleet.gateway.status.StatusView;
+import dev.genfleet.gateway.status.ViewReach;
 import dev.genfleet.gateway.submit.EventPublisher;
 import dev.genfleet.gateway.submit.JobDraft;
 import dev.genfleet.gateway.submit.JobIds;
@@ -43,6 +44,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -71,6 +74,12 @@ public class JobsResource {
 
     @Inject
     StatusView view;
+
+    @Inject
+    ViewReach reach;
+
+    /** How long a cancel waits for this replica's view to read it, so its answer is the log's verdict. */
+    static final Duration CANCEL_VERDICT_WAIT = Duration.ofSeconds(2);
 
     @Inject
     EventPublisher publisher;
@@ -184,7 +193,10 @@ public class JobsResource {
     @Operation(
             summary = "Cancel a job; 409 once it finished",
             description = "A job no worker has started is CANCELLED;"
-                    + " for a started job the cancel is a request and the worker's committed outcome decides.")
+                    + " for a started job the cancel is a request and the worker's committed outcome decides."
+                    + " The 202 body is the job once this replica's view has read the cancel (at most 2 s):"
+                    + " CANCELLED and terminal when the cancel decided; otherwise the job as it stands, not"
+                    + " terminal.")
     @APIResponse(
             responseCode = "202",
             description = "the cancel was published; the body is the job as it stands",
@@ -225,15 +237,18 @@ public class JobsResource {
                 null,
                 Map.of());
         var trace = Traces.current();
-        publisher.sendAllAndWait(List.of(
-                new EventPublisher.Outgoing(publisher.topics().control(), command, trace),
-                new EventPublisher.Outgoing(publisher.topics().audit(), cancelled, trace)));
-        Job body = JobJson.of(v);
-        if (!v.workerSeen()) {
-            // cancel before start: the gateway decides (unless the log shows a worker fact before this cancel,
-            // which this replica's view has not read yet; see status/DESIGN.md)
-            body = body.withStatus("CANCELLED", true);
-        } // else a worker has the job: the cancel is a request and the worker's committed outcome decides
+        RecordMetadata audit = publisher
+                .sendAllAndWait(List.of(
+                        new EventPublisher.Outgoing(publisher.topics().control(), command, trace),
+                        new EventPublisher.Outgoing(publisher.topics().audit(), cancelled, trace)))
+                .get(1);
+        // The answer is the log's verdict, not a guess: the cancel decides only if no worker fact precedes it in
+        // the job's audit partition (status/DESIGN.md). Once this replica's view has read up to the cancel, the
+        // job as the view holds it is that verdict; until then (a view behind, or the partition held by another
+        // replica) the job stands as it was, not terminal, and GET tells the outcome later.
+        boolean verdict = reach.awaitRead(
+                new TopicPartition(audit.topic(), audit.partition()), audit.offset(), CANCEL_VERDICT_WAIT);
+        Job body = JobJson.of(verdict ? view.job(id, tenant.id()).orElse(v) : v);
         return Response.accepted(body).build();
     }
 

@@ -95,6 +95,27 @@ public class ViewReach {
         return committed.getOrDefault(tp, -1L) > offset && activeHere(tp);
     }
 
+    /**
+     * Waits at most {@code bound} until the view holds the record at {@code offset}; answers false at once when
+     * the partition is not an active task of this replica's view (another replica holds it, or a rebalance is
+     * under way), since waiting here would not help.
+     */
+    public boolean awaitRead(TopicPartition tp, long offset, Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (!hasRead(tp, offset)) {
+            if (!activeHere(tp) || System.nanoTime() >= deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** As {@link #hasRead(TopicPartition, long)}. */
     public boolean hasRead(String topic, int partition, long offset) {
         return hasRead(new TopicPartition(topic, partition), offset);

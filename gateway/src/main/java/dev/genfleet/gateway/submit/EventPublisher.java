@@ -118,12 +118,13 @@ public class EventPublisher {
     }
 
     /** Sends all and waits for every acknowledgement; 503 problem when Kafka does not acknowledge in time. */
-    public void sendAllAndWait(List<Outgoing> records) {
+    public List<RecordMetadata> sendAllAndWait(List<Outgoing> records) {
         List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>(records.size());
         for (Outgoing r : records) {
             futures.add(send(r.topic(), r.payload(), r.trace()));
         }
         await(CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)));
+        return futures.stream().map(CompletableFuture::join).toList();
     }
 
     /** Waits for a send (or several combined) with the configured ack timeout. */
