@@ -58,6 +58,7 @@ class AlertRulesTest {
                         "GenfleetQueueNotDraining",
                         "GenfleetJobsDeadLettered",
                         "GenfleetWebhookBacklog",
+                        "GenfleetWebhookDeliveriesFailing",
                         "GenfleetWebhooksWaitingForView",
                         "GenfleetStatusViewBehind",
                         "GenfleetWorkersUnavailable")),
@@ -165,6 +166,9 @@ class AlertRulesTest {
         assertTrue(exprs.get("GenfleetStatusViewBehind").endsWith("> " + num(r, "statusView.offsetsBehind")));
         assertTrue(exprs.get("GenfleetWebhookBacklog").endsWith("> " + num(r, "webhookBacklog.records")));
         assertTrue(exprs.get("GenfleetJobsDeadLettered").contains("[" + Tree.str(r, "deadLetters.window") + "]"));
+        assertTrue(exprs.get("GenfleetWebhookDeliveriesFailing")
+                .contains("[" + Tree.str(r, "webhookFailures.window") + "]"));
+        assertTrue(exprs.get("GenfleetWebhookDeliveriesFailing").endsWith("> " + num(r, "webhookFailures.max")));
         assertTrue(exprs.get("GenfleetWorkersUnavailable").contains("statefulset=~\"genfleet-worker-.+\""));
     }
 

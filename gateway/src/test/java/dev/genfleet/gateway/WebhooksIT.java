@@ -222,6 +222,16 @@ class WebhooksIT extends WithFakeWorker {
             assertEquals("false", audits.get(0).details().get("final"));
             assertEquals("2", audits.get(1).details().get("delivery_attempt"));
         });
+        // operators see failing receivers as a metric too (the chart's GenfleetWebhookDeliveriesFailing)
+        String metrics =
+                given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(
+                metrics.lines()
+                        .anyMatch(l -> l.startsWith("genfleet_webhooks_attempts_total")
+                                && l.contains("outcome=\"failed\"")
+                                && l.contains("final=\"false\"")),
+                "no failed attempt counted:\n"
+                        + metrics.lines().filter(l -> l.contains("webhooks")).toList());
     }
 
     @Test

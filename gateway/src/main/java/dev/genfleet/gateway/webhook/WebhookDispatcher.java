@@ -24,6 +24,7 @@ import dev.genfleet.schemas.Reason;
 import dev.genfleet.schemas.ReasonCode;
 import dev.genfleet.schemas.Topics;
 import dev.genfleet.schemas.TraceContext;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -93,6 +94,7 @@ public class WebhookDispatcher {
     private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
     private static final long CAMPAIGN_IDLE_NANOS = 120_000_000_000L;
 
+    private final MeterRegistry registry;
     private final GatewayConfig.Webhooks config;
     /** This consumer's name in readiness and its {@code client.id} suffix. */
     static final String CLIENT = "webhook-consumer";
@@ -164,6 +166,7 @@ public class WebhookDispatcher {
         Gauge.builder("genfleet.webhooks.view.overdue", overdueForView, AtomicInteger::get)
                 .description("of those, the ones waiting longer than webhooks.view-wait-ms")
                 .register(registry);
+        this.registry = registry;
         this.kafka = kafka;
         this.health = health;
         this.topics = config.toTopics();
@@ -808,6 +811,13 @@ public class WebhookDispatcher {
     }
 
     private void audit(Delivery d, int n, boolean ok, boolean last, int status, String error, long durationMs) {
+        Counter.builder("genfleet.webhooks.attempts")
+                .description("webhook delivery attempts; outcome=failed with final=true is a delivery that gave up")
+                .tag("event", d.event())
+                .tag("outcome", ok ? "delivered" : "failed")
+                .tag("final", Boolean.toString(ok || last))
+                .register(registry)
+                .increment();
         JobView v = d.job();
         Map<String, String> details = new HashMap<>();
         details.put("webhook_id", d.messageId());
