@@ -75,6 +75,99 @@ class WorkerCrashIT {
     }
 
     /**
+     * Staleness is bounded: a worker killed inside its transaction, with no successor under its id to abort it at
+     * once, holds back every read_committed reader (the status view, the webhook dispatcher) of the partitions
+     * its transaction touched until the broker aborts it, i.e. at most {@code transaction-timeout-ms} plus the
+     * broker's check interval for timed-out transactions ({@code
+     * transaction.abort.timed.out.transaction.cleanup.interval.ms}, 10 s by default). Measured here with a
+     * committed probe record per results partition, written right after the kill.
+     */
+    @Test
+    void shouldHoldBackReadersOfAKilledWorkersOpenTransactionNoLongerThanItsTimeout() throws Exception {
+        String pool = "stale-" + UUID.randomUUID().toString().substring(0, 8);
+        String results = "genfleet.results." + pool;
+        int timeoutMs = 6000;
+        int brokerCheckMs = 10_000;
+        try (var admin =
+                org.apache.kafka.clients.admin.Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(results, 3, (short) 1)))
+                    .all()
+                    .get();
+        }
+        submit(pool, 20);
+        try (WorkerProcess doomed = WorkerProcess.start(
+                bootstrap,
+                pool + "-w",
+                pool,
+                Map.of(
+                        "genfleet.worker.halt-at",
+                        "in-transaction",
+                        "genfleet.worker.transaction-timeout-ms",
+                        String.valueOf(timeoutMs),
+                        "genfleet.worker.topics.results",
+                        results))) {
+            assertEquals(137, doomed.waitForExit(120), "the worker should halt inside its transaction");
+        }
+        long died = System.nanoTime();
+        var partitions = List.of(0, 1, 2).stream()
+                .map(p -> new org.apache.kafka.common.TopicPartition(results, p))
+                .toList();
+        try (var probe = new KafkaProducer<>(
+                Map.<String, Object>of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                        "probe-" + pool),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            probe.initTransactions();
+            probe.beginTransaction();
+            for (var tp : partitions) {
+                probe.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                        results, tp.partition(), "probe-" + tp.partition(), new byte[] {1}));
+            }
+            probe.commitTransaction();
+        }
+        Map<Integer, Long> visibleAfterMs = new java.util.TreeMap<>();
+        try (var reader = new KafkaConsumer<>(
+                Map.<String, Object>of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            reader.assign(partitions);
+            reader.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (visibleAfterMs.size() < partitions.size() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(50))) {
+                    if (r.key() != null && r.key().startsWith("probe-")) {
+                        visibleAfterMs.putIfAbsent(
+                                r.partition(),
+                                Duration.ofNanos(System.nanoTime() - died).toMillis());
+                    }
+                }
+            }
+        }
+        System.out.printf(
+                "staleness after a worker SIGKILL mid-transaction (transaction-timeout-ms %d): probe visible after %s ms"
+                        + " per results partition%n",
+                timeoutMs, visibleAfterMs);
+        assertEquals(3, visibleAfterMs.size(), "every probe becomes visible: " + visibleAfterMs);
+        long longest = visibleAfterMs.values().stream()
+                .mapToLong(Long::longValue)
+                .max()
+                .orElseThrow();
+        assertTrue(
+                longest > 1000,
+                "the open transaction held readers back (else the test proved nothing): " + visibleAfterMs);
+        assertTrue(
+                longest <= timeoutMs + brokerCheckMs + 5000,
+                "readers held back longer than the bound: " + visibleAfterMs);
+    }
+
+    /**
      * A zombie: a worker frozen (SIGSTOP, as a long GC pause or a stalled node would) while it holds partitions
      * and a poll in flight. Its session expires, another worker takes its partitions and runs their jobs; when
      * the frozen worker wakes, it still holds its poll and tries to commit it. Kafka must refuse that commit
