@@ -177,7 +177,7 @@ class WorkerCrashIT {
     @Test
     void shouldRefuseTheCommitsOfAWorkerThatLostItsPartitions() throws Exception {
         String pool = "zombie-" + UUID.randomUUID().toString().substring(0, 8);
-        List<JobRequest> jobs = submit(pool, 600);
+        List<JobRequest> jobs = submit(pool, 300);
         Set<String> ids = jobs.stream().map(JobRequest::jobId).collect(Collectors.toSet());
         Map<String, String> quickSessions = Map.of(
                 "kafka.session.timeout.ms", "6000",
@@ -185,7 +185,7 @@ class WorkerCrashIT {
                 "genfleet.worker.transaction-timeout-ms", "5000");
         try (WorkerProcess zombie = WorkerProcess.start(bootstrap, pool + "-a", pool, quickSessions)) {
             try {
-                await().atMost(WAIT).until(() -> results(ids, "read_committed").size() >= 30);
+                await().atMost(WAIT).until(() -> results(ids, "read_committed").size() >= 20);
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 throw new AssertionError("the first worker committed nothing:\n" + tail(zombie), e);
             }
@@ -194,7 +194,7 @@ class WorkerCrashIT {
             int atFreeze = results(ids, "read_committed").size();
             try (WorkerProcess heir = WorkerProcess.start(bootstrap, pool + "-b", pool, quickSessions)) {
                 // the heir has the partitions and committed jobs of its own: the zombie's poll is someone else's now
-                await().atMost(WAIT).until(() -> results(ids, "read_committed").size() >= atFreeze + 60);
+                await().atMost(WAIT).until(() -> results(ids, "read_committed").size() >= atFreeze + 30);
                 zombie.signal("CONT");
                 try {
                     await().atMost(WAIT)
