@@ -45,6 +45,9 @@ class WorkerCrashIT {
 
     private static final Topics TOPICS = Topics.defaults();
     private static final Duration WAIT = Duration.ofSeconds(120);
+    /** Until every job of a backlog has a result: generous, as a shared 2-core machine may run them slowly. */
+    private static final Duration ALL_DONE = Duration.ofMinutes(5);
+
     private final EventCodec codec = EventCodec.forComponent("crash-test");
     private final String bootstrap = KafkaBrokers.bootstrapServers();
 
@@ -62,7 +65,7 @@ class WorkerCrashIT {
         }
         try (WorkerProcess survivor = WorkerProcess.start(bootstrap, pool + "-w", pool, Map.of())) {
             Set<String> ids = jobs.stream().map(JobRequest::jobId).collect(Collectors.toSet());
-            await().atMost(WAIT)
+            await().atMost(ALL_DONE)
                     .until(() -> results(ids, "read_committed").keySet().containsAll(ids));
             Map<String, Long> committed = results(ids, "read_committed");
             committed.forEach((id, n) -> assertEquals(1L, n, "job " + id + " has " + n + " visible results"));
@@ -197,7 +200,7 @@ class WorkerCrashIT {
                 await().atMost(WAIT).until(() -> results(ids, "read_committed").size() >= atFreeze + 30);
                 zombie.signal("CONT");
                 try {
-                    await().atMost(WAIT)
+                    await().atMost(ALL_DONE)
                             .until(() -> results(ids, "read_committed").keySet().containsAll(ids));
                 } catch (org.awaitility.core.ConditionTimeoutException e) {
                     throw new AssertionError(
@@ -213,6 +216,7 @@ class WorkerCrashIT {
                 committed.forEach((id, n) -> assertEquals(
                         1L, n, "job " + id + " has " + n + " committed results; zombie:\n" + tail(zombie)));
                 assertEquals(ids, committed.keySet(), "no job lost");
+                System.out.println("read-backs: " + worker(zombie, "read back") + worker(heir, "read back"));
                 System.out.println("the woken zombie's failed commit:");
                 refusals(zombie).skip(refusedBefore).limit(2).forEach(System.out::println);
             } finally {
@@ -225,10 +229,14 @@ class WorkerCrashIT {
         return worker.output().lines().filter(l -> l.contains("SRMSG18284") || l.contains("rolled back"));
     }
 
+    private static List<String> worker(WorkerProcess worker, String containing) {
+        return worker.output().lines().filter(l -> l.contains(containing)).toList();
+    }
+
     private static String tail(WorkerProcess worker) {
         List<String> lines = worker.output()
                 .lines()
-                .filter(l -> !l.contains("state.change.logger"))
+                .filter(l -> !l.contains("state.change.logger") && !l.startsWith("\t"))
                 .toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
@@ -265,7 +273,7 @@ class WorkerCrashIT {
         assertTrue(committed.size() < ids.size(), "drain should stop fetching: all 1024 jobs were done before SIGTERM");
 
         try (WorkerProcess next = WorkerProcess.start(bootstrap, pool + "-w2", pool, Map.of())) {
-            await().atMost(WAIT)
+            await().atMost(ALL_DONE)
                     .until(() -> results(ids, "read_committed").keySet().containsAll(ids));
             results(ids, "read_committed").forEach((id, n) -> assertEquals(1L, n, "job " + id));
         }

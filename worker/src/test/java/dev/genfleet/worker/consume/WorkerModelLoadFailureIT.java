@@ -58,11 +58,17 @@ class WorkerModelLoadFailureIT {
                         members(admin, group),
                         group + " must have no member from a worker without its model; log: " + worker.log);
             }
-            HttpResponse<String> ready = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
+            // the control channel may join before the HTTP server listens (a loaded machine): ask until it answers
+            HttpResponse<String> ready = await().atMost(Duration.ofSeconds(60))
+                    .ignoreExceptions()
+                    .until(
+                            () -> HttpClient.newHttpClient()
+                                    .send(
+                                            HttpRequest.newBuilder(
+                                                            URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.ofString()),
+                            r -> r != null);
             assertEquals(503, ready.statusCode(), ready.body());
             assertTrue(ready.body().contains("no-such-model"), ready.body());
             assertTrue(worker.output().contains("joins no consumer group"), "the log says why: " + worker.log);
