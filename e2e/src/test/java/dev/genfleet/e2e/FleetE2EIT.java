@@ -2,25 +2,38 @@ package dev.genfleet.e2e;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genfleet.client.GenfleetClient;
+import dev.genfleet.e2e.chaos.WebhookReceiver;
+import dev.genfleet.schemas.Decoded;
+import dev.genfleet.schemas.EventCodec;
+import dev.genfleet.schemas.JobResult;
+import dev.genfleet.schemas.JobStatus;
 import dev.genfleet.schemas.Topics;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -29,6 +42,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -237,18 +251,8 @@ class FleetE2EIT {
         assertTrue(figures.distinct2() >= 0.2, "a campaign of near-identical copy\n" + table);
     }
 
-    /** `./genfleet demo` on the running fleet: the copywriter names every recipient and product (issue 18). */
     @Test
     @Order(7)
-    void shouldRunTheDemoWithCopyThatNamesEachRecipientAndProduct() throws Exception {
-        genfleet("demo");
-        String output = Files.readString(home.resolve("genfleet-demo.log"));
-        assertTrue(output.contains("60 of 60 texts name their recipient and product"), output);
-        assertTrue(output.contains("64 succeeded, 0 did not"), output);
-    }
-
-    @Test
-    @Order(8)
     void shouldRunTheBenchmarkAtATinySizeToKeepItFromRotting() throws Exception {
         genfleet("bench", "--tiny");
         String output = Files.readString(home.resolve("genfleet-bench.log"));
@@ -261,7 +265,7 @@ class FleetE2EIT {
     }
 
     @Test
-    @Order(9)
+    @Order(8)
     void shouldLeaveNoProcessBehindOnDown() throws Exception {
         List<Long> pids = new ArrayList<>();
         try (var files = Files.list(home.resolve("run"))) {
@@ -282,6 +286,94 @@ class FleetE2EIT {
                 .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
                 .toList();
         assertEquals(List.of(), leftovers);
+    }
+
+    /**
+     * The fleet as production runs Kafka (issue 16), after the plaintext one is down: {@code ./genfleet demo
+     * --secure} starts the broker on SASL_SSL + SCRAM-SHA-512 with the chart's ACLs, the gateway and each worker
+     * pool as its own Kafka user, and runs the demo campaign (the copywriter names every recipient and product,
+     * issue 18). On that fleet: a single job whose {@code job.finished} webhook reaches a receiver here, a started
+     * job and a job queued behind it cancelled (each CANCELLED, or the worker's committed outcome when the worker
+     * had it), the secrets owner-only, and a client without credentials refused by the broker that the admin's
+     * client file reads.
+     */
+    @Test
+    @Order(9)
+    void shouldRunTheDemoAWebhookAndACancelOnTheSecuredFleet() throws Exception {
+        genfleet("down", "--purge"); // a fresh broker and status view: the plaintext fleet's data goes
+        genfleet("demo", "--secure");
+        String output = Files.readString(home.resolve("genfleet-demo.log"));
+        assertTrue(output.contains("genfleet is up on a secured broker"), output);
+        assertTrue(output.contains("60 of 60 texts name their recipient and product"), output);
+        assertTrue(output.contains("64 succeeded, 0 did not"), output);
+
+        Map<String, String> exported = readEnv();
+        assertEquals("sasl_ssl", exported.get("GENFLEET_KAFKA_SECURITY"), exported.toString());
+        assertSecretsOwnerOnly(home.resolve("secure"));
+        Properties admin = new Properties();
+        try (var in = Files.newInputStream(Path.of(exported.get("GENFLEET_KAFKA_CONFIG")))) {
+            admin.load(in);
+        }
+        assertPlaintextClientRefused(exported.get("GENFLEET_KAFKA"));
+        GenfleetClient secured =
+                new GenfleetClient(URI.create(exported.get("GENFLEET_URL")), exported.get("GENFLEET_API_KEY"));
+
+        // submit -> worker -> result -> status view -> webhook
+        try (WebhookReceiver receiver = new WebhookReceiver(0)) {
+            ObjectNode job = GenfleetClient.mapper().createObjectNode().put("model", "copy-gpt");
+            job.putObject("input")
+                    .put("prompt", "Hi Ada, ")
+                    .put("max_tokens", 20)
+                    .put("seed", 7);
+            job.putObject("webhook").put("url", receiver.url());
+            String id = secured.submitJob(job).path("id").asText();
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() ->
+                            "SUCCEEDED".equals(secured.job(id).path("status").asText()));
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> !receiver.delivered(id).isEmpty());
+            JsonNode view = secured.job(id);
+            for (WebhookReceiver.Delivery d : receiver.delivered(id)) {
+                assertEquals("job.finished", d.type(), d.toString());
+                assertEquals("SUCCEEDED", d.data().path("status").asText(), d.toString());
+                assertEquals(
+                        view.path("output_sha256").asText(),
+                        d.data().path("output_sha256").asText(),
+                        "webhook and API disagree: " + d + " / " + view);
+            }
+            assertEquals(JobStatus.SUCCEEDED, awaitCommittedResult(admin, id).status(), "committed outcome of " + id);
+        }
+
+        // cancels: a job the worker has started (a request: the worker's committed outcome decides) and a job
+        // queued behind it (the gateway decides CANCELLED; the worker, told on the control topic as its own user,
+        // commits CANCELLED instead of running it)
+        ObjectNode longJob = GenfleetClient.mapper().createObjectNode().put("model", "copy-gpt");
+        longJob.putObject("input")
+                .put("prompt", "Once upon a time, ")
+                .put("max_tokens", 4096)
+                .put("seed", 11);
+        String started = secured.submitJob(longJob).path("id").asText();
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() ->
+                        !"SUBMITTED".equals(secured.job(started).path("status").asText()));
+        ObjectNode shortJob = GenfleetClient.mapper().createObjectNode().put("model", "copy-gpt");
+        shortJob.putObject("input")
+                .put("prompt", "Hi Bo, ")
+                .put("max_tokens", 20)
+                .put("seed", 12);
+        String queued = secured.submitJob(shortJob).path("id").asText();
+        HttpResponse<String> queuedCancel = cancel(exported, queued);
+        HttpResponse<String> startedCancel = cancel(exported, started);
+        for (String id : List.of(started, queued)) {
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> secured.job(id).path("terminal").asBoolean());
+        }
+        assertCancelOutcome(secured, admin, started, startedCancel);
+        assertCancelOutcome(secured, admin, queued, queuedCancel);
     }
 
     // ------------------------------------------------------------------------------------------ helpers
@@ -357,6 +449,107 @@ class FleetE2EIT {
             }
         }
         return counts;
+    }
+
+    private static HttpResponse<String> cancel(Map<String, String> exported, String id) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(exported.get("GENFLEET_URL") + "/v1/jobs/" + id + "/cancel"))
+                                .header("Authorization", "Bearer " + exported.get("GENFLEET_API_KEY"))
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        // 409: the job had already finished
+        assertTrue(
+                response.statusCode() == 202 || response.statusCode() == 409,
+                response.statusCode() + " " + response.body());
+        return response;
+    }
+
+    /**
+     * gateway/README.md's cancel row: when the 202 says CANCELLED (terminal), the cancel decided and the job stays
+     * CANCELLED (and the worker, which reads the control topic before it runs a job, commits CANCELLED too);
+     * otherwise the worker's committed outcome stands, CANCELLED if it stopped the job, else its result.
+     */
+    private static void assertCancelOutcome(
+            GenfleetClient secured, Properties admin, String id, HttpResponse<String> cancel) throws IOException {
+        JsonNode answer = GenfleetClient.mapper().readTree(cancel.body());
+        String status = secured.job(id).path("status").asText();
+        JobResult committed = awaitCommittedResult(admin, id);
+        System.out.println("secured fleet: cancel of " + id + " answered " + cancel.statusCode() + " "
+                + answer.path("status").asText() + "; the job ended " + status + ", committed " + committed.status());
+        if (cancel.statusCode() == 202 && answer.path("terminal").asBoolean()) {
+            assertEquals("CANCELLED", answer.path("status").asText(), answer.toString());
+            assertEquals("CANCELLED", status, "the cancel decided: " + answer);
+            assertEquals(JobStatus.CANCELLED, committed.status(), "the worker did not hear of the cancel of " + id);
+        } else {
+            assertEquals(committed.status().name(), status, "the committed outcome decides: " + cancel.body());
+            assertTrue(Set.of("CANCELLED", "SUCCEEDED").contains(status), status);
+        }
+    }
+
+    private static JobResult awaitCommittedResult(Properties admin, String id) {
+        return await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> committedResult(admin, id), java.util.Objects::nonNull);
+    }
+
+    /** The secured broker's folder and every file in it: no permission for the group or others. */
+    private static void assertSecretsOwnerOnly(Path secure) throws IOException {
+        assertTrue(Files.isRegularFile(secure.resolve("admin.kcat.conf")), "no admin.kcat.conf in " + secure);
+        assertTrue(Files.isRegularFile(secure.resolve("genfleet-gateway.properties")), secure.toString());
+        try (var all = Files.walk(secure)) {
+            for (Path p : all.toList()) {
+                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+                Set<PosixFilePermission> others = perms.stream()
+                        .filter(x -> !x.name().startsWith("OWNER_"))
+                        .collect(Collectors.toSet());
+                assertEquals(Set.of(), others, p + " is " + PosixFilePermissions.toString(perms));
+            }
+        }
+    }
+
+    /** A consumer with no security settings gets nothing from the SASL_SSL listener: listTopics fails. */
+    private static void assertPlaintextClientRefused(String bootstrap) {
+        try (var consumer = new KafkaConsumer<>(
+                Map.<String, Object>of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                        ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000),
+                new StringDeserializer(),
+                new StringDeserializer())) {
+            KafkaException refused =
+                    assertThrows(KafkaException.class, () -> consumer.listTopics(Duration.ofSeconds(10)));
+            System.out.println("secured fleet: a plaintext client is refused: " + refused);
+        }
+    }
+
+    /** The committed result of one job on {@code genfleet.results} now (null if none), read with these client settings. */
+    private static JobResult committedResult(Properties settings, String jobId) {
+        Map<String, Object> config = new HashMap<>();
+        settings.forEach((k, v) -> config.put(String.valueOf(k), v));
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        EventCodec codec = EventCodec.forComponent("e2e-test");
+        try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            String topic = Topics.DEFAULT_RESULTS;
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            JobResult found = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+                    && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (jobId.equals(r.key()) && codec.decode(r, JobResult.class) instanceof Decoded.Ok<JobResult> ok) {
+                        found = ok.payload();
+                    }
+                }
+            }
+            return found;
+        }
     }
 
     private long pid(String component) throws IOException {

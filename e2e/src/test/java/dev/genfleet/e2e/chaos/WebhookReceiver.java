@@ -19,10 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A webhook receiver on 127.0.0.1 that answers 503 to the first {@code failFirst} attempts of every message
  * ({@code webhook-id}) and 200 after that; it keeps the body of every delivery it accepted.
  */
-final class WebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
 
     /** A delivery answered 200: the event type and its {@code data}. */
-    record Delivery(String webhookId, String type, JsonNode data) {}
+    public record Delivery(String webhookId, String type, JsonNode data) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -33,7 +33,7 @@ final class WebhookReceiver implements AutoCloseable {
     private final Map<String, List<Delivery>> delivered = new ConcurrentHashMap<>();
     private final AtomicInteger refused = new AtomicInteger();
 
-    WebhookReceiver(int failFirst) throws IOException {
+    public WebhookReceiver(int failFirst) throws IOException {
         this.failFirst = failFirst;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.createContext("/hooks", this::handle);
@@ -41,7 +41,7 @@ final class WebhookReceiver implements AutoCloseable {
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks";
     }
 
@@ -65,7 +65,7 @@ final class WebhookReceiver implements AutoCloseable {
     }
 
     /** Deliveries answered 200, by job or campaign id. */
-    List<Delivery> delivered(String id) {
+    public List<Delivery> delivered(String id) {
         return delivered.getOrDefault(id, List.of());
     }
 
