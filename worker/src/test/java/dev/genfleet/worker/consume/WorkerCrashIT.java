@@ -377,9 +377,22 @@ class WorkerCrashIT {
                     .get();
         }
         List<JobRequest> jobs = new ArrayList<>();
+        List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent = new ArrayList<>();
         try (var producer = new KafkaProducer<>(
                 Map.<String, Object>of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        // few large requests, one at a time: a thousand small ones overran the shared test broker on
+                        // a loaded 2-core machine (request timeouts, then OUT_OF_ORDER_SEQUENCE retries until the
+                        // delivery timeout dropped jobs this test then waited for)
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        "20",
+                        ProducerConfig.BATCH_SIZE_CONFIG,
+                        "65536",
+                        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                        "1"),
                 new StringSerializer(),
                 new ByteArraySerializer())) {
             for (int i = 0; i < count; i++) {
@@ -397,9 +410,12 @@ class WorkerCrashIT {
                         null,
                         null);
                 jobs.add(job);
-                producer.send(codec.encode(TOPICS.jobs(pool, Priority.BULK), job, TraceContext.NONE));
+                sent.add(producer.send(codec.encode(TOPICS.jobs(pool, Priority.BULK), job, TraceContext.NONE)));
             }
             producer.flush();
+            for (var send : sent) {
+                send.get(); // a job that never reached the topic fails here, not as a wait for its result
+            }
         }
         return jobs;
     }
