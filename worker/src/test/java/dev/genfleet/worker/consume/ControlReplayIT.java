@@ -32,15 +32,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
@@ -209,7 +204,7 @@ class ControlReplayIT {
     /** The committed results of these jobs by job id. */
     private Map<String, JobResult> results(Set<String> ids) {
         Map<String, JobResult> results = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : readAll(TOPICS.results())) {
+        for (ConsumerRecord<String, byte[]> r : TopicReads.readAll(bootstrap, TOPICS.results(), "read_committed")) {
             if (ids.contains(r.key()) && codec.decode(r, JobResult.class) instanceof Decoded.Ok<JobResult> ok) {
                 results.putIfAbsent(r.key(), ok.payload());
             }
@@ -219,7 +214,7 @@ class ControlReplayIT {
 
     private Set<String> started(Set<String> ids) {
         Set<String> started = new HashSet<>();
-        for (ConsumerRecord<String, byte[]> r : readAll(TOPICS.audit())) {
+        for (ConsumerRecord<String, byte[]> r : TopicReads.readAll(bootstrap, TOPICS.audit(), "read_committed")) {
             if (ids.contains(r.key())
                     && codec.decode(r, AuditEvent.class) instanceof Decoded.Ok<AuditEvent> ok
                     && ok.payload().type() == AuditType.STARTED) {
@@ -227,31 +222,5 @@ class ControlReplayIT {
             }
         }
         return started;
-    }
-
-    /** Every committed record of a topic now, read from the beginning. */
-    private List<ConsumerRecord<String, byte[]>> readAll(String topic) {
-        List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(
-                Map.<String, Object>of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrap,
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                        "read_committed"),
-                new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
-                    && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(all::add);
-            }
-        }
-        return all;
     }
 }

@@ -23,15 +23,10 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
@@ -132,7 +127,7 @@ class RefusedRecordIT {
     /** Every committed result on the topic, by job id. */
     private Map<String, List<JobResult>> results(String topic) {
         Map<String, List<JobResult>> byJob = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : readAll(topic)) {
+        for (ConsumerRecord<String, byte[]> r : TopicReads.readAll(bootstrap, topic, "read_committed")) {
             if (codec.decode(r, JobResult.class) instanceof Decoded.Ok<JobResult> ok) {
                 byJob.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(ok.payload());
             }
@@ -141,37 +136,12 @@ class RefusedRecordIT {
     }
 
     private DeadLetter deadLetter(String jobId) {
-        for (ConsumerRecord<String, byte[]> r : readAll(TOPICS.deadLetters())) {
+        for (ConsumerRecord<String, byte[]> r : TopicReads.readAll(bootstrap, TOPICS.deadLetters(), "read_committed")) {
             if (codec.decode(r, DeadLetter.class) instanceof Decoded.Ok<DeadLetter> ok
                     && jobId.equals(ok.payload().jobId())) {
                 return ok.payload();
             }
         }
         throw new AssertionError("no dead letter for " + jobId);
-    }
-
-    private List<ConsumerRecord<String, byte[]>> readAll(String topic) {
-        List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(
-                Map.<String, Object>of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrap,
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                        "read_committed"),
-                new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
-                    && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(all::add);
-            }
-        }
-        return all;
     }
 }

@@ -359,7 +359,7 @@ class WorkerCrashIT {
 
     /** The committed result's status of a job, or null while it has none. */
     private String status(String jobId) {
-        for (ConsumerRecord<String, byte[]> r : readAll(TOPICS.results(), "read_committed")) {
+        for (ConsumerRecord<String, byte[]> r : TopicReads.readAll(bootstrap, TOPICS.results(), "read_committed")) {
             if (jobId.equals(r.key()) && codec.decode(r, JobResult.class) instanceof Decoded.Ok<JobResult> ok) {
                 return ok.payload().status().name();
             }
@@ -421,14 +421,14 @@ class WorkerCrashIT {
     }
 
     private Map<String, Long> results(Set<String> ids, String isolation) {
-        return readAll(TOPICS.results(), isolation).stream()
+        return TopicReads.readAll(bootstrap, TOPICS.results(), isolation).stream()
                 .filter(r -> ids.contains(r.key()))
                 .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
     }
 
     private Set<String> started(Set<String> ids) {
         Set<String> started = new java.util.HashSet<>();
-        for (ConsumerRecord<String, byte[]> r : readAll(TOPICS.audit(), "read_committed")) {
+        for (ConsumerRecord<String, byte[]> r : TopicReads.readAll(bootstrap, TOPICS.audit(), "read_committed")) {
             if (ids.contains(r.key())
                     && codec.decode(r, AuditEvent.class) instanceof Decoded.Ok<AuditEvent> ok
                     && ok.payload().type() == AuditType.STARTED) {
@@ -436,31 +436,5 @@ class WorkerCrashIT {
             }
         }
         return started;
-    }
-
-    /** Every record of a topic now, read from the beginning. */
-    private List<ConsumerRecord<String, byte[]>> readAll(String topic, String isolation) {
-        List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(
-                Map.<String, Object>of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrap,
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                        isolation),
-                new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            var partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
-                    && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(all::add);
-            }
-        }
-        return all;
     }
 }
