@@ -9,6 +9,7 @@ import dev.genfleet.inference.TextRequest;
 import dev.genfleet.inference.text.GptTextModel;
 import dev.genfleet.schemas.EventCodec;
 import dev.genfleet.schemas.JobRequest;
+import dev.genfleet.schemas.KafkaClientProperties;
 import dev.genfleet.schemas.Priority;
 import dev.genfleet.schemas.TextInput;
 import dev.genfleet.schemas.TraceContext;
@@ -26,6 +27,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,7 +46,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * latency on an idle and on a loaded fleet; peak RSS of gateway and worker. Prints a Markdown table
  * and the summary line, and saves both under {@code bench/results/}.
  *
- * <pre>FleetBenchmark &lt;repo&gt; &lt;gateway url&gt; &lt;api key&gt; &lt;kafka&gt; &lt;run dir&gt; [tiny|full]</pre>
+ * <pre>FleetBenchmark &lt;repo&gt; &lt;gateway url&gt; &lt;api key&gt; &lt;Kafka client properties file&gt; &lt;run dir&gt; [tiny|full]</pre>
  */
 public final class FleetBenchmark {
 
@@ -57,12 +59,14 @@ public final class FleetBenchmark {
     private final GenfleetClient client;
     private final URI gateway;
     private final String apiKey;
-    private final String kafka;
+    /** The Kafka client settings ({@link KafkaClientProperties}): the benchmark's producer and admin use them. */
+    private final Map<String, Object> kafka;
+
     private final Path runDir;
     private final boolean tiny;
     private final List<String[]> rows = new ArrayList<>();
 
-    FleetBenchmark(Path repo, URI gateway, String apiKey, String kafka, Path runDir, boolean tiny) {
+    FleetBenchmark(Path repo, URI gateway, String apiKey, Map<String, Object> kafka, Path runDir, boolean tiny) {
         this.repo = repo;
         this.gateway = gateway;
         this.apiKey = apiKey;
@@ -74,11 +78,19 @@ public final class FleetBenchmark {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 5) {
-            System.err.println("usage: FleetBenchmark <repo> <gateway url> <api key> <kafka> <run dir> [tiny|full]");
+            System.err.println(
+                    "usage: FleetBenchmark <repo> <gateway url> <api key> <Kafka client properties file> <run dir> [tiny|full]");
             System.exit(2);
         }
         boolean tiny = args.length > 5 && args[5].equals("tiny");
-        new FleetBenchmark(Path.of(args[0]), URI.create(args[1]), args[2], args[3], Path.of(args[4]), tiny).run();
+        new FleetBenchmark(
+                        Path.of(args[0]),
+                        URI.create(args[1]),
+                        args[2],
+                        KafkaClientProperties.load(Path.of(args[3])),
+                        Path.of(args[4]),
+                        tiny)
+                .run();
     }
 
     void run() throws Exception {
@@ -370,8 +382,7 @@ public final class FleetBenchmark {
     private double producerRecordsPerSecond(int warmup, int records) throws Exception {
         EventCodec codec = EventCodec.forComponent("gateway");
         String topic = "genfleet.bench.producer-" + UUID.randomUUID().toString().substring(0, 8);
-        try (var admin =
-                org.apache.kafka.clients.admin.Admin.create(Map.<String, Object>of("bootstrap.servers", kafka))) {
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(kafka)) {
             admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 12, (short) 1)))
                     .all()
                     .get();
@@ -383,21 +394,19 @@ public final class FleetBenchmark {
                 }
                 Thread.sleep(50);
             }
-            try (var producer = new KafkaProducer<>(
-                    Map.<String, Object>of(
-                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                            kafka,
-                            ProducerConfig.ACKS_CONFIG,
-                            "all",
-                            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                            true,
-                            // the gateway's EventPublisher settings
-                            ProducerConfig.LINGER_MS_CONFIG,
-                            2,
-                            ProducerConfig.COMPRESSION_TYPE_CONFIG,
-                            "lz4"),
-                    new StringSerializer(),
-                    new ByteArraySerializer())) {
+            Map<String, Object> producerConfig = new HashMap<>(kafka);
+            // the gateway's EventPublisher settings
+            producerConfig.putAll(Map.of(
+                    ProducerConfig.ACKS_CONFIG,
+                    "all",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                    true,
+                    ProducerConfig.LINGER_MS_CONFIG,
+                    2,
+                    ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                    "lz4"));
+            try (var producer =
+                    new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer())) {
                 send(producer, codec, topic, warmup);
                 long start = System.nanoTime();
                 send(producer, codec, topic, records);

@@ -1,5 +1,6 @@
 package dev.genfleet.schemas;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,17 +74,18 @@ public final class FleetLag {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: FleetLag <bootstrap servers> [pool ...]");
+            System.err.println("usage: FleetLag <Kafka client properties file> [pool ...]");
             System.exit(2);
         }
         List<String> pools = args.length > 1 ? List.of(args).subList(1, args.length) : Topics.DEFAULT_POOLS;
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                args[0],
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                5000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                8000))) {
+        Map<String, Object> config = KafkaClientProperties.load(
+                Path.of(args[0]),
+                Map.of(
+                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                        5000,
+                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                        8000));
+        try (Admin admin = Admin.create(config)) {
             System.out.printf("%-8s %-12s %10s %10s %8s%n", "pool", "priority", "written", "committed", "lag");
             for (Lag lag : measure(admin, Topics.defaults(), pools)) {
                 System.out.printf(

@@ -1,5 +1,6 @@
 package dev.genfleet.schemas;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -14,7 +15,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 /**
  * Creates the topics of the AsyncAPI document that do not exist yet, with its partitions and topic
  * configs; replicas are capped at the brokers present (one on a laptop). Existing topics are left
- * alone. {@code main(bootstrap, pool...)} is what the local mode runs.
+ * alone. {@code main(client properties file, pool...)} is what the local mode runs ({@link KafkaClientProperties}).
  */
 public final class TopicProvisioner {
 
@@ -48,12 +49,19 @@ public final class TopicProvisioner {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: TopicProvisioner <bootstrap servers> [pool ...]");
+            System.err.println("usage: TopicProvisioner <Kafka client properties file> [pool ...]");
             System.exit(2);
         }
         TopicCatalog catalog = TopicCatalog.load();
         List<String> pools = args.length > 1 ? List.of(args).subList(1, args.length) : catalog.pools();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]))) {
+        Map<String, Object> config = KafkaClientProperties.load(
+                Path.of(args[0]),
+                Map.of(
+                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                        5000,
+                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                        8000));
+        try (Admin admin = Admin.create(config)) {
             List<String> created = ensure(admin, catalog.topics(pools));
             System.out.println(
                     "topics created: " + (created.isEmpty() ? "none (all present)" : String.join(", ", created)));

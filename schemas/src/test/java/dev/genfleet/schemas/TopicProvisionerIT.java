@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.genfleet.testkit.KafkaBrokers;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -11,6 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TopicProvisionerIT {
 
@@ -41,6 +44,30 @@ class TopicProvisionerIT {
             assertEquals("compact", config.get("cleanup.policy").value());
 
             assertEquals(List.of(), TopicProvisioner.ensure(admin, specs), "a second run creates nothing");
+        }
+    }
+
+    @Test
+    void shouldProvisionAPoolAndMeasureItsLagFromAClientPropertiesFileAsTheLocalFleetDoes(@TempDir Path dir)
+            throws Exception {
+        String pool = "props-" + UUID.randomUUID().toString().substring(0, 8);
+        Path file = dir.resolve("kafka.properties");
+        Files.writeString(file, "bootstrap.servers=" + KafkaBrokers.bootstrapServers() + "\n");
+
+        TopicProvisioner.main(new String[] {file.toString(), pool});
+
+        try (Admin admin = Admin.create(KafkaClientProperties.load(file))) {
+            List<String> jobTopics =
+                    List.of("genfleet.jobs." + pool + ".interactive", "genfleet.jobs." + pool + ".bulk");
+            // created topics reach the broker's metadata cache a moment after the controller answered
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!admin.listTopics().names().get().containsAll(jobTopics) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(admin.listTopics().names().get().containsAll(jobTopics), "created by main: " + jobTopics);
+            List<FleetLag.Lag> lags = FleetLag.measure(admin, Topics.defaults(), List.of(pool));
+            assertEquals(2, lags.size(), "one line per priority: " + lags);
+            assertTrue(lags.stream().allMatch(l -> l.end() == 0 && l.lag() == 0), lags.toString());
         }
     }
 }
