@@ -482,7 +482,8 @@ public final class FleetBenchmark {
     private Map<String, Double> workerMetrics() {
         Map<String, Double> out = new java.util.HashMap<>();
         try {
-            String port = Files.readString(runDir.resolve("worker-text-1.port")).trim();
+            String port = Files.readString(runDir.resolve("worker-text-1.management-port"))
+                    .trim();
             String text = HttpClient.newHttpClient()
                     .send(
                             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics"))

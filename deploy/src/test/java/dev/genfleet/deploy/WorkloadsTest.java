@@ -134,14 +134,57 @@ class WorkloadsTest {
         assertEquals(1, ingress.size());
         assertFalse(Tree.maps(ingress.get(0), "from").isEmpty(), "metrics ingress must name its sources");
         List<Map<String, Object>> ports = Tree.maps(ingress.get(0), "ports");
-        assertEquals(List.of("http"), ports.stream().map(p -> p.get("port")).toList());
+        assertEquals(
+                List.of("management"), ports.stream().map(p -> p.get("port")).toList());
         for (Map<String, Object> pool : r.pools()) {
             Map<String, Object> d = r.one("StatefulSet", Chart.RELEASE + "-worker-" + pool.get("name"));
             var containerPorts =
                     Tree.maps(Tree.maps(d, "spec.template.spec.containers").get(0), "ports");
             assertEquals(
-                    List.of(8081),
+                    List.of(8081, 9000),
                     containerPorts.stream().map(p -> p.get("containerPort")).toList());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("examples")
+    void shouldServeHealthAndMetricsOnAManagementPortThePublicServiceDoesNotExpose(Path values) {
+        Rendered r = Chart.render(values);
+        for (String component : List.of("gateway", "worker")) {
+            String config = Tree.str(r.one("ConfigMap", Chart.RELEASE + "-" + component), "data");
+            assertTrue(config.contains("quarkus.management.port=9000\n"), component + ": " + config);
+            assertTrue(
+                    config.contains("quarkus.management.host=0.0.0.0\n"), component + " must listen for the kubelet");
+        }
+        for (Map<String, Object> d : r.ofKind("StatefulSet")) {
+            Map<String, Object> c =
+                    Tree.maps(d, "spec.template.spec.containers").get(0);
+            assertTrue(
+                    Tree.maps(c, "ports").stream()
+                            .anyMatch(p -> "management".equals(p.get("name"))
+                                    && Integer.valueOf(9000).equals(p.get("containerPort"))),
+                    Tree.str(d, "metadata.name") + " names no management port 9000");
+            for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
+                assertEquals(
+                        "management", Tree.get(c, probe + ".httpGet.port"), Tree.str(d, "metadata.name") + " " + probe);
+            }
+        }
+        Map<String, Object> publicService = r.one("Service", Chart.RELEASE + "-gateway");
+        assertEquals(
+                List.of("http"),
+                Tree.maps(publicService, "spec.ports").stream()
+                        .map(p -> p.get("targetPort"))
+                        .toList(),
+                "the public Service exposes the API only, never health or metrics");
+        if (Boolean.TRUE.equals(Tree.get(r.values(), "networkPolicy.enabled"))) {
+            Map<String, Object> np = r.one("NetworkPolicy", Chart.RELEASE + "-gateway");
+            for (Map<String, Object> rule : Tree.maps(np, "spec.ingress")) {
+                boolean management =
+                        Tree.maps(rule, "ports").stream().anyMatch(p -> "management".equals(p.get("port")));
+                if (management) {
+                    assertFalse(Tree.maps(rule, "from").isEmpty(), "the management port must name who may scrape it");
+                }
+            }
         }
     }
 
@@ -155,11 +198,14 @@ class WorkloadsTest {
         for (String component : List.of("gateway", "worker")) {
             Map<String, Object> sm = r.one("ServiceMonitor", Chart.RELEASE + "-" + component);
             assertEquals("/q/metrics", Tree.str(Tree.maps(sm, "spec.endpoints").get(0), "path"));
+            assertEquals("management", Tree.str(Tree.maps(sm, "spec.endpoints").get(0), "port"));
             Map<String, Object> selector = Tree.map(sm, "spec.selector.matchLabels");
             assertFalse(
                     r.ofKind("Service").stream()
                             .filter(s ->
                                     Tree.map(s, "metadata.labels").entrySet().containsAll(selector.entrySet()))
+                            .filter(s -> Tree.maps(s, "spec.ports").stream()
+                                    .anyMatch(p -> "management".equals(p.get("name"))))
                             .toList()
                             .isEmpty(),
                     component + " ServiceMonitor selects no Service");

@@ -80,7 +80,10 @@ class FleetE2EIT {
         int kafkaPort = freePorts(2); // broker and controller
         int gatewayPort = freePorts(1);
         int workerPortBase = freePorts(3); // workers listen on base + 1, base + 2 (one per pool)
+        int managementPortBase = freePorts(3); // health and metrics: the gateway on base, workers on base + 1, + 2
         env = Map.of(
+                "GENFLEET_MANAGEMENT_PORT_BASE",
+                String.valueOf(managementPortBase),
                 "GENFLEET_OUT",
                 home.resolve("out").toString(),
                 "GENFLEET_HOME",

@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
 class BrokerWiringIT {
 
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/health/live", management = true)
+    java.net.URL live;
+
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
@@ -27,6 +30,6 @@ class BrokerWiringIT {
         // Kafka Streams reports live once its first rebalance is done (seconds on a busy machine)
         org.awaitility.Awaitility.await()
                 .atMost(java.time.Duration.ofSeconds(60))
-                .untilAsserted(() -> given().when().get("/q/health/live").then().statusCode(200));
+                .untilAsserted(() -> given().when().get(live).then().statusCode(200));
     }
 }

@@ -30,12 +30,14 @@ public final class GatewayProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final int managementPort;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private GatewayProcess(Process process, int port) {
+    private GatewayProcess(Process process, int port, int managementPort) {
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
     }
 
     /**
@@ -54,10 +56,12 @@ public final class GatewayProcess implements AutoCloseable {
             throw new IllegalStateException(JAR + " is missing: run 'mvn package' first (Failsafe runs after it)");
         }
         int port = freePort();
+        int managementPort = freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-Dquarkus.http.port=" + port);
+        command.add("-Dquarkus.management.port=" + managementPort);
         command.add("-Dkafka.bootstrap.servers=" + bootstrap);
         command.add("-Dquarkus.kafka-streams.bootstrap-servers=" + bootstrap);
         command.add("-Dkafka-streams.state.dir=" + state.toAbsolutePath());
@@ -72,7 +76,7 @@ public final class GatewayProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        return new GatewayProcess(p, port);
+        return new GatewayProcess(p, port, managementPort);
     }
 
     static int freePort() throws IOException {
@@ -93,9 +97,18 @@ public final class GatewayProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** Status and body of a GET; status 0 when the process does not answer (yet). */
+    /** The management interface (health, metrics), on its own port as in production. */
+    public String managementBase() {
+        return "http://127.0.0.1:" + managementPort;
+    }
+
+    /**
+     * Status and body of a GET; status 0 when the process does not answer (yet). {@code /q/health} and
+     * {@code /q/metrics} go to the management port, everything else to the API's.
+     */
     public Answer get(String path, String authorization) {
-        return send(HttpRequest.newBuilder(URI.create(base() + path))
+        String base = path.startsWith("/q/health") || path.startsWith("/q/metrics") ? managementBase() : base();
+        return send(HttpRequest.newBuilder(URI.create(base + path))
                 .header("Authorization", authorization)
                 .GET());
     }

@@ -55,6 +55,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
 class JobsIT extends WithFakeWorker {
 
+    /** Health answers on the management port, not the API's (application.properties); paths are under its root, /q. */
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/health/ready", management = true)
+    java.net.URL ready;
+
     static final String KEY_A = "Bearer test-key-a";
     static final String KEY_B = "Bearer test-key-b";
     static final EventCodec CODEC = EventCodec.forComponent("test");
@@ -381,7 +385,8 @@ class JobsIT extends WithFakeWorker {
                 .then()
                 .statusCode(404)
                 .contentType(dev.genfleet.gateway.api.Problem.MEDIA_TYPE);
-        given().get("/q/health/ready").then().statusCode(200);
+        given().get(ready).then().statusCode(200);
+        given().get("/q/health/ready").then().statusCode(404); // not on the public port
         given().get("/q/openapi").then().statusCode(200).body(containsString("/v1/jobs"));
     }
 

@@ -48,6 +48,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
 class WebhooksIT extends WithFakeWorker {
 
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/metrics", management = true)
+    java.net.URL metrics;
+
     static final String KEY_W = "Bearer test-key-w";
     static final ObjectMapper JSON = new ObjectMapper();
     static final EventCodec CODEC = EventCodec.forComponent("test");
@@ -223,8 +226,7 @@ class WebhooksIT extends WithFakeWorker {
             assertEquals("2", audits.get(1).details().get("delivery_attempt"));
         });
         // operators see failing receivers as a metric too (the chart's GenfleetWebhookDeliveriesFailing)
-        String metrics =
-                given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().get(this.metrics).then().statusCode(200).extract().asString();
         assertTrue(
                 metrics.lines()
                         .anyMatch(l -> l.startsWith("genfleet_webhooks_attempts_total")

@@ -46,6 +46,8 @@ final class ChaosFleet implements AutoCloseable {
         env.put("GENFLEET_PORT", String.valueOf(gatewayPort));
         env.put("GENFLEET_KAFKA_PORT", String.valueOf(kafkaPort));
         env.put("GENFLEET_WORKER_PORT_BASE", String.valueOf(workerPortBase));
+        // health and metrics: the gateway on base, workers on base + 1 (text), base + 2 (image)
+        env.put("GENFLEET_MANAGEMENT_PORT_BASE", String.valueOf(freePorts(3)));
         Runtime.getRuntime().addShutdownHook(hook);
     }
 

@@ -216,7 +216,7 @@ public final class FanoutBenchmark {
     static Heap heap(GatewayProcess gateway) throws IOException, InterruptedException {
         HttpResponse<String> r = HttpClient.newHttpClient()
                 .send(
-                        HttpRequest.newBuilder(URI.create(gateway.base() + "/q/metrics"))
+                        HttpRequest.newBuilder(URI.create(gateway.managementBase() + "/q/metrics"))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         long used = 0;

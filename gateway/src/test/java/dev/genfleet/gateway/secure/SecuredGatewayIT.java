@@ -57,6 +57,10 @@ import org.junit.jupiter.api.Test;
 @TestProfile(SecuredGatewayIT.AsTheGatewaysUser.class)
 class SecuredGatewayIT {
 
+    /** Health answers on the management port, not the API's (application.properties); paths are under its root, /q. */
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/health/ready", management = true)
+    java.net.URL ready;
+
     static final String GATEWAY_USER = KafkaBrokers.user("gateway", null);
     static final String WORKER_USER = KafkaBrokers.user("worker", "text");
     static final String KEY_W = "Bearer test-key-w"; // tenant-w: webhooks to 127.0.0.1 allowed in %test
@@ -114,7 +118,7 @@ class SecuredGatewayIT {
             assertNotNull(settings.get("ssl.truststore.location"), name);
         });
         // Kafka Streams merges the same kafka.* settings: the view is RUNNING on a broker that admits no one else
-        given().get("/q/health/ready")
+        given().get(ready)
                 .then()
                 .statusCode(200)
                 .body("checks.find { it.name == 'status-view' }.data.state", equalTo("RUNNING"))
@@ -177,9 +181,8 @@ class SecuredGatewayIT {
         await().atMost(WAIT).until(() -> delivered.stream().anyMatch(b -> b.contains(id)));
     }
 
-    private static void awaitReady() {
-        await().atMost(WAIT)
-                .untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+    private void awaitReady() {
+        await().atMost(WAIT).untilAsserted(() -> given().get(ready).then().statusCode(200));
     }
 
     private <T extends dev.genfleet.schemas.GenfleetPayload> T read(

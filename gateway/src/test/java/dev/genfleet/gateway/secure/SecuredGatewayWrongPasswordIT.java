@@ -21,6 +21,10 @@ import org.junit.jupiter.api.Test;
 @TestProfile(SecuredGatewayWrongPasswordIT.WithAWrongPassword.class)
 class SecuredGatewayWrongPasswordIT {
 
+    /** Health answers on the management port, not the API's (application.properties); paths are under its root, /q. */
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/health/ready", management = true)
+    java.net.URL ready;
+
     public static class WithAWrongPassword implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
@@ -38,7 +42,7 @@ class SecuredGatewayWrongPasswordIT {
     @Test
     void shouldBeUnreadyNamingTheRefusedClientsAndTheCause() {
         await().atMost(Duration.ofSeconds(60))
-                .untilAsserted(() -> given().get("/q/health/ready")
+                .untilAsserted(() -> given().get(ready)
                         .then()
                         .statusCode(503)
                         .body("checks.find { it.name == 'kafka-clients' }.status", equalTo("DOWN"))

@@ -135,7 +135,7 @@ class ControlReplayIT {
                         "false",
                         "genfleet.control.replay-timeout",
                         "3s",
-                        "quarkus.http.port",
+                        "quarkus.management.port",
                         String.valueOf(port)))) {
             try {
                 await().atMost(WAIT)

@@ -44,7 +44,11 @@ class WorkerModelLoadFailureIT {
                         bootstrap,
                         workerId,
                         pool,
-                        Map.of("genfleet.worker.models", "no-such-model", "quarkus.http.port", String.valueOf(port)));
+                        Map.of(
+                                "genfleet.worker.models",
+                                "no-such-model",
+                                "quarkus.management.port",
+                                String.valueOf(port)));
                 Admin admin =
                         Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             // the control channel does not wait for models: once it has joined, the job channels had their chance

@@ -73,6 +73,13 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WorkerPipelineIT {
 
+    /** Health and metrics answer on the management port, not the API's (application.properties); paths are under its root, /q. */
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/health/ready", management = true)
+    java.net.URL ready;
+
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/metrics", management = true)
+    java.net.URL metrics;
+
     private static final Topics TOPICS = Topics.defaults();
     private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -437,9 +444,9 @@ class WorkerPipelineIT {
         assertTrue(banner.ready());
         assertEquals("text", banner.pool());
         assertEquals("IMAGE", banner.modality());
-        RestAssured.given().get("/q/health/ready").then().statusCode(200);
+        RestAssured.given().get(ready).then().statusCode(200);
         RestAssured.given()
-                .get("/q/metrics")
+                .get(metrics)
                 .then()
                 .statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("genfleet_batch_size"));

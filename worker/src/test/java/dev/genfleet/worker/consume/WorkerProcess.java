@@ -37,7 +37,9 @@ final class WorkerProcess implements AutoCloseable {
                 "-Dgenfleet.worker.pool=" + pool,
                 "-Dgenfleet.worker.models=copy-gpt",
                 "-Dgenfleet.worker.model-dir=../models",
-                "-Dquarkus.http.port=0"));
+                "-Dquarkus.http.port=0",
+                // health and metrics have their own port; several workers run at once
+                "-Dquarkus.management.port=0"));
         extra.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(JAR.toString());

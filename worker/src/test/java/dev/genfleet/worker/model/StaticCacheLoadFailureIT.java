@@ -63,7 +63,8 @@ class StaticCacheLoadFailureIT {
                         "-Dgenfleet.worker.pool=" + pool,
                         "-Dgenfleet.worker.models=broken-kv",
                         "-Dgenfleet.worker.model-dir=" + temp.toAbsolutePath(),
-                        "-Dquarkus.http.port=" + port,
+                        "-Dquarkus.http.port=0",
+                        "-Dquarkus.management.port=" + port,
                         "-jar",
                         JAR.toString()))
                 .redirectErrorStream(true)

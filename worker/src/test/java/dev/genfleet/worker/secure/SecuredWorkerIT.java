@@ -56,6 +56,10 @@ import org.junit.jupiter.api.Test;
 @TestProfile(SecuredWorkerIT.AsTheTextPoolsUser.class)
 class SecuredWorkerIT {
 
+    /** Health and metrics answer on the management port, not the API's (application.properties); paths are under its root, /q. */
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/health/ready", management = true)
+    java.net.URL ready;
+
     static final String WORKER_USER = KafkaBrokers.user("worker", "text");
     static final String WORKER_ID = WORKER_USER + "-7d9f-x2k4q"; // a pod name: <deployment>-<hash>-<id>
     static final String GATEWAY_USER = KafkaBrokers.user("gateway", null);
@@ -128,7 +132,7 @@ class SecuredWorkerIT {
         ModelAnnouncement announced =
                 awaitOne(clients, TOPICS.models(), WORKER_ID + "/copy-gpt", ModelAnnouncement.class);
         assertTrue(announced.ready());
-        RestAssured.given().get("/q/health/ready").then().statusCode(200);
+        RestAssured.given().get(ready).then().statusCode(200);
     }
 
     @Test
