@@ -14,6 +14,12 @@ public enum AuditType {
     CANCELLED,
     EXPIRED,
     DEAD_LETTERED,
+    /**
+     * An operator re-submitted a dead-lettered job ({@code DeadLetters redrive}): its request went to its jobs
+     * topic again with {@code attempt} = this event's attempt, one more than the dead-lettered one; details name
+     * the dead letter. It reopens the job; the worker decides the new attempt's outcome.
+     */
+    REDRIVEN,
     WEBHOOK_DELIVERED,
     WEBHOOK_FAILED,
     /** A campaign upload began or was resumed (also renews its lease while it streams). */
@@ -31,6 +37,7 @@ public enum AuditType {
                     STARTED,
                     FAILED,
                     RETRIED,
+                    REDRIVEN,
                     WEBHOOK_DELIVERED,
                     WEBHOOK_FAILED,
                     CAMPAIGN_OPENED,

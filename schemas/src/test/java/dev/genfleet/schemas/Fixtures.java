@@ -32,7 +32,8 @@ final class Fixtures {
             "control-cancel-job",
             "control-cancel-campaign",
             "dead-letter",
-            "model-announcement");
+            "model-announcement",
+            "audit-redriven");
 
     private Fixtures() {}
 

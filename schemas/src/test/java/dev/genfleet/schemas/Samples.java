@@ -138,7 +138,31 @@ final class Samples {
                         1,
                         T0,
                         "worker-text-1"),
-                new ModelAnnouncement("worker-text-1", "text", "copy-gpt", "1", "TEXT", "cpu()", true, 16, T0));
+                new ModelAnnouncement("worker-text-1", "text", "copy-gpt", "1", "TEXT", "cpu()", true, 16, T0),
+                new AuditEvent(
+                        "evt-3",
+                        AuditType.REDRIVEN,
+                        "job-3",
+                        null,
+                        null,
+                        "acme",
+                        "operator:maria",
+                        T0.plusSeconds(600),
+                        "copy-gpt",
+                        null,
+                        42L,
+                        SHA,
+                        null,
+                        4,
+                        null,
+                        null,
+                        null,
+                        Map.of(
+                                "dead_letter", "genfleet.jobs.dlq-1@17",
+                                "dead_letter_reason", "MODEL_ERROR",
+                                "dead_lettered_attempt", "3",
+                                "source", "genfleet.jobs.text.interactive-5@1207",
+                                "topic", "genfleet.jobs.text.interactive")));
     }
 
     static JobRequest textJob() {
