@@ -210,7 +210,8 @@ public class JobConsumer {
         Decoded.Ok<JobRequest> ok = (Decoded.Ok<JobRequest>) decoded;
         JobRequest job = ok.payload();
         TraceContext trace = ok.trace();
-        OptionalLong earlier = history.earlierRecord(record.topic(), record.partition(), job.jobId(), record.offset());
+        OptionalLong earlier =
+                history.earlierRecord(record.topic(), record.partition(), job.jobId(), job.attempt(), record.offset());
         if (earlier.isPresent()) {
             // the same job published twice (a submission retried while its first publish was in doubt): the first
             // record's outcome is the job's outcome; this one is committed with the poll and produces nothing

@@ -1,5 +1,8 @@
 package dev.genfleet.worker.consume;
 
+import dev.genfleet.schemas.Decoded;
+import dev.genfleet.schemas.EventCodec;
+import dev.genfleet.schemas.JobRequest;
 import dev.genfleet.worker.config.WorkerConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -27,8 +30,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Keeps the {@link JobRecordIndex} complete for the partitions the job channels own: when a partition is
- * assigned, reads back the records of the window before its committed offset (keys only matter: a job
- * record's key is its job id), so a record of a job that a predecessor already processed is recognised as a
+ * assigned, reads back the records of the window before its committed offset (the key is the job id, the value
+ * gives the attempt), so a record of a job that a predecessor already processed is recognised as a
  * repeat after any restart or rebalance. Registered on the three job channels as their rebalance listener
  * ({@code consumer-rebalance-listener.name=genfleet-job-history}); it runs on the channel's polling thread,
  * before the consumer fetches from the new partitions.
@@ -47,6 +50,7 @@ public class JobHistory implements KafkaConsumerRebalanceListener {
     private static final Duration READ_BACK_TIMEOUT = Duration.ofSeconds(60);
 
     private final JobRecordIndex index;
+    private final EventCodec codec = EventCodec.forComponent("worker");
     private final Map<String, Object> kafka;
     private final String workerId;
     private KafkaConsumer<String, byte[]> reader;
@@ -58,9 +62,9 @@ public class JobHistory implements KafkaConsumerRebalanceListener {
         this.workerId = config.id();
     }
 
-    /** See {@link JobRecordIndex#earlierRecord}. */
-    public OptionalLong earlierRecord(String topic, int partition, String jobId, long offset) {
-        return index.earlierRecord(new TopicPartition(topic, partition), jobId, offset);
+    /** See {@link JobRecordIndex#earlierRecord}: a repeat is an earlier record of the same job and attempt (or a higher one). */
+    public OptionalLong earlierRecord(String topic, int partition, String jobId, int attempt, long offset) {
+        return index.earlierRecord(new TopicPartition(topic, partition), jobId, attempt, offset);
     }
 
     @Override
@@ -90,7 +94,7 @@ public class JobHistory implements KafkaConsumerRebalanceListener {
         KafkaConsumer<String, byte[]> r = reader();
         r.assign(ranges.keySet());
         ranges.forEach((tp, range) -> r.seek(tp, range[0]));
-        Map<TopicPartition, Map<Long, String>> found = new HashMap<>();
+        Map<TopicPartition, Map<Long, JobRecordIndex.JobAttempt>> found = new HashMap<>();
         Set<TopicPartition> open = new HashSet<>(ranges.keySet());
         long deadline = started + READ_BACK_TIMEOUT.toNanos();
         int records = 0;
@@ -99,8 +103,17 @@ public class JobHistory implements KafkaConsumerRebalanceListener {
                 TopicPartition tp = new TopicPartition(record.topic(), record.partition());
                 long[] range = ranges.get(tp);
                 if (range != null && record.offset() < range[1] && record.key() != null) {
-                    found.computeIfAbsent(tp, t -> new HashMap<>()).put(record.offset(), record.key());
-                    records++;
+                    // the attempt is in the value: a redriven job's record (a higher attempt) is not a repeat.
+                    // A record that is no job request is dead-lettered by the lane, never compared: skip it
+                    if (codec.decode(record, JobRequest.class) instanceof Decoded.Ok<JobRequest> job
+                            && job.payload().jobId().equals(record.key())) {
+                        found.computeIfAbsent(tp, t -> new HashMap<>())
+                                .put(
+                                        record.offset(),
+                                        new JobRecordIndex.JobAttempt(
+                                                record.key(), job.payload().attempt()));
+                        records++;
+                    }
                 }
             }
             // a read_committed position may jump over control records; done once it reached the range's end

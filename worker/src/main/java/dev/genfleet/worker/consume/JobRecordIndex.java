@@ -4,16 +4,18 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Which job ids sit at which offsets of each jobs partition, over the last {@code window} offsets: the facts
- * behind "a job record published twice has one outcome" (see "A job record published twice" in DESIGN.md).
+ * Which job ids, at which attempts, sit at which offsets of each jobs partition, over the last {@code window}
+ * offsets: the facts behind "a job record published twice has one outcome" (see "A job record published twice"
+ * in DESIGN.md).
  *
- * <p>A record is a repeat when a record of the same job id sits at a smaller offset of the same partition, at
- * most {@code window} offsets before it. That is a property of the log alone, so every worker and every lane
+ * <p>A record is a repeat when a record of the same job id with the same or a higher attempt sits at a smaller
+ * offset of the same partition, at most {@code window} offsets before it. A record of a higher attempt than every
+ * earlier one (an operator's redrive of a dead-lettered job, {@code attempt} = the dead-lettered one + 1) is a new
+ * attempt and runs. That is a property of the log alone, so every worker and every lane
  * decides it the same way, whoever processed the first record and however often a poll is rolled back and
  * read again. Entries are facts about the log and never conflict, so learning one twice, or out of order, or
  * from a lane that has since lost the partition, changes nothing.
@@ -37,26 +39,41 @@ final class JobRecordIndex {
         return window;
     }
 
+    /** A job record as the index knows it: its job id and its attempt. */
+    record JobAttempt(String jobId, int attempt) {}
+
     /**
-     * Learns that {@code jobId} sits at {@code offset}, polled in order from the consumer's position, and
-     * answers the offset of an earlier record of the same job within the window, if there is one.
+     * Learns that attempt {@code attempt} of {@code jobId} sits at {@code offset}, polled in order from the
+     * consumer's position, and answers the offset of the nearest earlier record of the same job within the window
+     * whose attempt is the same or higher, if there is one (then this record is a repeat).
      */
-    OptionalLong earlierRecord(TopicPartition tp, String jobId, long offset) {
+    OptionalLong earlierRecord(TopicPartition tp, String jobId, int attempt, long offset) {
         Partition p = partitions.computeIfAbsent(tp, t -> new Partition());
         synchronized (p) {
-            p.learn(jobId, offset, window);
+            p.learn(new JobAttempt(jobId, attempt), offset, window);
             p.polled(offset);
-            TreeSet<Long> offsets = p.offsetsOf.get(jobId);
-            Long earlier = offsets == null ? null : offsets.lower(offset);
-            return earlier != null && offset - earlier <= window ? OptionalLong.of(earlier) : OptionalLong.empty();
+            TreeMap<Long, Integer> offsets = p.offsetsOf.get(jobId);
+            if (offsets == null) {
+                return OptionalLong.empty();
+            }
+            for (Map.Entry<Long, Integer> earlier :
+                    offsets.headMap(offset, false).descendingMap().entrySet()) {
+                if (offset - earlier.getKey() > window) {
+                    break;
+                }
+                if (earlier.getValue() >= attempt) {
+                    return OptionalLong.of(earlier.getKey());
+                }
+            }
+            return OptionalLong.empty();
         }
     }
 
     /** Learns the records read back from {@code [from, to)}: the whole range is known afterwards. */
-    void readBack(TopicPartition tp, long from, long to, Map<Long, String> jobIdsByOffset) {
+    void readBack(TopicPartition tp, long from, long to, Map<Long, JobAttempt> recordsByOffset) {
         Partition p = partitions.computeIfAbsent(tp, t -> new Partition());
         synchronized (p) {
-            jobIdsByOffset.forEach((offset, jobId) -> p.learn(jobId, offset, window));
+            recordsByOffset.forEach((offset, record) -> p.learn(record, offset, window));
             p.known(from, to);
         }
     }
@@ -99,21 +116,22 @@ final class JobRecordIndex {
 
     private static final class Partition {
         final TreeMap<Long, String> byOffset = new TreeMap<>();
-        final Map<String, TreeSet<Long>> offsetsOf = new HashMap<>();
+        /** Job id → its records' offsets → their attempts. */
+        final Map<String, TreeMap<Long, Integer>> offsetsOf = new HashMap<>();
         /** {@code [from, to)}: every record in it is known (empty while from == to). */
         long from;
 
         long to;
 
-        void learn(String jobId, long offset, long window) {
-            if (byOffset.putIfAbsent(offset, jobId) == null) {
-                offsetsOf.computeIfAbsent(jobId, id -> new TreeSet<>()).add(offset);
+        void learn(JobAttempt record, long offset, long window) {
+            if (byOffset.putIfAbsent(offset, record.jobId()) == null) {
+                offsetsOf.computeIfAbsent(record.jobId(), id -> new TreeMap<>()).put(offset, record.attempt());
             }
             // forget what lies more than a window before the newest record known
             long horizon = byOffset.lastKey() - window;
             while (!byOffset.isEmpty() && byOffset.firstKey() < horizon) {
                 Map.Entry<Long, String> oldest = byOffset.pollFirstEntry();
-                TreeSet<Long> offsets = offsetsOf.get(oldest.getValue());
+                TreeMap<Long, Integer> offsets = offsetsOf.get(oldest.getValue());
                 offsets.remove(oldest.getKey());
                 if (offsets.isEmpty()) {
                     offsetsOf.remove(oldest.getValue());
