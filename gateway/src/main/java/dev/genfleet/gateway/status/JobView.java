@@ -1,5 +1,6 @@
 package dev.genfleet.gateway.status;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.genfleet.schemas.JobOutput;
 import dev.genfleet.schemas.Reason;
@@ -19,7 +20,11 @@ import java.util.Map;
  *        start) or {@value ViewReducer#WORKER} (its committed outcome); null while the job is open
  * @param workerSeen whether the job's audit log showed a worker fact (STARTED, FAILED, RETRIED or a worker's
  *        outcome): a gateway cancel read after that is a request to the worker, not a decision
- * @param resultSeen whether a result was read (the first committed result is the one kept)
+ * @param resultSeen whether a result was read (the first committed result of the current attempt is the one kept)
+ * @param reopenedAt the attempt at which an operator's redrive reopened the dead-lettered job (its job record or
+ *        REDRIVEN event, or an outcome of that attempt read before them); worker facts of an older attempt change
+ *        nothing. Null for a job never redriven
+ * @param outcomeAttempt the attempt of the worker outcome that decided the job, or null
  */
 public record JobView(
         String jobId,
@@ -47,12 +52,90 @@ public record JobView(
         List<Event> events,
         String decidedBy,
         boolean workerSeen,
-        boolean resultSeen) {
+        boolean resultSeen,
+        Integer reopenedAt,
+        Integer outcomeAttempt) {
 
     public static final int MAX_EVENTS = 64;
 
+    @JsonCreator
     public JobView {
         events = events == null ? List.of() : List.copyOf(events);
+    }
+
+    /** A view of a job never redriven (as written before redrives existed). */
+    public JobView(
+            String jobId,
+            String tenant,
+            String campaignId,
+            String customId,
+            String model,
+            String modelVersion,
+            String pool,
+            String priority,
+            String status,
+            boolean terminal,
+            Instant statusTime,
+            Instant submittedAt,
+            Instant startedAt,
+            Instant finishedAt,
+            int attempts,
+            Long seed,
+            String inputSha256,
+            String outputSha256,
+            String requestSha256,
+            Reason error,
+            JobOutput output,
+            String workerId,
+            List<Event> events,
+            String decidedBy,
+            boolean workerSeen,
+            boolean resultSeen) {
+        this(
+                jobId,
+                tenant,
+                campaignId,
+                customId,
+                model,
+                modelVersion,
+                pool,
+                priority,
+                status,
+                terminal,
+                statusTime,
+                submittedAt,
+                startedAt,
+                finishedAt,
+                attempts,
+                seed,
+                inputSha256,
+                outputSha256,
+                requestSha256,
+                error,
+                output,
+                workerId,
+                events,
+                decidedBy,
+                workerSeen,
+                resultSeen,
+                null,
+                null);
+    }
+
+    /** The attempt below which worker facts are stale: {@link #reopenedAt}, 0 for a job never redriven. */
+    @JsonIgnore
+    public int floorAttempt() {
+        return reopenedAt == null ? 0 : reopenedAt;
+    }
+
+    /**
+     * What one outcome of this job is called in a {@code job.finished} webhook's id: the job id for a job never
+     * redriven (as always), else the job id and the deciding outcome's attempt, so a redriven job's new outcome
+     * is a new message and its receiver does not drop it as a repeat of the dead-lettered one.
+     */
+    @JsonIgnore
+    public String outcomeSubject() {
+        return reopenedAt == null ? jobId : jobId + "#attempt-" + (outcomeAttempt != null ? outcomeAttempt : attempts);
     }
 
     /** The webhook URL the job was submitted with (from its SUBMITTED or REJECTED event), or null. */

@@ -27,6 +27,10 @@ import java.util.List;
  * <li>A job decided by the gateway never shows output (a CANCELLED or REJECTED job has none).</li>
  * <li>Non-terminal facts move the status only while the job is open, in log order.</li>
  * <li>A repeated audit event (same event id) is ignored; a fact naming another tenant is ignored.</li>
+ * <li>An operator reopens a DEAD_LETTERED job: its redrive (a job record of a higher attempt, or the REDRIVEN
+ * event of the same transaction) makes it RETRIED, not terminal; the worker decides the new attempt's outcome.
+ * Worker facts of an older attempt than the reopened one change nothing, and an outcome of a newer attempt
+ * replaces a dead-lettered one even when it is read before the redrive itself (attempts, not clocks).</li>
  * </ul>
  */
 public final class ViewReducer {
@@ -52,6 +56,13 @@ public final class ViewReducer {
         }
         JobView v = prev != null ? prev : empty(e.jobId(), e.tenant());
         AuditType type = e.type();
+        if (type == AuditType.REDRIVEN) {
+            v = reopen(v, e.attempt(), e.time());
+        } else if (!gatewayDecision(e) && type.isTerminal() && supersedes(v, e.attempt())) {
+            v = reopen(v, e.attempt(), e.time());
+        }
+        // a worker fact of an attempt older than the one an operator reopened is history, not state
+        boolean stale = e.workerId() != null && e.attempt() < v.floorAttempt();
         String status = v.status();
         boolean terminal = v.terminal();
         Instant statusTime = v.statusTime();
@@ -63,9 +74,10 @@ public final class ViewReducer {
         String outputSha = v.outputSha256();
         String decidedBy = v.decidedBy();
         boolean workerSeen = v.workerSeen();
+        Integer outcomeAttempt = v.outcomeAttempt();
         switch (type) {
-            case WEBHOOK_DELIVERED, WEBHOOK_FAILED -> {
-                // deliveries are recorded on the job and never change its status
+            case WEBHOOK_DELIVERED, WEBHOOK_FAILED, REDRIVEN -> {
+                // deliveries are recorded on the job and never change its status; a redrive was folded above
             }
             case SUBMITTED -> {
                 if (status == null) {
@@ -78,7 +90,7 @@ public final class ViewReducer {
             }
             case STARTED, FAILED, RETRIED -> {
                 workerSeen = true;
-                if (!terminal) {
+                if (!terminal && !stale) {
                     status = type.name();
                     statusTime = e.time();
                     if (type == AuditType.FAILED && e.reason() != null) {
@@ -94,6 +106,7 @@ public final class ViewReducer {
                     boolean decides = !GATEWAY.equals(decidedBy) && (type == AuditType.REJECTED || !workerSeen);
                     if (decides) {
                         decidedBy = GATEWAY;
+                        outcomeAttempt = null;
                         status = type.name();
                         terminal = true;
                         statusTime = e.time();
@@ -102,10 +115,11 @@ public final class ViewReducer {
                         output = null;
                         outputSha = null;
                     }
-                } else {
+                } else if (!stale) {
                     workerSeen = true;
                     if (decidedBy == null) {
                         decidedBy = WORKER;
+                        outcomeAttempt = e.attempt();
                         status = type.name();
                         terminal = true;
                         statusTime = e.time();
@@ -159,7 +173,9 @@ public final class ViewReducer {
                 events,
                 decidedBy,
                 workerSeen,
-                v.resultSeen());
+                v.resultSeen(),
+                v.reopenedAt(),
+                outcomeAttempt);
     }
 
     /**
@@ -173,6 +189,24 @@ public final class ViewReducer {
      * @param requestSha256 the record's {@code genfleet-request-sha256} header, or null
      */
     public static JobView apply(JobView prev, JobRequest job, String pool, String requestSha256) {
+        return apply(prev, job, pool, requestSha256, job.submittedAt());
+    }
+
+    /**
+     * As {@link #apply(JobView, JobRequest, String, String)}; a record of attempt 2 or more is an operator's redrive
+     * of a dead-lettered job ({@code DeadLetters redrive}; the gateway writes attempt 1): it reopens the job at
+     * that attempt ({@link #reopen}) and adds no event (the REDRIVEN audit event of the same transaction does).
+     *
+     * @param recordTime the record's timestamp: when a redrive reopened the job
+     */
+    public static JobView apply(JobView prev, JobRequest job, String pool, String requestSha256, Instant recordTime) {
+        if (job.attempt() > 1) {
+            if (prev != null && !prev.tenant().equals(job.tenant())) {
+                return prev;
+            }
+            JobView v = prev != null ? prev : empty(job.jobId(), job.tenant());
+            return reopen(v, job.attempt(), recordTime != null ? recordTime : job.submittedAt());
+        }
         java.util.Map<String, String> details = new java.util.HashMap<>();
         if (pool != null) {
             details.put("pool", pool);
@@ -218,10 +252,14 @@ public final class ViewReducer {
         if (prev != null && !prev.tenant().equals(r.tenant())) {
             return prev;
         }
-        if (prev != null && prev.resultSeen()) {
-            return prev; // the first committed result is the job's one result
-        }
         JobView v = prev != null ? prev : empty(r.jobId(), r.tenant());
+        if (supersedes(v, r.attempt())) {
+            v = reopen(v, r.attempt(), r.finishedAt()); // a newer attempt's outcome, read before its redrive
+        }
+        if (v.resultSeen() || (r.workerId() != null && r.attempt() < v.floorAttempt())) {
+            // the first committed result of the attempt is the job's one result; an older attempt's is history
+            return v;
+        }
         String status = v.status();
         boolean terminal = v.terminal();
         Instant statusTime = v.statusTime();
@@ -230,9 +268,11 @@ public final class ViewReducer {
         JobOutput output = v.output();
         String outputSha = v.outputSha256();
         String decidedBy = v.decidedBy();
+        Integer outcomeAttempt = v.outcomeAttempt();
         if (!GATEWAY.equals(decidedBy)) {
             boolean succeeded = r.status() == JobStatus.SUCCEEDED;
             decidedBy = WORKER;
+            outcomeAttempt = r.attempt();
             status = r.status().name();
             terminal = true;
             statusTime = r.finishedAt();
@@ -270,7 +310,71 @@ public final class ViewReducer {
                 v.events(),
                 decidedBy,
                 v.workerSeen(),
-                true);
+                true,
+                v.reopenedAt(),
+                outcomeAttempt);
+    }
+
+    /**
+     * Whether a worker outcome of {@code attempt} replaces the job's dead-lettered outcome: only an operator's redrive
+     * makes a newer attempt, so such an outcome may be read before the redrive's own record and event (the topics
+     * interleave) and decides all the same.
+     */
+    private static boolean supersedes(JobView v, int attempt) {
+        return v.terminal()
+                && WORKER.equals(v.decidedBy())
+                && AuditType.DEAD_LETTERED.name().equals(v.status())
+                && attempt > (v.outcomeAttempt() != null ? v.outcomeAttempt() : v.attempts());
+    }
+
+    /**
+     * An operator's redrive of attempt {@code attempt} (its job record or REDRIVEN event) or a newer attempt's
+     * outcome: from now on worker facts of older attempts are stale. A job dead-lettered at an older attempt
+     * is open again (RETRIED, the {@code queued} bucket), its result slot free for the new attempt's outcome; a
+     * job decided otherwise (succeeded, cancelled, rejected, or dead-lettered at this attempt or later) stays as
+     * it is; an open job (its dead-lettered outcome not read yet) keeps its status and only learns the attempt. A
+     * redrive of an attempt already reopened changes nothing, so a redrive written twice reopens once.
+     */
+    static JobView reopen(JobView v, int attempt, Instant at) {
+        if (attempt <= v.floorAttempt()) {
+            return v;
+        }
+        boolean deadLettered = v.terminal()
+                && WORKER.equals(v.decidedBy())
+                && AuditType.DEAD_LETTERED.name().equals(v.status())
+                && attempt > (v.outcomeAttempt() != null ? v.outcomeAttempt() : v.attempts());
+        if (v.terminal() && !deadLettered) {
+            return v; // decided otherwise: a redrive reopens only a dead-lettered job
+        }
+        return new JobView(
+                v.jobId(),
+                v.tenant(),
+                v.campaignId(),
+                v.customId(),
+                v.model(),
+                v.modelVersion(),
+                v.pool(),
+                v.priority(),
+                deadLettered ? AuditType.RETRIED.name() : v.status(),
+                false,
+                deadLettered ? at : v.statusTime(),
+                v.submittedAt(),
+                v.startedAt(),
+                deadLettered ? null : v.finishedAt(),
+                Math.max(v.attempts(), attempt),
+                v.seed(),
+                v.inputSha256(),
+                deadLettered ? null : v.outputSha256(),
+                v.requestSha256(),
+                v.error(),
+                deadLettered ? null : v.output(),
+                v.workerId(),
+                v.events(),
+                deadLettered ? null : v.decidedBy(),
+                v.workerSeen(),
+                deadLettered ? false : v.resultSeen(),
+                attempt,
+                deadLettered ? null : v.outcomeAttempt());
     }
 
     /** The campaign count bucket of a job: queued, running, succeeded, failed, rejected, cancelled, expired. */

@@ -184,7 +184,8 @@ public class ViewTopology {
                         prev,
                         ok.payload(),
                         pool,
-                        sha == null ? null : new String(sha.value(), java.nio.charset.StandardCharsets.UTF_8));
+                        sha == null ? null : new String(sha.value(), java.nio.charset.StandardCharsets.UTF_8),
+                        java.time.Instant.ofEpochMilli(record.timestamp()));
             } else {
                 Decoded<AuditEvent> decoded = codec.decode(record.headers(), record.value(), AuditEvent.class);
                 if (!(decoded instanceof Decoded.Ok<AuditEvent> ok)) {

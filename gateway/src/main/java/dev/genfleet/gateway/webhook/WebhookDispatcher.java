@@ -429,7 +429,8 @@ public class WebhookDispatcher {
             watch(v, url, hold);
             return;
         }
-        String messageId = StandardWebhooks.messageId(JOB_FINISHED, jobId);
+        // the job id, or for a redriven job its id and the deciding attempt: the new outcome is a new message
+        String messageId = StandardWebhooks.messageId(JOB_FINISHED, v.outcomeSubject());
         if (settled.containsKey(messageId) || v.webhookSettled(messageId) || !inFlight.add(messageId)) {
             hold.release();
             return;

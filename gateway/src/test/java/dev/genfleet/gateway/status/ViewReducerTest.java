@@ -329,4 +329,134 @@ class ViewReducerTest {
                 List.of("SUBMITTED", "STARTED", "FAILED"),
                 v.events().stream().map(JobView.Event::type).toList());
     }
+
+    /**
+     * DEAD_LETTERED at attempt 1, redriven, SUCCEEDED at attempt 2: the jobs topic (the record, the redrive's
+     * record), the audit log and the results are each read in their own order, but interleaved every possible way
+     * (756 ways), and every one ends in the same view: the new attempt's outcome, never the dead letter.
+     */
+    @Test
+    void shouldShowTheRedrivenAttemptsOutcomeWhateverOrderTheThreeTopicsAreReadIn() {
+        dev.genfleet.schemas.JobRequest record = new dev.genfleet.schemas.JobRequest(
+                "job-1",
+                "t",
+                "camp",
+                "c1",
+                "copy-gpt",
+                dev.genfleet.schemas.Priority.BULK,
+                new dev.genfleet.schemas.TextInput("hi", 8, 1.0, 0, 1.0, List.of(), 7L),
+                T0,
+                null,
+                1,
+                null,
+                null);
+        List<Object> jobs = List.of(record, record.withAttempt(2));
+        AuditEvent redriven = new AuditEvent(
+                "r2",
+                AuditType.REDRIVEN,
+                "job-1",
+                "camp",
+                "c1",
+                "t",
+                "operator:maria",
+                T0.plusSeconds(50),
+                "copy-gpt",
+                null,
+                7L,
+                "in",
+                null,
+                2,
+                null,
+                null,
+                null,
+                Map.of());
+        List<Object> audit = List.of(
+                worker("s1", AuditType.STARTED, 1, 1),
+                worker("d1", AuditType.DEAD_LETTERED, 2, 1),
+                redriven,
+                worker("s2", AuditType.STARTED, 3, 2), // a worker clock behind the operator's
+                succeeded("ok2", 4, 2, "second"));
+        JobResult dead = new JobResult(
+                "job-1",
+                "t",
+                "camp",
+                "c1",
+                JobStatus.DEAD_LETTERED,
+                "copy-gpt",
+                "1",
+                null,
+                Reason.of("MODEL_ERROR", "boom"),
+                1,
+                null,
+                T0.plusSeconds(2),
+                "w");
+        JobResult ok = new JobResult(
+                "job-1",
+                "t",
+                "camp",
+                "c1",
+                JobStatus.SUCCEEDED,
+                "copy-gpt",
+                "1",
+                new TextOutput("second", "stop", 1, 1),
+                null,
+                2,
+                T0.plusSeconds(3),
+                T0.plusSeconds(4),
+                "w");
+        List<Object> results = List.of(dead, ok);
+        List<List<Object>> orders = new ArrayList<>();
+        merge(List.of(jobs, audit, results), new int[3], new ArrayList<>(), orders);
+        assertEquals(756, orders.size());
+        JobView first = null;
+        for (List<Object> order : orders) {
+            JobView v = null;
+            for (Object fact : order) {
+                v = fact instanceof JobResult r
+                        ? ViewReducer.apply(v, r)
+                        : fact instanceof AuditEvent e
+                                ? ViewReducer.apply(v, e)
+                                : ViewReducer.apply(
+                                        v, (dev.genfleet.schemas.JobRequest) fact, "text", null, T0.plusSeconds(50));
+            }
+            assertEquals("SUCCEEDED", v.status(), () -> "order " + order);
+            assertTrue(v.terminal());
+            assertEquals(2, v.attempts());
+            assertEquals(new TextOutput("second", "stop", 1, 1), v.output());
+            assertEquals(sha("second"), v.outputSha256());
+            assertNull(v.error());
+            if (first == null) {
+                first = v;
+            }
+            assertEquals(first.outcomeSubject(), v.outcomeSubject(), "one webhook id for the outcome, in any order");
+            assertEquals(first.finishedAt(), v.finishedAt());
+        }
+    }
+
+    private static void merge(List<List<Object>> seqs, int[] at, List<Object> prefix, List<List<Object>> out) {
+        boolean done = true;
+        for (int i = 0; i < seqs.size(); i++) {
+            if (at[i] < seqs.get(i).size()) {
+                done = false;
+                prefix.add(seqs.get(i).get(at[i]++));
+                merge(seqs, at, prefix, out);
+                at[i]--;
+                prefix.remove(prefix.size() - 1);
+            }
+        }
+        if (done) {
+            out.add(new ArrayList<>(prefix));
+        }
+    }
+
+    @Test
+    void shouldNotReopenAJobThatDidNotEndDeadLettered() {
+        JobView v = ViewReducer.apply(null, gateway("e1", AuditType.SUBMITTED, 0));
+        v = ViewReducer.apply(v, worker("e2", AuditType.STARTED, 1, 1));
+        v = ViewReducer.apply(v, result(JobStatus.SUCCEEDED, 2, "ok"));
+        JobView redriven = ViewReducer.reopen(v, 2, T0.plusSeconds(9));
+        assertSame(v, redriven, "a succeeded job stays as it is");
+        JobView rejected = ViewReducer.apply(null, gateway("x", AuditType.REJECTED, 0));
+        assertSame(rejected, ViewReducer.reopen(rejected, 2, T0));
+    }
 }

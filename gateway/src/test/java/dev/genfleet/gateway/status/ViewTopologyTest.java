@@ -498,6 +498,141 @@ class ViewTopologyTest {
         assertEquals(1, openJobs(TENANT));
     }
 
+    @Test
+    void shouldReopenADeadLetteredJobOnItsRedriveAndShowTheNewAttemptsOutcome() {
+        JobRequest job = job("j1", TENANT, "c1", "r-1", Priority.BULK);
+        send(TEXT_BULK, job);
+        send(TOPICS.audit(), started(job, "w1", 1));
+        Reason poison = ReasonCode.MODEL_ERROR.reason("failed 1 attempt(s): boom");
+        send(TOPICS.audit(), outcome(job, AuditType.DEAD_LETTERED, "w1", null, poison, 2));
+        send(TOPICS.results(), result(job, JobStatus.DEAD_LETTERED, null, 1, 2));
+        assertEquals("DEAD_LETTERED", view("j1").status());
+        assertEquals(
+                counts(0, 0, 0, 1, 0, 0, 0),
+                campaign("c1", TENANT).orElseThrow().withTotal());
+        assertEquals(0, openJobs(TENANT));
+
+        // the operator's redrive: the request again with attempt 2, and its REDRIVEN event, in one transaction
+        ProducerRecord<String, byte[]> again = gatewayCodec.encode(TEXT_BULK, job.withAttempt(2), null);
+        pipe(again.topic(), again.key(), again.value(), again.headers(), T0.plusSeconds(60));
+        send(TOPICS.audit(), redriven(job, 2, 60));
+        JobView reopened = view("j1");
+        assertEquals("RETRIED", reopened.status());
+        assertFalse(reopened.terminal());
+        assertEquals(2, reopened.attempts());
+        assertEquals(2, reopened.reopenedAt());
+        assertNull(reopened.decidedBy(), "open again: the worker decides the new outcome");
+        assertNull(reopened.finishedAt());
+        assertEquals(T0.plusSeconds(60), reopened.statusTime(), "the redrive record's time");
+        assertEquals(
+                "REDRIVEN", reopened.events().get(reopened.events().size() - 1).type());
+        assertEquals(
+                "operator:maria",
+                reopened.events().get(reopened.events().size() - 1).actor());
+        assertEquals(
+                counts(1, 0, 0, 0, 0, 0, 0),
+                campaign("c1", TENANT).orElseThrow().withTotal());
+        assertEquals(1, openJobs(TENANT), "open again, for the queued-jobs quota too");
+
+        send(TOPICS.audit(), attempt(started(job, "w2", 61), 2));
+        assertEquals("STARTED", view("j1").status());
+        TextOutput output = new TextOutput("Hello again", "stop", 2, 3);
+        send(TOPICS.results(), result(job, JobStatus.SUCCEEDED, output, 2, 62));
+        send(
+                TOPICS.audit(),
+                attempt(outcome(job, AuditType.SUCCEEDED, "w2", Hashes.outputSha256(output), null, 62), 2));
+        JobView done = view("j1");
+        assertEquals("SUCCEEDED", done.status());
+        assertTrue(done.terminal());
+        assertEquals(2, done.attempts());
+        assertEquals(2, done.outcomeAttempt());
+        assertEquals(output, done.output());
+        assertNull(done.error(), "the dead letter's error is gone with the success");
+        assertEquals(
+                counts(0, 0, 1, 0, 0, 0, 0),
+                campaign("c1", TENANT).orElseThrow().withTotal());
+        assertEquals(0, openJobs(TENANT));
+        assertEquals("j1#attempt-2", done.outcomeSubject(), "a new webhook message for the new outcome");
+
+        // facts of attempt 1 read late (another replica's duplicate, a rebuild's interleaving) change nothing
+        send(TOPICS.audit(), started(job, "w1", 70));
+        send(TOPICS.audit(), outcome(job, AuditType.DEAD_LETTERED, "w1", null, poison, 71));
+        send(TOPICS.results(), result(job, JobStatus.DEAD_LETTERED, null, 1, 71));
+        // and the same redrive written again (an operator's repeat before attempt 2 finished) reopens nothing
+        pipe(again.topic(), again.key(), again.value(), again.headers(), T0.plusSeconds(72));
+        send(TOPICS.audit(), redriven(job, 2, 72));
+        JobView still = view("j1");
+        assertEquals("SUCCEEDED", still.status());
+        assertTrue(still.terminal());
+        assertEquals(output, still.output());
+        assertEquals(
+                counts(0, 0, 1, 0, 0, 0, 0),
+                campaign("c1", TENANT).orElseThrow().withTotal());
+        assertEquals(0, openJobs(TENANT));
+    }
+
+    AuditEvent redriven(JobRequest job, int attempt, int second) {
+        return new AuditEvent(
+                "ev-" + ++events,
+                AuditType.REDRIVEN,
+                job.jobId(),
+                job.campaignId(),
+                job.customId(),
+                job.tenant(),
+                "operator:maria",
+                T0.plusSeconds(second),
+                job.model(),
+                null,
+                job.input().seed(),
+                Hashes.inputSha256(job.input()),
+                null,
+                attempt,
+                null,
+                null,
+                null,
+                Map.of("dead_letter", "genfleet.jobs.dlq-0@3", "dead_lettered_attempt", Integer.toString(attempt - 1)));
+    }
+
+    /** The same audit event as of another attempt. */
+    static AuditEvent attempt(AuditEvent e, int attempt) {
+        return new AuditEvent(
+                e.eventId(),
+                e.type(),
+                e.jobId(),
+                e.campaignId(),
+                e.customId(),
+                e.tenant(),
+                e.actor(),
+                e.time(),
+                e.model(),
+                e.modelVersion(),
+                e.seed(),
+                e.inputSha256(),
+                e.outputSha256(),
+                attempt,
+                e.reason(),
+                e.workerId(),
+                e.durationMs(),
+                e.details());
+    }
+
+    static JobResult result(JobRequest job, JobStatus status, JobOutput output, int attempt, int second) {
+        return new JobResult(
+                job.jobId(),
+                job.tenant(),
+                job.campaignId(),
+                job.customId(),
+                status,
+                job.model(),
+                "1.0.0",
+                output,
+                status == JobStatus.SUCCEEDED ? null : ReasonCode.MODEL_ERROR.reason("boom"),
+                attempt,
+                T0.plusSeconds(second - 1),
+                T0.plusSeconds(second),
+                "w" + attempt);
+    }
+
     // --- records -------------------------------------------------------------------------------------------------
 
     static JobRequest job(String id, String tenant, String campaignId, String customId) {
@@ -667,9 +802,13 @@ class ViewTopologyTest {
     }
 
     void pipe(String topic, String key, byte[] value, Headers headers) {
+        pipe(topic, key, value, headers, T0);
+    }
+
+    void pipe(String topic, String key, byte[] value, Headers headers, Instant timestamp) {
         inputs.computeIfAbsent(
                         topic, t -> driver.createInputTopic(t, new StringSerializer(), new ByteArraySerializer()))
-                .pipeInput(new TestRecord<>(key, value, headers, T0));
+                .pipeInput(new TestRecord<>(key, value, headers, timestamp));
     }
 
     static Headers copy(Headers headers) {
