@@ -131,6 +131,12 @@ class FleetE2EIT {
         assertTrue(bash.waitFor(3, TimeUnit.MINUTES), "walkthrough did not finish");
         assertEquals(0, bash.exitValue(), "walkthrough failed:\n" + output);
         assertTrue(output.contains("\"custom_id\":\"r-2\""), output);
+
+        // the operator's dead-letter tool, wired to the same fleet through its Kafka client file
+        genfleet("dlq", "list");
+        String listed = Files.readString(home.resolve("genfleet-dlq.log"));
+        assertTrue(listed.contains("job_id\ttenant\treason\tattempts\tfailed_at\t"), listed);
+        assertTrue(listed.contains(" dead letter(s)"), listed);
     }
 
     @Test
