@@ -164,6 +164,11 @@ genfleet.dev/pool: {{ .pool }}
 {{- end -}}
 {{- end -}}
 
+{{/* The operators' user for the dead-letter tool (rendered only when the chart renders KafkaUsers) */}}
+{{- define "genfleet.kafka.user.operator" -}}
+{{- printf "%s-operator" (include "genfleet.fullname" .) -}}
+{{- end -}}
+
 {{- define "genfleet.kafka.user.keda" -}}
 {{- if include "genfleet.kafka.ownsTopics" . -}}
 {{- printf "%s-keda" (include "genfleet.fullname" .) -}}

@@ -32,7 +32,7 @@ public final class KafkaAcls {
     public static final String RESOURCE = "genfleet/acls.yaml";
 
     /** Components with a Kafka user of their own. */
-    public static final List<String> COMPONENTS = List.of("gateway", "worker", "keda");
+    public static final List<String> COMPONENTS = List.of("gateway", "worker", "keda", "operator");
 
     /** One entry of the file: a resource pattern with placeholders and the operations it allows. */
     public record Entry(String type, String name, String patternType, boolean forEachPool, List<String> operations) {}
