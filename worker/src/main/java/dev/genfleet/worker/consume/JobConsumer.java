@@ -14,6 +14,8 @@ import dev.genfleet.worker.publish.Publisher;
 import dev.genfleet.worker.publish.RecordSizes;
 import dev.genfleet.worker.run.Outcome;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
@@ -76,6 +78,9 @@ public class JobConsumer {
     KafkaClientService clients;
 
     @Inject
+    Tracer tracer;
+
+    @Inject
     @Identifier(JobHistory.NAME)
     JobHistory history;
 
@@ -98,10 +103,12 @@ public class JobConsumer {
 
     private final EventCodec codec = EventCodec.forComponent("worker");
     private RecordSizes sizes;
+    private JobTraces traces;
 
     @PostConstruct
     void init() {
         sizes = new RecordSizes(config.maxRecordBytes());
+        traces = new JobTraces(tracer);
     }
 
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -140,16 +147,20 @@ public class JobConsumer {
             return Uni.createFrom().completionStage(message.ack());
         }
         inFlight.incrementAndGet();
+        // the poll's job spans, each ended once the transaction holding its outcome committed or failed
+        List<Span> spans = new ArrayList<>(records.size());
         Context context = Vertx.currentContext();
         Executor back = context == null ? Runnable::run : task -> context.runOnContext(v -> task.run());
         return Uni.createFrom()
                 .completionStage(host.ready())
                 .onItem()
-                .transformToUni(ready -> Uni.createFrom().completionStage(process(records, interactive)))
+                .transformToUni(ready -> Uni.createFrom().completionStage(process(records, interactive, spans)))
                 .emitOn(back)
                 .onItem()
                 .transformToUni(parts -> lane.commit(poll, parts))
                 .call(() -> Uni.createFrom().completionStage(message.ack()))
+                .onItemOrFailure()
+                .invoke((done, failure) -> JobTraces.end(spans, failure))
                 .onItem()
                 .invoke(done -> lane.failuresInARow().set(0))
                 .onFailure()
@@ -179,10 +190,10 @@ public class JobConsumer {
 
     /** Each record's outcome records, in record order; completes when every job has an outcome. */
     private CompletableFuture<List<Lane.Part>> process(
-            List<ConsumerRecord<String, byte[]>> records, boolean interactive) {
+            List<ConsumerRecord<String, byte[]>> records, boolean interactive, List<Span> spans) {
         List<CompletableFuture<Lane.Part>> parts = new ArrayList<>(records.size());
         for (ConsumerRecord<String, byte[]> record : records) {
-            parts.add(processOne(record, interactive));
+            parts.add(processOne(record, interactive, spans));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
             List<Lane.Part> out = new ArrayList<>(parts.size());
@@ -192,7 +203,8 @@ public class JobConsumer {
         });
     }
 
-    private CompletableFuture<Lane.Part> processOne(ConsumerRecord<String, byte[]> record, boolean interactive) {
+    private CompletableFuture<Lane.Part> processOne(
+            ConsumerRecord<String, byte[]> record, boolean interactive, List<Span> spans) {
         Decoded<JobRequest> decoded = codec.decode(record, JobRequest.class);
         if (decoded instanceof Decoded.Failed<JobRequest> failed) {
             count("unknown", "malformed");
@@ -210,12 +222,15 @@ public class JobConsumer {
         Decoded.Ok<JobRequest> ok = (Decoded.Ok<JobRequest>) decoded;
         JobRequest job = ok.payload();
         TraceContext trace = ok.trace();
+        Span span = traces.startJob(record, job, trace);
+        spans.add(span);
         OptionalLong earlier =
                 history.earlierRecord(record.topic(), record.partition(), job.jobId(), job.attempt(), record.offset());
         if (earlier.isPresent()) {
             // the same job published twice (a submission retried while its first publish was in doubt): the first
             // record's outcome is the job's outcome; this one is committed with the poll and produces nothing
             count(job.model(), "repeated");
+            JobTraces.outcome(span, "repeated", null);
             LOG.infof(
                     "job %s at %s-%d@%d repeats its record at offset %d: it has one outcome, from that record",
                     job.jobId(), record.topic(), record.partition(), record.offset(), earlier.getAsLong());
@@ -224,6 +239,7 @@ public class JobConsumer {
         ModelHost.Slot slot = host.slot(job.model());
         if (slot == null) {
             count(job.model(), "dead_lettered");
+            JobTraces.outcome(span, "dead_lettered", ReasonCode.UNKNOWN_MODEL.name());
             Outcome unknown = new Outcome.DeadLettered(
                     ReasonCode.UNKNOWN_MODEL.reason(
                             "pool " + config.pool() + " does not host model '" + job.model() + "'"),
@@ -233,7 +249,7 @@ public class JobConsumer {
                     new Lane.Part(record, publisher.records().forOutcome(job, unknown, null, record, trace), null));
         }
         return slot.batcher()
-                .submit(new PipelineRow(job, record, trace, interactive, System.nanoTime()), interactive)
+                .submit(new PipelineRow(job, record, trace, interactive, System.nanoTime(), span), interactive)
                 .handle((outcome, error) -> {
                     if (error != null) {
                         // the processor turns every model failure into an outcome; what still arrives here is the
@@ -271,6 +287,7 @@ public class JobConsumer {
                         out = publisher.records().forOutcome(job, outcome, slot.model(), record, trace);
                     }
                     count(job.model(), outcomeName(outcome));
+                    JobTraces.outcome(span, outcomeName(outcome), reasonCode(outcome));
                     if (outcome instanceof Outcome.Succeeded succeeded) {
                         countProduced(job.model(), succeeded.output());
                     }
@@ -298,6 +315,15 @@ public class JobConsumer {
             meters.counter("genfleet.images.generated", "model", model)
                     .increment(images.images().size());
         }
+    }
+
+    private static String reasonCode(Outcome outcome) {
+        if (outcome instanceof Outcome.DeadLettered dead) {
+            return dead.reason().code();
+        } else if (outcome instanceof Outcome.Failed failed) {
+            return failed.reason().code();
+        }
+        return null;
     }
 
     private static String outcomeName(Outcome outcome) {

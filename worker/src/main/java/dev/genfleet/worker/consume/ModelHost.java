@@ -16,6 +16,7 @@ import dev.genfleet.worker.run.Outcome;
 import dev.genfleet.worker.run.RetryPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.ChannelRegistry;
 import io.smallrye.reactive.messaging.PausableChannel;
@@ -59,7 +60,11 @@ public class ModelHost {
     @Inject
     ControlListener control;
 
+    @Inject
+    Tracer tracer;
+
     private CancellationRegistry cancellations;
+    private JobTraces traces;
     private final Map<String, Slot> slots = new LinkedHashMap<>();
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
@@ -67,6 +72,7 @@ public class ModelHost {
     void init() {
         // before any control record arrives: the control channel applies cancels from the first one on
         cancellations = new CancellationRegistry(config.cancellationMemory());
+        traces = new JobTraces(tracer);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -99,16 +105,20 @@ public class ModelHost {
                 long t0 = System.nanoTime();
                 HostedModel model = registry.load(idVersion[0], idVersion.length > 1 ? idVersion[1] : null);
                 warmUp(model);
+                // the processor calls the model through a span per call (JobTraces), the batch runs in a batch span
                 JobProcessor processor = new JobProcessor(
-                        model, cancellations, retry, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
+                        traces.traced(model), cancellations, retry, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
                 Timer inference = meters.timer(
                         "genfleet.batch.duration", "model", model.info().id());
                 Batcher<PipelineRow, Outcome> batcher = new Batcher<>(
                         model.info().id(),
                         batching,
-                        rows -> inference.record(() -> processor.process(
-                                rows.stream().map(PipelineRow::job).toList(),
-                                (jobs, at) -> publisher.started(rows, jobs, model.info(), at))),
+                        rows -> inference.record(() -> traces.inBatch(
+                                model.info().id(),
+                                rows,
+                                () -> processor.process(
+                                        rows.stream().map(PipelineRow::job).toList(),
+                                        (jobs, at) -> publisher.started(rows, jobs, model.info(), at)))),
                         size -> meters.summary(
                                         "genfleet.batch.size",
                                         "model",
