@@ -400,3 +400,38 @@ A KafkaUser's ACL list, from acls.yaml (the one source of every grant, read by t
 {{- end }}
 {{- end }}
 {{- end -}}
+
+{{/*
+The OTLP exporter's settings for the gateway and the workers, only where telemetry.otlpEndpoint names a collector
+(without one, the applications install no exporter: gateway/README.md, "Telemetry").
+*/}}
+{{- define "genfleet.telemetry.env" -}}
+{{- with .Values.telemetry.otlpEndpoint }}
+{{- if not (regexMatch "^https?://" .) }}{{ fail (printf "telemetry.otlpEndpoint: %q is not an http:// or https:// URL" .) }}{{ end }}
+{{- if not (has $.Values.telemetry.otlpProtocol (list "grpc" "http/protobuf")) }}{{ fail "telemetry.otlpProtocol must be grpc or http/protobuf" }}{{ end }}
+- name: QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+  value: {{ . | quote }}
+- name: QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL
+  value: {{ $.Values.telemetry.otlpProtocol | quote }}
+{{- end }}
+{{- end -}}
+
+{{/*
+NetworkPolicy egress rule to the OpenTelemetry collector (telemetry.otlpEndpoint): its port (from the URL, else 80 or
+443 by scheme), at telemetry.collectorTo if set. Nothing without a collector.
+*/}}
+{{- define "genfleet.telemetry.egress" -}}
+{{- with .Values.telemetry.otlpEndpoint }}
+{{- $url := urlParse . }}
+{{- $port := regexFind "[0-9]+$" (regexFind ":[0-9]+$" $url.host) }}
+{{- if not $port }}{{ $port = ternary "443" "80" (eq $url.scheme "https") }}{{ end }}
+# the OpenTelemetry collector (telemetry.otlpEndpoint)
+- ports:
+    - port: {{ atoi $port }}
+      protocol: TCP
+  {{- with $.Values.telemetry.collectorTo }}
+  to:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end }}
+{{- end -}}

@@ -16,9 +16,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * What an install gets without asking: per-tenant limits on, and a gateway that may reach only DNS, Kafka and
+ * What an install gets without asking: per-tenant limits on, and a gateway that may reach only DNS, Kafka,
  * webhook receivers outside private and cluster ranges (so a tenant's webhook URL cannot probe the cluster, the
- * node network or cloud metadata).
+ * node network or cloud metadata) and, only where one is named, the OpenTelemetry collector (TelemetryTest).
  */
 class SafeDefaultsTest {
 
@@ -55,7 +55,7 @@ class SafeDefaultsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("examples")
-    void shouldLetTheGatewayReachOnlyDnsKafkaAndPublicWebhookReceivers(Path values) {
+    void shouldLetTheGatewayReachOnlyDnsKafkaPublicWebhookReceiversAndANamedCollector(Path values) {
         Rendered r = Chart.render(values);
         if (!Boolean.TRUE.equals(Tree.get(r.values(), "networkPolicy.enabled"))) {
             return;
@@ -63,6 +63,7 @@ class SafeDefaultsTest {
         Map<String, Object> np = r.one("NetworkPolicy", Chart.RELEASE + "-gateway");
         assertTrue(((List<?>) Tree.get(np, "spec.policyTypes")).contains("Egress"), "the gateway's egress is limited");
         Set<Object> kafkaPorts = kafkaPorts(r);
+        Map<String, Object> collector = TelemetryTest.collectorRule(r);
         boolean dns = false;
         boolean kafka = false;
         boolean webhooks = false;
@@ -72,6 +73,8 @@ class SafeDefaultsTest {
             List<Map<String, Object>> to = Tree.maps(rule, "to");
             if (ports.equals(Set.of(53))) {
                 dns = true;
+            } else if (rule.equals(collector)) {
+                continue; // exactly the rule TelemetryTest checks: the collector's port, at telemetry.collectorTo
             } else if (!ports.isEmpty() && kafkaPorts.containsAll(ports)) {
                 kafka = true;
             } else {
