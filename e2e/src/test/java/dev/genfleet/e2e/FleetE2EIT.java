@@ -31,6 +31,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -72,6 +73,9 @@ class FleetE2EIT {
     private Map<String, String> env;
     private GenfleetClient client;
     private String kafka;
+    private String gatewayUrl;
+    private String apiKey;
+    private OtlpReceiver otlp;
     private List<String> firstCampaignJobs = List.of();
 
     @BeforeAll
@@ -81,6 +85,9 @@ class FleetE2EIT {
         int gatewayPort = freePorts(1);
         int workerPortBase = freePorts(3); // workers listen on base + 1, base + 2 (one per pool)
         int managementPortBase = freePorts(3); // health and metrics: the gateway on base, workers on base + 1, + 2
+        // every process of the fleet exports its spans here (the switch that gateway/ and worker/README.md
+        // document: an endpoint, nothing else); see shouldShowOneTraceFromTheHttpRequestThroughBatchAndModel
+        otlp = OtlpReceiver.start();
         env = Map.of(
                 "GENFLEET_MANAGEMENT_PORT_BASE",
                 String.valueOf(managementPortBase),
@@ -93,18 +100,133 @@ class FleetE2EIT {
                 "GENFLEET_KAFKA_PORT",
                 String.valueOf(kafkaPort),
                 "GENFLEET_WORKER_PORT_BASE",
-                String.valueOf(workerPortBase));
+                String.valueOf(workerPortBase),
+                "GENFLEET_OTEL_ENDPOINT",
+                otlp.endpoint(),
+                "QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
+                "http/protobuf",
+                "QUARKUS_OTEL_BSP_SCHEDULE_DELAY",
+                "200ms");
         genfleet("up");
         Map<String, String> exported = readEnv();
-        client = new GenfleetClient(URI.create(exported.get("GENFLEET_URL")), exported.get("GENFLEET_API_KEY"));
+        gatewayUrl = exported.get("GENFLEET_URL");
+        apiKey = exported.get("GENFLEET_API_KEY");
+        client = new GenfleetClient(URI.create(gatewayUrl), apiKey);
         kafka = exported.get("GENFLEET_KAFKA");
     }
 
     @AfterAll
     void down() throws Exception {
-        if (home != null && Files.isDirectory(home.resolve("run"))) {
-            genfleetAllowingFailure("down", "--purge");
+        try {
+            if (home != null && Files.isDirectory(home.resolve("run"))) {
+                genfleetAllowingFailure("down", "--purge");
+            }
+        } finally {
+            if (otlp != null) {
+                otlp.close();
+            }
         }
+    }
+
+    /**
+     * Issue 16: one trace from the client's HTTP request through Kafka to the worker's batch and model. The client
+     * sends a W3C {@code traceparent}; the gateway's server span continues that trace and the job record carries
+     * the server span's context ({@code ce_traceparent}); the worker's job span is a child of it, its batch span
+     * links to the job span, and the model call is a child of the batch span. Spans come from the real processes
+     * of {@code ./genfleet up}, exported over OTLP http/protobuf to {@link OtlpReceiver}.
+     */
+    @Test
+    @Order(0)
+    void shouldShowOneTraceFromTheHttpRequestThroughBatchAndModel() throws Exception {
+        String traceId = HexFormat.of().formatHex(randomBytes(16));
+        String clientSpan = HexFormat.of().formatHex(randomBytes(8));
+        otlp.keep(span -> span.traceId().equals(traceId)
+                || span.links().stream().anyMatch(l -> l.traceId().equals(traceId))
+                || span.name().startsWith("run "));
+        try {
+            HttpResponse<String> submitted = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(gatewayUrl + "/v1/jobs"))
+                                    .timeout(Duration.ofSeconds(30))
+                                    .header("Authorization", "Bearer " + apiKey)
+                                    .header("Content-Type", "application/json")
+                                    .header("traceparent", "00-" + traceId + "-" + clientSpan + "-01")
+                                    .POST(HttpRequest.BodyPublishers.ofString(
+                                            "{\"model\":\"copy-gpt\",\"input\":{\"prompt\":\"Hi Ada, \","
+                                                    + "\"max_tokens\":8,\"seed\":3}}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, submitted.statusCode(), submitted.body());
+            String id = GenfleetClient.mapper()
+                    .readTree(submitted.body())
+                    .path("id")
+                    .asText();
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() ->
+                            "SUCCEEDED".equals(client.job(id).path("status").asText()));
+
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(250))
+                    .untilAsserted(() -> {
+                        List<OtlpReceiver.Received> spans = otlp.spans();
+                        OtlpReceiver.Received server = spans.stream()
+                                .filter(s -> s.service().equals("genfleet-gateway")
+                                        && s.traceId().equals(traceId)
+                                        && s.kind().equals("SPAN_KIND_SERVER")
+                                        && s.parentSpanId().equals(clientSpan))
+                                .findFirst()
+                                .orElseThrow(() ->
+                                        new AssertionError("no gateway server span in the client's trace: " + spans));
+                        OtlpReceiver.Received job = spans.stream()
+                                .filter(s -> s.service().equals("genfleet-worker")
+                                        && s.traceId().equals(traceId)
+                                        && s.kind().equals("SPAN_KIND_CONSUMER")
+                                        && s.name().startsWith("process genfleet.jobs.text."))
+                                .findFirst()
+                                .orElseThrow(
+                                        () -> new AssertionError("no worker job span in the client's trace: " + spans));
+                        assertTrue(
+                                parentChain(spans, job).contains(server.spanId()),
+                                "the worker's job span descends from the gateway's server span: " + spans);
+                        OtlpReceiver.Received batch = spans.stream()
+                                .filter(s -> s.service().equals("genfleet-worker")
+                                        && s.name().equals("batch copy-gpt")
+                                        && s.links().contains(new OtlpReceiver.Link(traceId, job.spanId())))
+                                .findFirst()
+                                .orElseThrow(() -> new AssertionError("no batch span linking the job span: " + spans));
+                        assertTrue(
+                                spans.stream()
+                                        .anyMatch(s -> s.name().equals("run copy-gpt")
+                                                && s.parentSpanId().equals(batch.spanId())),
+                                "the model call is a child of the batch span: " + spans);
+                    });
+        } finally {
+            otlp.keep(span -> false);
+        }
+    }
+
+    /** The span ids above {@code span}, nearest first, as far as the spans received reach. */
+    private static List<String> parentChain(List<OtlpReceiver.Received> spans, OtlpReceiver.Received span) {
+        Map<String, OtlpReceiver.Received> byId = new HashMap<>();
+        spans.forEach(s -> byId.put(s.spanId(), s));
+        List<String> chain = new ArrayList<>();
+        OtlpReceiver.Received at = span;
+        while (!at.isRoot() && chain.size() < 32) {
+            chain.add(at.parentSpanId());
+            at = byId.get(at.parentSpanId());
+            if (at == null) {
+                break;
+            }
+        }
+        return chain;
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        do {
+            new java.security.SecureRandom().nextBytes(bytes);
+        } while (java.util.Arrays.equals(bytes, new byte[n]));
+        return bytes;
     }
 
     @Test
