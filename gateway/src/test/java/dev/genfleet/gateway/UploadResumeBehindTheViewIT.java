@@ -6,12 +6,14 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.genfleet.gateway.api.ProblemException;
 import dev.genfleet.gateway.campaign.ViewHorizon;
 import dev.genfleet.gateway.kafka.KafkaClients;
+import dev.genfleet.gateway.refusal.Refusal;
+import dev.genfleet.gateway.refusal.Refused;
 import dev.genfleet.gateway.status.ViewProgress;
 import dev.genfleet.gateway.status.ViewReach;
 import dev.genfleet.gateway.status.ViewTopology;
@@ -234,9 +236,11 @@ class UploadResumeBehindTheViewIT extends WithFakeWorker {
         try {
             List<TopicPartition> audit = restarted.partitions("genfleet.audit");
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> restarted.awaitView("probe", audit));
-            // neither folded nor committed: behind, 503
-            ProblemException behind = assertThrows(ProblemException.class, () -> stranger.awaitView("probe", audit));
-            assertEquals(503, behind.status());
+            // neither folded nor committed: behind, unavailable (503 at the edge) for the campaign
+            Refused behind = assertThrows(Refused.class, () -> stranger.awaitView("probe", audit));
+            Refusal.OfCampaign refusal = assertInstanceOf(Refusal.OfCampaign.class, behind.refusal());
+            assertEquals("probe", refusal.campaignId());
+            assertInstanceOf(Refusal.Unavailable.class, refusal.cause());
         } finally {
             restarted.close();
             stranger.close();

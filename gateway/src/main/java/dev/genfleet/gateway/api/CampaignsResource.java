@@ -5,11 +5,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genfleet.gateway.GatewayConfig;
 import dev.genfleet.gateway.api.contract.Campaign;
+import dev.genfleet.gateway.api.contract.CampaignAccepted;
+import dev.genfleet.gateway.api.contract.CampaignCancelled;
 import dev.genfleet.gateway.api.contract.CampaignResult;
 import dev.genfleet.gateway.api.contract.JobError;
 import dev.genfleet.gateway.api.contract.Quality;
 import dev.genfleet.gateway.campaign.BoundedLines;
 import dev.genfleet.gateway.campaign.CampaignService;
+import dev.genfleet.gateway.refusal.Refusal;
+import dev.genfleet.gateway.refusal.Refused;
 import dev.genfleet.gateway.status.CampaignCounts;
 import dev.genfleet.gateway.status.StatusView;
 import dev.genfleet.gateway.tenant.ApiKeys;
@@ -82,17 +86,23 @@ public class CampaignsResource {
                     + " lacking one is rejected (TEMPLATE_MISSING_VARIABLE). input holds the generation settings"
                     + " and checks every job shares: max_tokens, temperature, top_k, top_p, stop, seed, require"
                     + " (strings, {{variables}} allowed), forbid_unstated_offers, best_of, quality.")
+    @APIResponse(
+            responseCode = "202",
+            description = "the upload is sealed; the body says what was queued and rejected",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = CampaignAccepted.class)))
     public Response createJson(InputStream body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         checkKey(idempotencyKey);
         byte[] bytes = JsonBodies.read(body, config.limits().maxCampaignJsonBytes());
         JsonNode root = JsonBodies.object(bytes);
         JsonNode list = root.get("recipients");
         if (list == null || !list.isArray()) {
-            throw ProblemException.invalid("recipients", "required: an array of {custom_id, vars}");
+            throw Refused.invalid("recipients", "required: an array of {custom_id, vars}");
         }
         if (list.size() > config.limits().maxRecipients()) {
-            throw ProblemException.invalid(
-                    "recipients", "at most " + config.limits().maxRecipients() + " recipients");
+            throw Refused.invalid("recipients", "at most " + config.limits().maxRecipients() + " recipients");
         }
         CampaignService.Header header = campaigns.header(root);
         CampaignService.requireUniqueCustomIds(list);
@@ -131,6 +141,13 @@ public class CampaignsResource {
                     "Create a campaign from a stream: line 1 is the header (as the JSON form, without"
                             + " recipients), every further line one recipient {custom_id, vars}; held in constant memory. Sealed only"
                             + " when the whole body arrived and no custom_id repeats; with an Idempotency-Key a retry resumes it")
+    @APIResponse(
+            responseCode = "202",
+            description = "the upload is sealed; the body says what was queued and rejected",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = CampaignAccepted.class)))
     public Response createNdjson(
             InputStream body,
             @HeaderParam("Idempotency-Key") String idempotencyKey,
@@ -138,7 +155,7 @@ public class CampaignsResource {
             throws IOException {
         checkKey(idempotencyKey);
         if (body == null) {
-            throw ProblemException.badRequest("request body is required");
+            throw Refused.malformed("request body is required");
         }
         MessageDigest sha;
         try {
@@ -170,20 +187,19 @@ public class CampaignsResource {
                 new BufferedInputStream(counted, 64 * 1024), config.limits().maxNdjsonLineBytes());
         BoundedLines.Line first = lines.next();
         if (first == null) {
-            throw ProblemException.badRequest("empty upload: line 1 must be the campaign header");
+            throw Refused.malformed("empty upload: line 1 must be the campaign header");
         }
         if (first.problem() != null) {
-            throw ProblemException.badRequest("line 1: " + first.problem());
+            throw Refused.malformed("line 1: " + first.problem());
         }
         JsonNode headerNode;
         try {
             headerNode = JsonBodies.object(first.text().getBytes(StandardCharsets.UTF_8));
-        } catch (ProblemException e) {
-            throw ProblemException.badRequest("line 1 (the campaign header): " + e.getMessage());
+        } catch (Refused e) {
+            throw Refused.malformed("line 1 (the campaign header): " + e.getMessage());
         }
         if (headerNode.has("recipients")) {
-            throw ProblemException.invalid(
-                    "recipients", "in NDJSON uploads recipients follow the header, one per line");
+            throw Refused.invalid("recipients", "in NDJSON uploads recipients follow the header, one per line");
         }
         CampaignService.Header header = campaigns.header(headerNode);
         Iterator<CampaignService.Recipient> recipients = new Iterator<>() {
@@ -228,7 +244,7 @@ public class CampaignsResource {
         // a chunked body that loses its connection ends in an IOException from the stream (upload interrupted)
         Runnable requireWholeBody = () -> {
             if (declared >= 0 && read[0] < declared) {
-                throw ProblemException.badRequest(
+                throw Refused.malformed(
                         "upload interrupted: the body ended after " + read[0] + " of " + declared + " bytes");
             }
         };
@@ -256,13 +272,9 @@ public class CampaignsResource {
 
     private static void checkKey(String idempotencyKey) {
         if (idempotencyKey != null && !idempotencyKey.matches("[\\x21-\\x7e]{1,255}")) {
-            throw new ProblemException(
-                    400,
-                    "Bad Request",
+            throw new Refused(new Refusal.Malformed(
                     "Idempotency-Key must be 1 to 255 visible ASCII characters",
-                    List.of(new Problem.FieldError("Idempotency-Key", "invalid")),
-                    null,
-                    null);
+                    List.of(new Refusal.FieldError("Idempotency-Key", "invalid"))));
         }
     }
 
@@ -283,16 +295,16 @@ public class CampaignsResource {
         var known = campaigns.recent(id, tenant.id());
         var counts = view.campaign(id, tenant.id());
         if (counts.isEmpty() && known.isEmpty()) {
-            throw ProblemException.notFound("no campaign " + id);
+            throw Refused.notFound("no campaign " + id);
         }
-        String name = known.map(k -> (String) k.get("name")).orElse(null);
+        String name = known.map(CampaignService.Summary::name).orElse(null);
         if (counts.isEmpty()) {
             // accepted here, not yet read by the view
             CampaignCounts accepted = new CampaignCounts(
                     tenant.id(),
                     Map.of(
-                            "queued", ((Number) known.get().get("queued")).longValue(),
-                            "rejected", ((Number) known.get().get("rejected")).longValue()));
+                            "queued", known.get().queued(),
+                            "rejected", known.get().rejected()));
             return new Campaign(
                     id,
                     name,
@@ -372,25 +384,47 @@ public class CampaignsResource {
     @Path("/{id}/cancel")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Cancel every unfinished job of the campaign; 409 when all have finished")
+    @APIResponse(
+            responseCode = "202",
+            description = "a cancel was published for every unfinished job",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = CampaignCancelled.class)))
     public Response cancel(@PathParam("id") String id) {
         requireCampaign(id);
         long cancelled = campaigns.cancel(tenant.id(), id);
         if (cancelled == 0) {
-            throw ProblemException.conflict("campaign " + id + " has no unfinished jobs");
+            throw Refused.conflict("campaign " + id + " has no unfinished jobs");
         }
-        return Response.accepted(Map.of("id", id, "status", "CANCELLING", "cancelled", cancelled))
-                .build();
+        return Response.accepted(CampaignCancelled.of(id, cancelled)).build();
     }
 
     private void requireCampaign(String id) {
         if (view.campaign(id, tenant.id()).isEmpty()) {
-            throw ProblemException.notFound("no campaign " + id);
+            throw Refused.notFound("no campaign " + id);
         }
     }
 
     private static Response accepted(CampaignService.Outcome outcome) {
-        Response.ResponseBuilder r = Response.accepted(outcome.summary())
-                .location(URI.create("/v1/campaigns/" + outcome.summary().get("id")));
+        CampaignService.Summary s = outcome.summary();
+        CampaignAccepted body = new CampaignAccepted(
+                s.id(),
+                s.name(),
+                CampaignAccepted.ACCEPTED,
+                true,
+                s.recipients(),
+                s.queued(),
+                s.rejected(),
+                s.ignored() > 0 ? s.ignored() : null,
+                s.ignoredReason(),
+                s.rejections().stream()
+                        .map(j -> new CampaignAccepted.Rejection(
+                                j.line(), j.customId(), j.jobId(), j.code(), j.message()))
+                        .toList(),
+                s.digest(),
+                CampaignAccepted.Links.of(s.id()));
+        Response.ResponseBuilder r = Response.accepted(body).location(URI.create("/v1/campaigns/" + s.id()));
         if (outcome.replay()) {
             r.header("Idempotent-Replayed", "true");
         }

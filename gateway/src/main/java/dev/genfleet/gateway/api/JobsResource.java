@@ -2,12 +2,15 @@ package dev.genfleet.gateway.api;
 
 import dev.genfleet.gateway.GatewayConfig;
 import dev.genfleet.gateway.api.contract.Job;
+import dev.genfleet.gateway.refusal.Refusal;
+import dev.genfleet.gateway.refusal.Refused;
 import dev.genfleet.gateway.status.JobView;
 import dev.genfleet.gateway.status.StatusView;
 import dev.genfleet.gateway.status.ViewReach;
 import dev.genfleet.gateway.submit.EventPublisher;
 import dev.genfleet.gateway.submit.JobDraft;
 import dev.genfleet.gateway.submit.JobIds;
+import dev.genfleet.gateway.submit.JobParser;
 import dev.genfleet.gateway.submit.JobSubmitter;
 import dev.genfleet.gateway.submit.Traces;
 import dev.genfleet.gateway.tenant.ApiKeys;
@@ -109,13 +112,9 @@ public class JobsResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response submit(InputStream body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         if (idempotencyKey != null && !idempotencyKey.matches("[\\x21-\\x7e]{1,255}")) {
-            throw new ProblemException(
-                    400,
-                    "Bad Request",
+            throw new Refused(new Refusal.Malformed(
                     "Idempotency-Key must be 1 to 255 visible ASCII characters",
-                    List.of(new Problem.FieldError("Idempotency-Key", "invalid")),
-                    null,
-                    null);
+                    List.of(new Refusal.FieldError("Idempotency-Key", "invalid"))));
         }
         byte[] bytes = JsonBodies.read(body, config.limits().maxBodyBytes());
         // the id comes first: the job's default seed derives from it, so a retry is the same job on any replica
@@ -156,7 +155,7 @@ public class JobsResource {
             String why = v.error() != null
                     ? " (" + v.error().code() + ": " + v.error().message() + ")"
                     : "";
-            throw ProblemException.conflict("job " + id + " has no output; status " + v.status() + why);
+            throw Refused.conflict("job " + id + " has no output; status " + v.status() + why);
         }
         if (v.output() instanceof TextOutput t) {
             Response.ResponseBuilder r = Response.ok(t.text(), MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8"));
@@ -171,11 +170,10 @@ public class JobsResource {
         try {
             i = index == null ? 0 : Integer.parseInt(index);
         } catch (NumberFormatException e) {
-            throw ProblemException.invalid("index", "must be an integer");
+            throw Refused.invalid("index", "must be an integer");
         }
         if (i < 0 || i >= images.images().size()) {
-            throw ProblemException.notFound(
-                    "job " + id + " has " + images.images().size() + " images; no index " + i);
+            throw Refused.notFound("job " + id + " has " + images.images().size() + " images; no index " + i);
         }
         ImageArtifact a = images.images().get(i);
         if (a.data() == null) {
@@ -204,7 +202,7 @@ public class JobsResource {
     public Response cancel(@PathParam("id") String id) {
         JobView v = owned(id);
         if (v.terminal()) {
-            throw ProblemException.conflict("job " + id + " already finished with status " + v.status());
+            throw Refused.conflict("job " + id + " already finished with status " + v.status());
         }
         String who = "tenant:" + tenant.id();
         Instant now = Instant.now();
@@ -299,9 +297,9 @@ public class JobsResource {
 
     private JobView owned(String id) {
         if (id == null || id.length() > 200) {
-            throw ProblemException.notFound("no job " + id);
+            throw Refused.notFound("no job " + id);
         }
-        return view.job(id, tenant.id()).orElseThrow(() -> ProblemException.notFound("no job " + id));
+        return view.job(id, tenant.id()).orElseThrow(() -> Refused.notFound("no job " + id));
     }
 
     /** The request body of {@code POST /v1/jobs}, for the OpenAPI document. */

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.genfleet.gateway.refusal.Refusal;
+import dev.genfleet.gateway.refusal.Refused;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -40,34 +42,34 @@ public final class JsonBodies {
     /** Reads at most {@code maxBytes}; 413 beyond, 400 when empty or not JSON. */
     public static byte[] read(InputStream in, int maxBytes) {
         if (in == null) {
-            throw ProblemException.badRequest("request body is required");
+            throw Refused.malformed("request body is required");
         }
         try {
             byte[] bytes = in.readNBytes(maxBytes + 1);
             if (bytes.length > maxBytes) {
-                throw ProblemException.tooLarge("request body exceeds " + maxBytes + " bytes");
+                throw new Refused(new Refusal.TooLarge("request body exceeds " + maxBytes + " bytes"));
             }
             return bytes;
         } catch (IOException e) {
-            throw ProblemException.badRequest("request body could not be read: " + e.getMessage());
+            throw Refused.malformed("request body could not be read: " + e.getMessage());
         }
     }
 
     /** Parses a JSON object; 400 problem on anything else. */
     public static JsonNode object(byte[] bytes) {
         if (bytes.length == 0) {
-            throw ProblemException.badRequest("request body is required (a JSON object)");
+            throw Refused.malformed("request body is required (a JSON object)");
         }
         JsonNode node;
         try {
             node = STRICT.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw ProblemException.badRequest("malformed JSON: " + e.getOriginalMessage());
+            throw Refused.malformed("malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw ProblemException.badRequest("malformed JSON: " + e.getMessage());
+            throw Refused.malformed("malformed JSON: " + e.getMessage());
         }
         if (node == null || !node.isObject()) {
-            throw ProblemException.badRequest("request body must be a JSON object");
+            throw Refused.malformed("request body must be a JSON object");
         }
         return node;
     }

@@ -1,6 +1,7 @@
 package dev.genfleet.gateway.api;
 
 import dev.genfleet.gateway.api.contract.WebhookSecret;
+import dev.genfleet.gateway.refusal.Refused;
 import dev.genfleet.gateway.tenant.CurrentTenant;
 import dev.genfleet.gateway.webhook.WebhookSecrets;
 import jakarta.inject.Inject;
@@ -37,7 +38,7 @@ public class WebhooksResource {
                     + " (v1,<base64 HMAC-SHA256 over id.timestamp.body>), per standardwebhooks.com.")
     public WebhookSecret secret(@PathParam("endpoint") String endpoint) {
         if (!DEFAULT_ENDPOINT.equals(endpoint)) {
-            throw ProblemException.notFound("no webhook endpoint '" + endpoint + "'; use 'default'");
+            throw Refused.notFound("no webhook endpoint '" + endpoint + "'; use 'default'");
         }
         return new WebhookSecret(secrets.secret(tenant.id()));
     }

@@ -1,18 +1,19 @@
 package dev.genfleet.gateway.campaign;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.genfleet.gateway.GatewayConfig;
-import dev.genfleet.gateway.api.Fields;
-import dev.genfleet.gateway.api.JobParser;
-import dev.genfleet.gateway.api.Problem;
-import dev.genfleet.gateway.api.ProblemException;
+import dev.genfleet.gateway.refusal.Refusal;
+import dev.genfleet.gateway.refusal.Refused;
 import dev.genfleet.gateway.status.CampaignCounts;
 import dev.genfleet.gateway.status.CampaignLeases;
 import dev.genfleet.gateway.status.JobView;
 import dev.genfleet.gateway.status.StatusView;
 import dev.genfleet.gateway.submit.EventPublisher;
+import dev.genfleet.gateway.submit.Fields;
 import dev.genfleet.gateway.submit.JobDraft;
 import dev.genfleet.gateway.submit.JobIds;
+import dev.genfleet.gateway.submit.JobParser;
 import dev.genfleet.gateway.submit.JobSubmitter;
 import dev.genfleet.gateway.submit.Traces;
 import dev.genfleet.gateway.tenant.ApiKeys;
@@ -31,6 +32,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -142,7 +144,37 @@ public class CampaignService {
             Runnable requireWholeBody) {}
 
     /** The 202 answer, and whether it replays an upload sealed before. */
-    public record Outcome(Map<String, Object> summary, boolean replay) {}
+    public record Outcome(Summary summary, boolean replay) {}
+
+    /**
+     * A sealed upload: what was read, queued and rejected.
+     *
+     * @param ignored recipients beyond {@code limits.max-recipients}, not read (0: none)
+     * @param ignoredReason why they were ignored, or null when none was
+     * @param rejections the first {@value #MAX_REPORTED_REJECTIONS} rejected recipients (none on a replay)
+     * @param digest the SHA-256 of the whole body
+     */
+    public record Summary(
+            String id,
+            String name,
+            long recipients,
+            long queued,
+            long rejected,
+            long ignored,
+            String ignoredReason,
+            List<Rejection> rejections,
+            String digest) {
+
+        public Summary {
+            rejections = List.copyOf(rejections);
+        }
+    }
+
+    /** A recipient that became no job: its line, its custom_id (null when unreadable), its job id and why. */
+    public record Rejection(long line, String customId, String jobId, String code, String message) {}
+
+    /** What this replica accepted lately, for the tenant that uploaded it. */
+    public record Recent(String tenant, Summary summary) {}
 
     private final JobParser parser;
     private final JobSubmitter submitter;
@@ -163,13 +195,12 @@ public class CampaignService {
             });
 
     private ScheduledExecutorService reaper;
-    private final Map<String, Map<String, Object>> recent =
-            Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Map<String, Object>> eldest) {
-                    return size() > 1000;
-                }
-            });
+    private final Map<String, Recent> recent = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Recent> eldest) {
+            return size() > 1000;
+        }
+    });
 
     public CampaignService(
             JobParser parser,
@@ -267,7 +298,7 @@ public class CampaignService {
                 brief,
                 require,
                 params,
-                input == null ? dev.genfleet.gateway.api.JsonBodies.mapper().createObjectNode() : input);
+                input == null ? JsonNodeFactory.instance.objectNode() : input);
     }
 
     private static Template parse(String source, String field, Fields f) {
@@ -315,7 +346,7 @@ public class CampaignService {
      * string of 1 to 200 characters) that no other recipient of the campaign has; else 422 listing them all.
      */
     public static void requireUniqueCustomIds(JsonNode recipients) {
-        List<Problem.FieldError> errors = new ArrayList<>();
+        List<Refusal.FieldError> errors = new ArrayList<>();
         Map<String, Integer> first = new HashMap<>();
         int problems = 0;
         for (int i = 0; i < recipients.size(); i++) {
@@ -332,19 +363,15 @@ public class CampaignService {
             if (message != null) {
                 problems++;
                 if (errors.size() < MAX_REPORTED_DUPLICATES) {
-                    errors.add(new Problem.FieldError("recipients[" + i + "].custom_id", message));
+                    errors.add(new Refusal.FieldError("recipients[" + i + "].custom_id", message));
                 }
             }
         }
         if (problems > 0) {
-            throw new ProblemException(
-                    422,
-                    "Invalid request",
+            throw new Refused(new Refusal.Invalid(
                     problems + " recipients have a missing or duplicate"
                             + " custom_id (required, unique within a campaign); nothing was published",
-                    errors,
-                    null,
-                    null);
+                    errors));
         }
     }
 
@@ -368,15 +395,12 @@ public class CampaignService {
                 ? UUID.randomUUID().toString()
                 : JobIds.campaign(u.tenant(), u.idempotencyKey());
         if (!active.add(campaignId)) {
-            throw new ProblemException(
-                    409,
-                    "Conflict",
-                    "campaign " + campaignId + " is being uploaded on this gateway"
-                            + " right now; retry with the same Idempotency-Key once that upload has ended",
-                    null,
-                    null,
-                    Map.of("Retry-After", "5"),
-                    Map.of("campaign_id", campaignId));
+            throw new Refused(Refusal.OfCampaign.of(
+                    campaignId,
+                    new Refusal.Conflict(
+                            "campaign " + campaignId + " is being uploaded on this gateway"
+                                    + " right now; retry with the same Idempotency-Key once that upload has ended",
+                            Duration.ofSeconds(5))));
         }
         try {
             return upload(u, campaignId);
@@ -416,16 +440,13 @@ public class CampaignService {
                 && CampaignCounts.UPLOADING.equals(prior.state())
                 && leases.expired().stream().noneMatch(o -> o.campaignId().equals(campaignId))) {
             long leaseSeconds = Math.max(1, config.limits().campaignLeaseMs() / 1000);
-            throw new ProblemException(
-                    409,
-                    "Conflict",
-                    "campaign " + campaignId + " is being uploaded on another"
-                            + " gateway (its lease is live); retry with the same Idempotency-Key after " + leaseSeconds
-                            + " s",
-                    null,
-                    null,
-                    Map.of("Retry-After", Long.toString(leaseSeconds)),
-                    Map.of("campaign_id", campaignId));
+            throw new Refused(Refusal.OfCampaign.of(
+                    campaignId,
+                    new Refusal.Conflict(
+                            "campaign " + campaignId + " is being uploaded on another"
+                                    + " gateway (its lease is live); retry with the same Idempotency-Key after "
+                                    + leaseSeconds + " s",
+                            Duration.ofSeconds(leaseSeconds))));
         }
         if (prior != null) {
             // a resume skips the recipients whose job records are on the jobs topic: the view must have read that
@@ -452,32 +473,24 @@ public class CampaignService {
         boolean sealed = false;
         String why = "the upload failed";
         try {
-            Map<String, Object> summary = stream(u, campaignId, opening, prior != null, p, ticket, trace);
+            Summary summary = stream(u, campaignId, opening, prior != null, p, ticket, trace);
             sealed = true;
             return new Outcome(summary, false);
-        } catch (ProblemException e) {
+        } catch (Refused e) {
             why = e.getMessage();
-            throw e.with(
-                    Map.of("campaign_id", campaignId, "accepted", p.acked.get()),
-                    "; campaign " + campaignId
-                            + " is not sealed, " + p.acked.get() + " recipients were accepted; a retry with the same"
-                            + " Idempotency-Key and body completes it");
+            throw notSealed(campaignId, p.acked.get(), e.refusal());
         } catch (RuntimeException e) {
             boolean io = e instanceof UncheckedIOException
                     || String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("closed");
             why = (io ? "upload interrupted: " : "upload failed: ") + e.getMessage();
-            ProblemException problem = io
-                    ? ProblemException.badRequest("upload interrupted: " + e.getMessage())
-                    : ProblemException.unavailable(
+            Refusal refusal = io
+                    ? new Refusal.Malformed("upload interrupted: " + e.getMessage())
+                    : new Refusal.Unavailable(
                             "the upload failed: " + e.getClass().getSimpleName());
             if (!io) {
                 LOG.warnf(e, "campaign %s upload failed", campaignId);
             }
-            throw problem.with(
-                    Map.of("campaign_id", campaignId, "accepted", p.acked.get()),
-                    "; campaign " + campaignId
-                            + " is not sealed, " + p.acked.get() + " recipients were accepted; a retry with the same"
-                            + " Idempotency-Key and body completes it");
+            throw notSealed(campaignId, p.acked.get(), refusal);
         } finally {
             if (!sealed) {
                 LOG.infof(
@@ -488,12 +501,22 @@ public class CampaignService {
         }
     }
 
+    /** A refusal after the upload began: it names the campaign and how many recipients a retry will find. */
+    private static Refused notSealed(String campaignId, long accepted, Refusal cause) {
+        return new Refused(new Refusal.OfCampaign(
+                cause.detail() + "; campaign " + campaignId + " is not sealed, " + accepted
+                        + " recipients were accepted; a retry with the same Idempotency-Key and body completes it",
+                campaignId,
+                accepted,
+                cause));
+    }
+
     /** Counters of one upload attempt; {@code acked} = recipients Kafka acknowledged (or found in the view). */
     private static final class Progress {
         final AtomicLong acked = new AtomicLong();
     }
 
-    private Map<String, Object> stream(
+    private Summary stream(
             Upload u,
             String campaignId,
             String opening,
@@ -509,9 +532,9 @@ public class CampaignService {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicLong queued = new AtomicLong();
         AtomicLong rejected = new AtomicLong();
-        List<Map<String, Object>> rejections = new ArrayList<>();
-        List<Map<String, Object>> duplicates = new ArrayList<>();
-        List<Problem.FieldError> changed = new ArrayList<>();
+        List<Rejection> rejections = new ArrayList<>();
+        List<Refusal.DuplicateLine> duplicates = new ArrayList<>();
+        List<Refusal.FieldError> changed = new ArrayList<>();
         CustomIds seen = new CustomIds();
         long duplicateCount = 0;
         long changedCount = 0;
@@ -556,7 +579,7 @@ public class CampaignService {
                     if (firstLine >= 0) {
                         duplicateCount++;
                         if (duplicates.size() < MAX_REPORTED_DUPLICATES) {
-                            duplicates.add(Map.of("line", r.line(), "custom_id", customId, "first_line", firstLine));
+                            duplicates.add(new Refusal.DuplicateLine(r.line(), customId, firstLine));
                         }
                         continue;
                     }
@@ -574,7 +597,7 @@ public class CampaignService {
                                 && !known.requestSha256().equals(recipientSha)) {
                             changedCount++;
                             if (changed.size() < MAX_REPORTED_DUPLICATES) {
-                                changed.add(new Problem.FieldError(
+                                changed.add(new Refusal.FieldError(
                                         "line " + r.line(),
                                         "recipient '" + customId
                                                 + "' differs from the one this campaign already holds"));
@@ -603,15 +626,8 @@ public class CampaignService {
                 if (refusal != null) {
                     rejected.incrementAndGet();
                     if (rejections.size() < MAX_REPORTED_REJECTIONS) {
-                        Map<String, Object> rej = new LinkedHashMap<>();
-                        rej.put("line", r.line());
-                        if (variant.draft().customId() != null) {
-                            rej.put("custom_id", variant.draft().customId());
-                        }
-                        rej.put("job_id", jobId);
-                        rej.put("code", refusal.code());
-                        rej.put("message", refusal.message());
-                        rejections.add(rej);
+                        rejections.add(new Rejection(
+                                r.line(), variant.draft().customId(), jobId, refusal.code(), refusal.message()));
                     }
                 } else {
                     queued.incrementAndGet();
@@ -639,42 +655,33 @@ public class CampaignService {
         }
         try {
             if (!permits.tryAcquire(inFlight, config.ackTimeoutMs(), TimeUnit.MILLISECONDS)) {
-                throw ProblemException.unavailable("Kafka did not acknowledge campaign " + campaignId + " in time");
+                throw Refused.unavailable("Kafka did not acknowledge campaign " + campaignId + " in time");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw ProblemException.unavailable("interrupted");
+            throw Refused.unavailable("interrupted");
         }
         if (failure.get() != null) {
-            throw ProblemException.unavailable("Kafka refused part of campaign " + campaignId + ": "
+            throw Refused.unavailable("Kafka refused part of campaign " + campaignId + ": "
                     + failure.get().getMessage());
         }
         u.requireWholeBody().run();
         if (duplicateCount > 0) {
-            List<Problem.FieldError> errors = duplicates.stream()
-                    .map(d -> new Problem.FieldError(
-                            "line " + d.get("line"),
-                            "duplicate custom_id '" + d.get("custom_id") + "': line " + d.get("first_line")
-                                    + " has it"))
+            List<Refusal.FieldError> errors = duplicates.stream()
+                    .map(d -> new Refusal.FieldError(
+                            "line " + d.line(),
+                            "duplicate custom_id '" + d.customId() + "': line " + d.firstLine() + " has it"))
                     .toList();
-            throw new ProblemException(
-                    422,
-                    "Invalid request",
+            throw new Refused(new Refusal.Invalid(
                     duplicateCount + " lines repeat a custom_id (unique"
                             + " within a campaign; the repeats were not published)",
                     errors,
-                    null,
-                    null,
-                    Map.of("duplicates", duplicates));
+                    duplicates));
         }
         if (changedCount > 0) {
-            throw new ProblemException(
-                    422,
-                    "Idempotency-Key reused",
+            throw new Refused(new Refusal.IdempotencyKeyReused(
                     changedCount + " recipients differ from those" + " this Idempotency-Key's campaign already holds",
-                    changed,
-                    null,
-                    null);
+                    changed));
         }
         String digest = u.digest().get();
         Map<String, String> seal = new LinkedHashMap<>();
@@ -712,25 +719,17 @@ public class CampaignService {
                         opening,
                         null,
                         header.common().webhookUrl()));
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("id", campaignId);
-        summary.put("name", header.name());
-        summary.put("status", "ACCEPTED");
-        summary.put("sealed", true);
-        summary.put("recipients", count);
-        summary.put("queued", queued.get());
-        summary.put("rejected", rejected.get());
-        if (ignored > 0) {
-            summary.put("ignored", ignored);
-            summary.put("ignored_reason", "more than " + config.limits().maxRecipients() + " recipients");
-        }
-        summary.put("rejections", rejections);
-        summary.put("digest", digest);
-        summary.put("links", links(campaignId));
-        Map<String, Object> known = new LinkedHashMap<>(summary);
-        known.put("tenant", tenant);
-        known.remove("rejections");
-        recent.put(campaignId, known);
+        Summary summary = new Summary(
+                campaignId,
+                header.name(),
+                count,
+                queued.get(),
+                rejected.get(),
+                ignored,
+                ignored > 0 ? "more than " + config.limits().maxRecipients() + " recipients" : null,
+                rejections,
+                digest);
+        recent.put(campaignId, new Recent(tenant, summary));
         return summary;
     }
 
@@ -744,39 +743,24 @@ public class CampaignService {
         if (sealed.digest() != null && !sealed.digest().equals(digest)) {
             throw reused(campaignId, "another body");
         }
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("id", campaignId);
-        summary.put("name", sealed.name() != null ? sealed.name() : u.header().name());
-        summary.put("status", "ACCEPTED");
-        summary.put("sealed", true);
-        summary.put("recipients", sealed.recipients());
-        summary.put("queued", sealed.queued());
-        summary.put("rejected", sealed.rejected());
-        summary.put("rejections", List.of());
-        summary.put("digest", digest);
-        summary.put("links", links(campaignId));
+        Summary summary = new Summary(
+                campaignId,
+                sealed.name() != null ? sealed.name() : u.header().name(),
+                sealed.recipients(),
+                sealed.queued(),
+                sealed.rejected(),
+                0,
+                null,
+                List.of(),
+                digest);
         return new Outcome(summary, true);
     }
 
-    private static ProblemException reused(String campaignId, String what) {
-        return new ProblemException(
-                422,
-                "Idempotency-Key reused",
-                "this Idempotency-Key names campaign " + campaignId + ", which was uploaded with " + what,
-                null,
-                null,
-                null,
-                Map.of("campaign_id", campaignId));
-    }
-
-    private static Map<String, String> links(String campaignId) {
-        return Map.of(
-                "self",
-                "/v1/campaigns/" + campaignId,
-                "results",
-                "/v1/campaigns/" + campaignId + "/results",
-                "cancel",
-                "/v1/campaigns/" + campaignId + "/cancel");
+    private static Refused reused(String campaignId, String what) {
+        return new Refused(Refusal.OfCampaign.of(
+                campaignId,
+                new Refusal.IdempotencyKeyReused(
+                        "this Idempotency-Key names campaign " + campaignId + ", which was uploaded with " + what)));
     }
 
     /** Publishes the opening (or resumption) and waits for Kafka; returns its event id. */
@@ -902,9 +886,9 @@ public class CampaignService {
     }
 
     /** What this replica accepted lately (for GET before the view caught up), if the tenant's. */
-    public Optional<Map<String, Object>> recent(String campaignId, String tenant) {
-        Map<String, Object> known = recent.get(campaignId);
-        return known != null && tenant.equals(known.get("tenant")) ? Optional.of(known) : Optional.empty();
+    public Optional<Summary> recent(String campaignId, String tenant) {
+        Recent known = recent.get(campaignId);
+        return known != null && tenant.equals(known.tenant()) ? Optional.of(known.summary()) : Optional.empty();
     }
 
     /** Cancels every unfinished job of the campaign; false when there was none left. */
@@ -1081,7 +1065,7 @@ public class CampaignService {
             permits.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw ProblemException.unavailable("interrupted");
+            throw Refused.unavailable("interrupted");
         }
     }
 }

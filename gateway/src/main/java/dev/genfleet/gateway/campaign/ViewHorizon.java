@@ -1,7 +1,8 @@
 package dev.genfleet.gateway.campaign;
 
-import dev.genfleet.gateway.api.ProblemException;
 import dev.genfleet.gateway.kafka.KafkaClients;
+import dev.genfleet.gateway.refusal.Refusal;
+import dev.genfleet.gateway.refusal.Refused;
 import dev.genfleet.gateway.status.ViewReach;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -85,7 +86,7 @@ public class ViewHorizon {
     public TopicPartition partitionOf(String topic, String key) {
         int n = partitions(topic).size();
         if (n == 0) {
-            throw ProblemException.unavailable("topic " + topic + " has no partitions known to this gateway yet");
+            throw Refused.unavailable("topic " + topic + " has no partitions known to this gateway yet");
         }
         return new TopicPartition(topic, Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % n);
     }
@@ -111,22 +112,19 @@ public class ViewHorizon {
         try {
             behind = await(partitions, MAX_WAIT);
         } catch (KafkaException e) {
-            throw ProblemException.unavailable("Kafka did not answer for the end of campaign " + campaignId
+            throw Refused.unavailable("Kafka did not answer for the end of campaign " + campaignId
                     + "'s partitions (" + e.getClass().getSimpleName() + "); nothing was published; retry with the"
                     + " same Idempotency-Key");
         }
         if (!behind.isEmpty()) {
-            throw new ProblemException(
-                    503,
-                    "Service Unavailable",
-                    "this gateway's status view has not yet read what the log holds of campaign " + campaignId
-                            + " (behind on " + String.join(", ", behind.subList(0, Math.min(3, behind.size())))
-                            + (behind.size() > 3 ? " and " + (behind.size() - 3) + " more" : "")
-                            + "); nothing was published; retry with the same Idempotency-Key",
-                    null,
-                    null,
-                    Map.of("Retry-After", "2"),
-                    Map.of("campaign_id", campaignId));
+            throw new Refused(Refusal.OfCampaign.of(
+                    campaignId,
+                    new Refusal.Unavailable(
+                            "this gateway's status view has not yet read what the log holds of campaign " + campaignId
+                                    + " (behind on " + String.join(", ", behind.subList(0, Math.min(3, behind.size())))
+                                    + (behind.size() > 3 ? " and " + (behind.size() - 3) + " more" : "")
+                                    + "); nothing was published; retry with the same Idempotency-Key",
+                            Duration.ofSeconds(2))));
         }
     }
 
@@ -188,9 +186,9 @@ public class ViewHorizon {
             return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw ProblemException.unavailable("interrupted");
+            throw Refused.unavailable("interrupted");
         } catch (ExecutionException | TimeoutException e) {
-            throw ProblemException.unavailable("Kafka did not answer for the end offsets of " + partitions);
+            throw Refused.unavailable("Kafka did not answer for the end offsets of " + partitions);
         }
     }
 
@@ -216,7 +214,7 @@ public class ViewHorizon {
                     long deadline = System.nanoTime() + CALL_TIMEOUT.toNanos();
                     while (from.keySet().stream().anyMatch(tp -> c.position(tp, CALL_TIMEOUT) < ends.get(tp))) {
                         if (System.nanoTime() > deadline) {
-                            throw ProblemException.unavailable("Kafka did not serve the end of " + from.keySet());
+                            throw Refused.unavailable("Kafka did not serve the end of " + from.keySet());
                         }
                         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
                             TopicPartition tp = new TopicPartition(r.topic(), r.partition());
@@ -276,7 +274,7 @@ public class ViewHorizon {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw ProblemException.unavailable("interrupted");
+            throw Refused.unavailable("interrupted");
         }
     }
 

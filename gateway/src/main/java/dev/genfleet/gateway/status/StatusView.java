@@ -1,6 +1,6 @@
 package dev.genfleet.gateway.status;
 
-import dev.genfleet.gateway.api.ProblemException;
+import dev.genfleet.gateway.refusal.Refused;
 import dev.genfleet.schemas.ModelAnnouncement;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -97,7 +97,7 @@ public class StatusView {
                 visitor.accept(KeyValue.pair(kv.key.substring(prefix.length()), custom.isEmpty() ? null : custom));
             }
         } catch (InvalidStateStoreException e) {
-            throw ProblemException.unavailable("the status view is rebuilding; retry shortly");
+            throw Refused.unavailable("the status view is rebuilding; retry shortly");
         }
     }
 
@@ -134,7 +134,7 @@ public class StatusView {
                 return query.apply(store(name));
             } catch (InvalidStateStoreException e) {
                 if (System.nanoTime() > deadline) {
-                    throw ProblemException.unavailable("the status view is rebuilding; retry shortly");
+                    throw Refused.unavailable("the status view is rebuilding; retry shortly");
                 }
                 pause();
             }
@@ -146,7 +146,7 @@ public class StatusView {
             Thread.sleep(50);
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
-            throw ProblemException.unavailable("interrupted while the status view is rebuilding");
+            throw Refused.unavailable("interrupted while the status view is rebuilding");
         }
     }
 
@@ -158,13 +158,13 @@ public class StatusView {
                         name, QueryableStoreTypes.<String, byte[]>keyValueStore()));
             } catch (InvalidStateStoreException e) {
                 if (System.nanoTime() > deadline) {
-                    throw ProblemException.unavailable("the status view is rebuilding; retry shortly");
+                    throw Refused.unavailable("the status view is rebuilding; retry shortly");
                 }
                 try {
                     Thread.sleep(50);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
-                    throw ProblemException.unavailable("interrupted while the status view is rebuilding");
+                    throw Refused.unavailable("interrupted while the status view is rebuilding");
                 }
             }
         }

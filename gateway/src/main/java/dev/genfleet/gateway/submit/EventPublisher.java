@@ -1,9 +1,9 @@
 package dev.genfleet.gateway.submit;
 
 import dev.genfleet.gateway.GatewayConfig;
-import dev.genfleet.gateway.api.ProblemException;
 import dev.genfleet.gateway.kafka.KafkaClients;
 import dev.genfleet.gateway.kafka.KafkaHealth;
+import dev.genfleet.gateway.refusal.Refused;
 import dev.genfleet.schemas.EventCodec;
 import dev.genfleet.schemas.GenfleetPayload;
 import dev.genfleet.schemas.Topics;
@@ -133,10 +133,9 @@ public class EventPublisher {
             future.get(ackTimeoutMs, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw ProblemException.unavailable("interrupted while waiting for Kafka to acknowledge");
+            throw Refused.unavailable("interrupted while waiting for Kafka to acknowledge");
         } catch (ExecutionException | TimeoutException e) {
-            throw ProblemException.unavailable(
-                    "Kafka did not acknowledge the record; retry with the same Idempotency-Key");
+            throw Refused.unavailable("Kafka did not acknowledge the record; retry with the same Idempotency-Key");
         }
     }
 

@@ -1,7 +1,8 @@
 package dev.genfleet.gateway.submit;
 
-import dev.genfleet.gateway.api.ProblemException;
 import dev.genfleet.gateway.policy.ContentPolicy;
+import dev.genfleet.gateway.refusal.Refusal;
+import dev.genfleet.gateway.refusal.Refused;
 import dev.genfleet.gateway.status.JobView;
 import dev.genfleet.gateway.status.RecentSubmissions;
 import dev.genfleet.gateway.status.StatusView;
@@ -92,13 +93,8 @@ public class JobSubmitter {
                 if (!v.tenant().equals(tenant)
                         || v.requestSha256() == null
                         || !v.requestSha256().equals(requestSha256)) {
-                    throw new ProblemException(
-                            422,
-                            "Idempotency-Key reused",
-                            "this Idempotency-Key was already used with a different request body",
-                            null,
-                            null,
-                            null);
+                    throw new Refused(new Refusal.IdempotencyKeyReused(
+                            "this Idempotency-Key was already used with a different request body"));
                 }
                 if ("REJECTED".equals(v.status()) && v.error() != null) {
                     throw policyProblem(jobId, v.error(), rejectedField(v));
@@ -281,15 +277,11 @@ public class JobSubmitter {
         return v;
     }
 
-    private static ProblemException policyProblem(String jobId, Reason reason, String field) {
-        return new ProblemException(
-                422,
-                "Refused by content policy",
+    private static Refused policyProblem(String jobId, Reason reason, String field) {
+        return new Refused(new Refusal.PolicyRefused(
                 reason.message() + " (rule " + reason.code() + "); job " + jobId + " is recorded as REJECTED",
-                List.of(new dev.genfleet.gateway.api.Problem.FieldError(
-                        field == null ? INPUT + "prompt" : field, reason.message())),
                 reason.code(),
-                null);
+                new Refusal.FieldError(field == null ? INPUT + "prompt" : field, reason.message())));
     }
 
     private AuditEvent audit(

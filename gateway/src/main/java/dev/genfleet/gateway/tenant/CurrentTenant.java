@@ -2,7 +2,10 @@ package dev.genfleet.gateway.tenant;
 
 import jakarta.enterprise.context.RequestScoped;
 
-/** The tenant the request authenticated as; set by {@link AuthFilter} before any {@code /v1} resource runs. */
+/**
+ * The tenant the request authenticated as; set by the edge ({@code api/AuthFilter}) before any {@code /v1} resource
+ * runs.
+ */
 @RequestScoped
 public class CurrentTenant {
 
@@ -15,7 +18,8 @@ public class CurrentTenant {
         return id;
     }
 
-    void set(String id) {
+    /** Called once per request, by the edge, with the tenant its credential names. */
+    public void set(String id) {
         this.id = id;
     }
 }

@@ -1,12 +1,14 @@
 package dev.genfleet.gateway.tenant;
 
 import dev.genfleet.gateway.GatewayConfig;
-import dev.genfleet.gateway.api.ProblemException;
+import dev.genfleet.gateway.refusal.Refusal;
+import dev.genfleet.gateway.refusal.Refused;
 import dev.genfleet.gateway.status.CampaignCounts;
 import dev.genfleet.gateway.status.StatusView;
 import dev.genfleet.schemas.ReasonCode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -74,17 +76,13 @@ public class QueuedQuota {
             long used = view.openJobs(tenant) + pending(tenant, book);
             long budget = max - used;
             if (budget < Math.max(1, need == null ? 1 : need)) {
-                throw new ProblemException(
-                        429,
-                        "Too Many Requests",
+                throw new Refused(new Refusal.QuotaExceeded(
                         "queued-jobs quota of tenant exceeded: "
                                 + used + " of " + max + " jobs are unfinished"
                                 + (need != null && need > 1 ? ", this campaign has " + need + " recipients" : "")
                                 + "; retry after " + retryAfter
                                 + " s",
-                        null,
-                        null,
-                        Map.of("Retry-After", Integer.toString(retryAfter)));
+                        Duration.ofSeconds(retryAfter)));
             }
             Ticket ticket = new Ticket(
                     this, tenant, jobId, campaignId, need == null ? budget : need, budget, nanoClock.getAsLong());

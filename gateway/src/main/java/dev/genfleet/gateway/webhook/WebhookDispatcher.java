@@ -1,9 +1,7 @@
 package dev.genfleet.gateway.webhook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.genfleet.gateway.GatewayConfig;
-import dev.genfleet.gateway.api.JobJson;
 import dev.genfleet.gateway.kafka.KafkaClients;
 import dev.genfleet.gateway.kafka.KafkaHealth;
 import dev.genfleet.gateway.status.CampaignCounts;
@@ -31,6 +29,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -100,7 +99,6 @@ public class WebhookDispatcher {
     static final String CLIENT = "webhook-consumer";
 
     private static final long RETRY_MS = 5000;
-    private static final TypeReference<LinkedHashMap<String, Object>> JSON_OBJECT = new TypeReference<>() {};
     private final KafkaClients kafka;
     private final KafkaHealth health;
     private final Topics topics;
@@ -115,6 +113,11 @@ public class WebhookDispatcher {
     private final EventCodec codec = EventCodec.forComponent("gateway");
     private final Offsets offsets = new Offsets();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+
+    /** The job as GET /v1/jobs/{id} shows it (the api package's). */
+    @Inject
+    JobBodies jobBodies;
+
     private final Map<String, Boolean> settled =
             java.util.Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, false) {
                 @Override
@@ -436,7 +439,7 @@ public class WebhookDispatcher {
             return;
         }
         // the job as GET /v1/jobs/{id} shows it, plus the tenant
-        Map<String, Object> data = Json.mapper().convertValue(JobJson.of(v), JSON_OBJECT);
+        Map<String, Object> data = jobBodies.of(v);
         data.put("tenant", v.tenant());
         start(new Delivery(messageId, JOB_FINISHED, v, url, payload(JOB_FINISHED, v.finishedAt(), data), hold));
     }
@@ -804,7 +807,7 @@ public class WebhookDispatcher {
             return true;
         }
         for (InetAddress a : InetAddress.getAllByName(host)) {
-            if (dev.genfleet.gateway.api.JobParser.isPrivate(a)) {
+            if (dev.genfleet.gateway.submit.JobParser.isPrivate(a)) {
                 return true;
             }
         }

@@ -1,6 +1,8 @@
-package dev.genfleet.gateway.api;
+package dev.genfleet.gateway.submit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.genfleet.gateway.refusal.Refusal;
+import dev.genfleet.gateway.refusal.Refused;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -14,20 +16,20 @@ import java.util.Set;
  */
 public final class Fields {
 
-    private final List<Problem.FieldError> errors = new ArrayList<>();
+    private final List<Refusal.FieldError> errors = new ArrayList<>();
 
-    public List<Problem.FieldError> errors() {
+    public List<Refusal.FieldError> errors() {
         return errors;
     }
 
     public void error(String field, String message) {
-        errors.add(new Problem.FieldError(field, message));
+        errors.add(new Refusal.FieldError(field, message));
     }
 
-    /** Throws the collected errors as a 422 problem, if any. */
+    /** Refuses the request with the collected errors ({@link Refusal.Invalid}), if any. */
     public void throwIfAny() {
         if (!errors.isEmpty()) {
-            throw ProblemException.invalid(errors);
+            throw Refused.invalid(errors);
         }
     }
 

@@ -1,10 +1,7 @@
-package dev.genfleet.gateway.api;
+package dev.genfleet.gateway.submit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genfleet.gateway.GatewayConfig;
-import dev.genfleet.gateway.submit.JobDraft;
-import dev.genfleet.gateway.submit.JobIds;
-import dev.genfleet.gateway.submit.ModelRoutes;
 import dev.genfleet.gateway.tenant.CurrentTenant;
 import dev.genfleet.gateway.tenant.TenantSettings;
 import dev.genfleet.schemas.Brief;
@@ -35,8 +32,9 @@ public class JobParser {
     /** Seeds chosen by the gateway stay below 2^53 so JavaScript clients read them exactly. */
     public static final long MAX_DRAWN_SEED = JobIds.SEED_BOUND;
 
-    static final Set<String> JOB_FIELDS = Set.of("model", "input", "priority", "ttl_seconds", "webhook", "metadata");
-    static final Set<String> TEXT_FIELDS = Set.of(
+    public static final Set<String> JOB_FIELDS =
+            Set.of("model", "input", "priority", "ttl_seconds", "webhook", "metadata");
+    public static final Set<String> TEXT_FIELDS = Set.of(
             "prompt",
             "max_tokens",
             "temperature",
@@ -53,7 +51,7 @@ public class JobParser {
     public static final List<String> BRIEF_FIELDS = List.of("product", "audience", "benefit", "offer", "tone", "name");
 
     public static final Set<String> BRIEF_REQUIRED = Set.of("product", "audience", "benefit");
-    static final Set<String> IMAGE_FIELDS = Set.of("seed", "count", "style", "best_of", "size");
+    public static final Set<String> IMAGE_FIELDS = Set.of("seed", "count", "style", "best_of", "size");
 
     private final GatewayConfig config;
     private final ModelRoutes routes;

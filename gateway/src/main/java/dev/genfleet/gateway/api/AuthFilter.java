@@ -1,12 +1,14 @@
-package dev.genfleet.gateway.tenant;
+package dev.genfleet.gateway.api;
 
-import dev.genfleet.gateway.api.ProblemException;
-import dev.genfleet.gateway.api.ProblemMappers;
+import dev.genfleet.gateway.refusal.Refusal;
+import dev.genfleet.gateway.tenant.ApiKeys;
+import dev.genfleet.gateway.tenant.CurrentTenant;
+import dev.genfleet.gateway.tenant.TenantSettings;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-import java.util.Map;
+import java.time.Duration;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -44,27 +46,15 @@ public class AuthFilter {
         long wait = settings.limiter(tenant.get()).acquire(tenant.get());
         if (wait > 0) {
             return ProblemMappers.response(
-                    new ProblemException(
-                            429,
-                            "Too Many Requests",
+                    new Refusal.QuotaExceeded(
                             "request rate quota of tenant exceeded; retry after " + wait + " s",
-                            null,
-                            null,
-                            Map.of("Retry-After", Long.toString(wait))),
+                            Duration.ofSeconds(wait)),
                     path);
         }
         return null;
     }
 
     private static Response unauthorized(String path, String detail) {
-        return ProblemMappers.response(
-                new ProblemException(
-                        401,
-                        "Unauthorized",
-                        detail,
-                        null,
-                        null,
-                        Map.of(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"genfleet\"")),
-                path);
+        return ProblemMappers.response(new Refusal.Unauthenticated(detail), path);
     }
 }

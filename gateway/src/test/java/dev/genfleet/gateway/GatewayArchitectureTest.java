@@ -1,0 +1,71 @@
+package dev.genfleet.gateway;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Only the API edge speaks HTTP. The domain packages accept, check, publish and read jobs and campaigns; they refuse
+ * with a typed {@code refusal.Refusal} and answer with their own records, and {@code api} alone turns both into
+ * status codes, problem documents and JSON bodies. ArchUnit reads the bytecode, so fully-qualified names are caught
+ * as well as imports.
+ */
+class GatewayArchitectureTest {
+
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.genfleet.gateway");
+
+    private static final String[] DOMAIN = {
+        "dev.genfleet.gateway.campaign..",
+        "dev.genfleet.gateway.submit..",
+        "dev.genfleet.gateway.status..",
+        "dev.genfleet.gateway.webhook..",
+        "dev.genfleet.gateway.tenant..",
+        "dev.genfleet.gateway.policy..",
+        "dev.genfleet.gateway.kafka..",
+        "dev.genfleet.gateway.refusal.."
+    };
+
+    @Test
+    void domainKnowsNothingOfTheApi() {
+        ArchRule rule = noClasses()
+                .that()
+                .resideInAnyPackage(DOMAIN)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.genfleet.gateway.api..")
+                .because("the domain refuses with a Refusal and answers with its own records; the edge maps both");
+        rule.check(CLASSES);
+    }
+
+    @Test
+    void onlyTheApiSpeaksJaxRs() {
+        ArchRule rule = noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.genfleet.gateway.api..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("jakarta.ws.rs..", "org.jboss.resteasy..")
+                .because(
+                        "status codes, headers and filters are the edge's; the authentication filter is api/AuthFilter");
+        rule.check(CLASSES);
+    }
+
+    @Test
+    void refusalsArePlainJava() {
+        ArchRule rule = classes()
+                .that()
+                .resideInAPackage("dev.genfleet.gateway.refusal..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("dev.genfleet.gateway.refusal..", "java..")
+                .because("a refusal says why, in the domain's words; how to answer it is the edge's business");
+        rule.check(CLASSES);
+    }
+}
