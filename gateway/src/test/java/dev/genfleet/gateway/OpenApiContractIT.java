@@ -247,6 +247,172 @@ class OpenApiContractIT extends WithFakeWorker {
                 "webhook secret");
     }
 
+    @Test
+    void shouldDescribeTheRequestOfPostJobsFieldByFieldWithItsBounds() throws IOException {
+        JsonNode doc = openapi();
+        JsonNode job = resolve(doc, requestSchema(doc, "/v1/jobs", "post", "application/json"));
+        assertRequired(job, "JobSubmission", "model", "input");
+        assertProperty(doc, job, "model", "string", Map.of("minLength", 1, "maxLength", 200));
+        assertProperty(doc, job, "priority", "string", Map.of());
+        assertEquals(
+                Set.of("interactive", "bulk"),
+                strings(job.path("properties").path("priority").path("enum")));
+        assertProperty(doc, job, "ttl_seconds", "integer", Map.of("minimum", 1, "maximum", 604800));
+        assertProperty(doc, job, "metadata", "object", Map.of("maxProperties", 32));
+        assertDescribed(doc, job, "input");
+        JsonNode webhook = resolve(doc, job.path("properties").path("webhook"));
+        assertRequired(webhook, "WebhookTarget", "url");
+        assertProperty(doc, webhook, "url", "string", Map.of("minLength", 1, "maxLength", 2000));
+
+        JsonNode input = job.path("properties").path("input");
+        assertEquals(2, input.path("oneOf").size(), "input is a text or an image input: " + input);
+        JsonNode text = resolve(doc, input.path("oneOf").get(0));
+        JsonNode image = resolve(doc, input.path("oneOf").get(1));
+        assertProperty(doc, text, "prompt", "string", Map.of("minLength", 1, "maxLength", 8000));
+        assertProperty(doc, text, "max_tokens", "integer", Map.of("minimum", 1, "maximum", 4096));
+        assertProperty(doc, text, "temperature", "number", Map.of("minimum", 0, "maximum", 5));
+        assertProperty(doc, text, "top_k", "integer", Map.of("minimum", 0, "maximum", 100000));
+        assertProperty(doc, text, "top_p", "number", Map.of("minimum", 0, "maximum", 1));
+        assertProperty(doc, text, "stop", "array", Map.of("maxItems", 8));
+        assertProperty(doc, text, "seed", "integer", Map.of());
+        assertProperty(doc, text, "require", "array", Map.of("maxItems", 16));
+        assertProperty(doc, text, "forbid_unstated_offers", "boolean", Map.of());
+        assertProperty(doc, text, "best_of", "integer", Map.of("minimum", 1, "maximum", 16));
+        assertProperty(doc, text, "quality", "string", Map.of());
+        assertEquals(
+                Set.of("strict", "best_effort"),
+                strings(text.path("properties").path("quality").path("enum")));
+        JsonNode brief = resolve(doc, text.path("properties").path("brief"));
+        assertRequired(brief, "JobBrief", "product", "audience", "benefit");
+        for (String field : List.of("product", "audience", "benefit", "offer", "tone", "name")) {
+            assertProperty(doc, brief, field, "string", Map.of("minLength", 1, "maxLength", 200));
+            assertTrue(
+                    brief.path("properties").path(field).has("pattern"),
+                    "JobBrief." + field + " says no control characters");
+        }
+        assertProperty(doc, image, "seed", "integer", Map.of());
+        assertProperty(doc, image, "count", "integer", Map.of("minimum", 1, "maximum", 16));
+        assertProperty(doc, image, "style", "string", Map.of("minLength", 1, "maxLength", 100));
+        assertProperty(doc, image, "best_of", "integer", Map.of("minimum", 1, "maximum", 64));
+        assertProperty(doc, image, "size", "integer", Map.of("minimum", 8, "maximum", 1024));
+    }
+
+    @Test
+    void shouldDescribeTheAnswerOfGetJobWithItsRequiredMembersAndBounds() throws IOException {
+        JsonNode doc = openapi();
+        JsonNode job = resolve(doc, responseSchema(doc, "/v1/jobs/{id}", "get", "200", "application/json"));
+        assertRequired(job, "Job", "id", "status", "terminal", "attempts", "links");
+        assertProperty(doc, job, "id", "string", Map.of());
+        assertProperty(doc, job, "status", "string", Map.of());
+        assertProperty(doc, job, "terminal", "boolean", Map.of());
+        assertProperty(doc, job, "attempts", "integer", Map.of("minimum", 0));
+        assertProperty(doc, job, "seed", "integer", Map.of());
+        assertProperty(doc, job, "input_sha256", "string", Map.of());
+        assertEquals(
+                "^[0-9a-f]{64}$",
+                job.path("properties").path("input_sha256").path("pattern").asText());
+        for (String member : List.of("output", "error", "links", "submitted_at", "model_version", "campaign_id")) {
+            assertDescribed(doc, job, member);
+        }
+    }
+
+    @Test
+    void shouldDescribeTheRequestAndTheAnswerOfPostCampaigns() throws IOException {
+        JsonNode doc = openapi();
+        JsonNode campaign = resolve(doc, requestSchema(doc, "/v1/campaigns", "post", "application/json"));
+        assertRequired(campaign, "CampaignSubmission", "name", "model", "template", "recipients");
+        assertProperty(doc, campaign, "name", "string", Map.of("minLength", 1, "maxLength", 200));
+        assertProperty(doc, campaign, "model", "string", Map.of("minLength", 1, "maxLength", 200));
+        assertProperty(doc, campaign, "params", "object", Map.of("maxProperties", 100));
+        assertProperty(doc, campaign, "ttl_seconds", "integer", Map.of("minimum", 1, "maximum", 604800));
+        assertProperty(doc, campaign, "metadata", "object", Map.of("maxProperties", 32));
+        assertProperty(doc, campaign, "recipients", "array", Map.of("maxItems", 1000000));
+        assertDescribed(doc, campaign, "webhook");
+        JsonNode template = resolve(doc, campaign.path("properties").path("template"));
+        assertProperty(doc, template, "prompt", "string", Map.of("minLength", 1, "maxLength", 8000));
+        JsonNode brief = resolve(doc, template.path("properties").path("brief"));
+        assertRequired(brief, "CampaignBriefTemplate", "product", "audience", "benefit");
+        assertProperty(doc, brief, "offer", "string", Map.of("minLength", 1, "maxLength", 2000));
+        JsonNode input = resolve(doc, campaign.path("properties").path("input"));
+        assertProperty(doc, input, "max_tokens", "integer", Map.of("minimum", 1, "maximum", 4096));
+        assertProperty(doc, input, "best_of", "integer", Map.of("minimum", 1, "maximum", 16));
+        assertProperty(doc, input, "require", "array", Map.of("maxItems", 16));
+        assertFalse(input.path("properties").has("prompt"), "a campaign's prompt is its template's");
+        JsonNode recipient =
+                resolve(doc, campaign.path("properties").path("recipients").path("items"));
+        assertRequired(recipient, "CampaignRecipient", "custom_id");
+        assertProperty(doc, recipient, "custom_id", "string", Map.of("minLength", 1, "maxLength", 200));
+        assertProperty(doc, recipient, "vars", "object", Map.of("maxProperties", 100));
+
+        JsonNode accepted = resolve(doc, responseSchema(doc, "/v1/campaigns", "post", "202", "application/json"));
+        assertRequired(
+                accepted,
+                "CampaignAccepted",
+                "id",
+                "name",
+                "status",
+                "sealed",
+                "recipients",
+                "queued",
+                "rejected",
+                "rejections",
+                "digest",
+                "links");
+        assertProperty(doc, accepted, "recipients", "integer", Map.of("minimum", 0));
+        assertProperty(doc, accepted, "rejections", "array", Map.of("maxItems", 100));
+        JsonNode answer = read(given().header("Authorization", KEY_A)
+                .contentType("application/json")
+                .body("{\"name\":\"contract\",\"model\":\"copy-gpt\",\"template\":{\"prompt\":\"Hi {{n}}\"},"
+                        + "\"recipients\":[{\"custom_id\":\"a\",\"vars\":{\"n\":\"Ann\"}},{\"custom_id\":\"b\"}]}")
+                .post("/v1/campaigns")
+                .then()
+                .statusCode(202)
+                .extract()
+                .asByteArray());
+        assertEquals(1, answer.path("rejections").size(), "b lacks n: " + answer);
+        assertMatches(doc, responseSchema(doc, "/v1/campaigns", "post", "202", "application/json"), answer, "202");
+    }
+
+    /** The schema an operation's request body references. */
+    static JsonNode requestSchema(JsonNode doc, String path, String method, String mediaType) {
+        JsonNode schema = doc.path("paths")
+                .path(path)
+                .path(method)
+                .path("requestBody")
+                .path("content")
+                .path(mediaType)
+                .path("schema");
+        assertTrue(schema.has("$ref"), method + " " + path + " references no request schema: " + schema);
+        return schema;
+    }
+
+    static void assertRequired(JsonNode schema, String name, String... members) {
+        assertEquals(Set.of(members), strings(schema.path("required")), name + " requires exactly these members");
+    }
+
+    /** The property exists with this type, a description, an example (scalars) and these bounds. */
+    static void assertProperty(JsonNode doc, JsonNode schema, String name, String type, Map<String, Number> bounds) {
+        JsonNode p = schema.path("properties").path(name);
+        assertFalse(p.isMissingNode(), name + " is not a property of " + names(schema.path("properties")));
+        assertTrue(types(resolve(doc, p)).contains(type), name + " is not typed " + type + ": " + p);
+        assertDescribed(doc, schema, name);
+        if (!type.equals("object") && !type.equals("array")) {
+            assertTrue(p.has("examples") || p.has("example"), name + " has no example: " + p);
+        }
+        bounds.forEach((bound, value) -> assertEquals(
+                value.doubleValue(), p.path(bound).asDouble(Double.NaN), 0.0, name + "." + bound + " in " + p));
+    }
+
+    static void assertDescribed(JsonNode doc, JsonNode schema, String name) {
+        assertTypedAndDescribed(doc, schema.path("properties").path(name), name);
+    }
+
+    static Set<String> strings(JsonNode array) {
+        Set<String> out = new TreeSet<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
     // ---- the walk ----------------------------------------------------------------------------------
 
     static JsonNode openapi() throws IOException {

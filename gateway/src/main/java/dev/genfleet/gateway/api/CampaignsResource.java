@@ -8,6 +8,7 @@ import dev.genfleet.gateway.api.contract.Campaign;
 import dev.genfleet.gateway.api.contract.CampaignAccepted;
 import dev.genfleet.gateway.api.contract.CampaignCancelled;
 import dev.genfleet.gateway.api.contract.CampaignResult;
+import dev.genfleet.gateway.api.contract.CampaignSubmission;
 import dev.genfleet.gateway.api.contract.JobError;
 import dev.genfleet.gateway.api.contract.Quality;
 import dev.genfleet.gateway.campaign.BoundedLines;
@@ -49,6 +50,7 @@ import java.util.NoSuchElementException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -93,6 +95,12 @@ public class CampaignsResource {
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = CampaignAccepted.class)))
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = CampaignSubmission.class)))
     public Response createJson(InputStream body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         checkKey(idempotencyKey);
         byte[] bytes = JsonBodies.read(body, config.limits().maxCampaignJsonBytes());

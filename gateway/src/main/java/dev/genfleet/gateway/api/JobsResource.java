@@ -2,6 +2,7 @@ package dev.genfleet.gateway.api;
 
 import dev.genfleet.gateway.GatewayConfig;
 import dev.genfleet.gateway.api.contract.Job;
+import dev.genfleet.gateway.api.contract.JobSubmission;
 import dev.genfleet.gateway.refusal.Refusal;
 import dev.genfleet.gateway.refusal.Refused;
 import dev.genfleet.gateway.status.JobView;
@@ -301,36 +302,4 @@ public class JobsResource {
         }
         return view.job(id, tenant.id()).orElseThrow(() -> Refused.notFound("no job " + id));
     }
-
-    /** The request body of {@code POST /v1/jobs}, for the OpenAPI document. */
-    @Schema(name = "JobSubmission")
-    public record JobSubmission(
-            @Schema(required = true, examples = "copy-gpt") String model,
-
-            @Schema(
-                    required = true,
-                    description = "text: {prompt, max_tokens, temperature, top_k, top_p, stop, seed, brief, require,"
-                            + " forbid_unstated_offers, best_of, quality}; prompt is required unless there is a"
-                            + " brief {product, audience, benefit, offer?, tone?, name?} (strings of 1 to 200"
-                            + " characters, no control characters). require: strings the output must contain"
-                            + " (default: the brief's product and name); forbid_unstated_offers: no discount, price,"
-                            + " promo code or free-shipping claim the brief does not state (default true with a"
-                            + " brief); best_of 1..16: candidates the worker draws until one passes (default 1);"
-                            + " quality: strict (default; none passes = FAILED with QUALITY_CHECK_FAILED) or"
-                            + " best_effort (the best candidate, output.quality.passed false)."
-                            + " image: {seed, count, style, best_of, size}")
-            Map<String, Object> input,
-
-            @Schema(
-                    enumeration = {"interactive", "bulk"},
-                    defaultValue = "interactive")
-            String priority,
-
-            @Schema(description = "seconds until the job expires unless started")
-            Long ttlSeconds,
-
-            @Schema(description = "{url}: where the outcome is delivered")
-            Map<String, String> webhook,
-
-            Map<String, String> metadata) {}
 }

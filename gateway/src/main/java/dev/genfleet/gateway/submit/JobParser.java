@@ -309,7 +309,7 @@ public class JobParser {
         return texts;
     }
 
-    static ImageInput image(JsonNode node, Fields f, long defaultSeed) {
+    public static ImageInput image(JsonNode node, Fields f, long defaultSeed) {
         Long seed = f.integer(node, "seed", "input.", Long.MIN_VALUE, Long.MAX_VALUE);
         Long count = f.integer(node, "count", "input.", 1, ImageInput.MAX_COUNT);
         String style = f.string(node, "style", "input.", false, 1, 100);

@@ -41,7 +41,10 @@ public record Job(
                 examples = "SUCCEEDED")
         String status,
 
-        @Schema(required = true, description = "True once the status is final: the job changes no more")
+        @Schema(
+                required = true,
+                description = "True once the status is final: the job changes no more",
+                examples = "true")
         boolean terminal,
 
         @Schema(description = "The model the job was submitted for", examples = "copy-gpt")
