@@ -746,14 +746,19 @@ public class CampaignService {
         Summary summary = new Summary(
                 campaignId,
                 sealed.name() != null ? sealed.name() : u.header().name(),
-                sealed.recipients(),
-                sealed.queued(),
-                sealed.rejected(),
+                orZero(sealed.recipients()),
+                orZero(sealed.queued()),
+                orZero(sealed.rejected()),
                 0,
                 null,
                 List.of(),
                 digest);
         return new Outcome(summary, true);
+    }
+
+    /** A count a seal record left out (a malformed one): none, rather than a failed replay. */
+    private static long orZero(Long count) {
+        return count == null ? 0 : count;
     }
 
     private static Refused reused(String campaignId, String what) {
