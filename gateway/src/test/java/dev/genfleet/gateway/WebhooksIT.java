@@ -226,7 +226,8 @@ class WebhooksIT extends WithFakeWorker {
             assertEquals("2", audits.get(1).details().get("delivery_attempt"));
         });
         // operators see failing receivers as a metric too (the chart's GenfleetWebhookDeliveriesFailing)
-        String metrics = given().get(this.metrics).then().statusCode(200).extract().asString();
+        String metrics =
+                given().get(this.metrics).then().statusCode(200).extract().asString();
         assertTrue(
                 metrics.lines()
                         .anyMatch(l -> l.startsWith("genfleet_webhooks_attempts_total")
