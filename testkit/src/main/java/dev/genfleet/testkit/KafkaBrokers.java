@@ -70,10 +70,8 @@ public final class KafkaBrokers {
                 return new SecuredKafka(
                         running, BrokerSecurity.open(Path.of(System.getProperty(SECURED_DIR_PROPERTY))));
             }
-            List<String> users = new java.util.ArrayList<>(List.of(user("gateway", null), user("keda", null)));
-            SECURED_POOLS.forEach(pool -> users.add(user("worker", pool)));
             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.secured(
-                            users, Map.of("auto.create.topics.enable", "false"))
+                            fleetUsers(), Map.of("auto.create.topics.enable", "false"))
                     .start();
             Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "secured-kafka-stop"));
             try (Admin admin = Admin.create(Map.<String, Object>copyOf(broker.adminProperties()))) {
@@ -91,6 +89,17 @@ public final class KafkaBrokers {
         }
     }
 
+    /**
+     * The users of the fleet's components as the chart names them for release {@code genfleet}: the gateway, KEDA's,
+     * the operator's (the dead-letter tool, {@code DeadLetters}) and one per worker pool of {@link #SECURED_POOLS}.
+     */
+    public static List<String> fleetUsers() {
+        List<String> users =
+                new java.util.ArrayList<>(List.of(user("gateway", null), user("keda", null), user("operator", null)));
+        SECURED_POOLS.forEach(pool -> users.add(user("worker", pool)));
+        return users;
+    }
+
     /** The Kafka user of a component as the chart names it for release {@code genfleet}: {@code genfleet-worker-text}. */
     public static String user(String component, String pool) {
         return "worker".equals(component) ? "genfleet-worker-" + pool : "genfleet-" + component;
@@ -103,6 +112,7 @@ public final class KafkaBrokers {
         List<AclBinding> all = new java.util.ArrayList<>();
         all.addAll(acls.bindings("gateway", user("gateway", null), null, SECURED_POOLS, topics));
         all.addAll(acls.bindings("keda", user("keda", null), null, SECURED_POOLS, topics));
+        all.addAll(acls.bindings("operator", user("operator", null), null, SECURED_POOLS, topics));
         for (String pool : SECURED_POOLS) {
             all.addAll(acls.bindings("worker", user("worker", pool), pool, SECURED_POOLS, topics));
         }

@@ -67,12 +67,13 @@ public final class KafkaServerMain {
         stopped.await();
     }
 
-    /** The local fleet's users: the gateway, one per worker pool, KEDA's (unused locally, kept for parity). */
+    /**
+     * The local fleet's users: the gateway, one per worker pool, the operator's ({@code ./genfleet dlq}), KEDA's
+     * (unused locally, kept for parity). A broker whose folder predates a user gives it a password and a SCRAM
+     * credential at its next start.
+     */
     static List<String> fleetUsers() {
-        List<String> users =
-                new ArrayList<>(List.of(KafkaBrokers.user("gateway", null), KafkaBrokers.user("keda", null)));
-        KafkaBrokers.SECURED_POOLS.forEach(pool -> users.add(KafkaBrokers.user("worker", pool)));
-        return users;
+        return KafkaBrokers.fleetUsers();
     }
 
     /** Grants the fleet's ACLs (again: creating an existing ACL changes nothing) and writes the client files. */

@@ -44,6 +44,7 @@ class LocalSecuredBrokerIT {
                     "admin.properties",
                     "genfleet-worker-text.properties",
                     "genfleet-worker-text.quarkus.properties",
+                    "genfleet-operator.properties",
                     "users.properties",
                     "ca.crt",
                     "truststore.p12")) {
