@@ -35,6 +35,9 @@ public interface WorkerConfig {
 
     TopicNames topics();
 
+    /** The claim-check store for large images (worker README, "Claim check"); unset = every image inline. */
+    Blobs blobs();
+
     /** How long a SIGTERM waits for batches in flight to finish, publish and commit. */
     @WithDefault("30s")
     Duration drainTimeout();
@@ -98,6 +101,22 @@ public interface WorkerConfig {
         /** At most this many jobs wait per model (the consumers pause beyond it). */
         @WithDefault("256")
         int capacity();
+    }
+
+    interface Blobs {
+        /**
+         * The blob store's directory, shared with the gateways (the local fleet: {@code .genfleet/data/blobs}; the
+         * chart: a ReadWriteMany volume). Unset: no claim checks, every image inline, and a result too large for
+         * its record is dead-lettered with {@code RESULT_TOO_LARGE}.
+         */
+        Optional<String> dir();
+
+        /**
+         * With a store, an image whose PNG is larger than this many bytes goes by claim check; so does every image
+         * of a result whose records would not fit inline. 0: every image by claim check; negative refuses to start.
+         */
+        @WithDefault("262144")
+        int inlineMaxBytes();
     }
 
     interface Retry {

@@ -9,7 +9,9 @@ import dev.genfleet.schemas.Reason;
 import dev.genfleet.schemas.ReasonCode;
 import dev.genfleet.schemas.TextOutput;
 import dev.genfleet.schemas.TraceContext;
+import dev.genfleet.worker.blob.DirectoryBlobStore;
 import dev.genfleet.worker.config.WorkerConfig;
+import dev.genfleet.worker.publish.ClaimCheck;
 import dev.genfleet.worker.publish.Publisher;
 import dev.genfleet.worker.publish.RecordSizes;
 import dev.genfleet.worker.run.Outcome;
@@ -28,6 +30,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +42,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -103,11 +107,17 @@ public class JobConsumer {
 
     private final EventCodec codec = EventCodec.forComponent("worker");
     private RecordSizes sizes;
+    private ClaimCheck claimCheck;
     private JobTraces traces;
 
     @PostConstruct
     void init() {
         sizes = new RecordSizes(config.maxRecordBytes());
+        claimCheck = config.blobs()
+                .dir()
+                .map(dir -> ClaimCheck.to(
+                        new DirectoryBlobStore(Path.of(dir)), config.blobs().inlineMaxBytes()))
+                .orElse(ClaimCheck.none());
         traces = new JobTraces(tracer);
     }
 
@@ -264,9 +274,16 @@ public class JobConsumer {
                                 job.attempt(),
                                 List.of());
                     }
+                    // large images by claim check: their blobs are written now, before the transaction begins
+                    outcome = claimCheck.aboveInlineMax(outcome);
                     List<ProducerRecord<String, byte[]>> out =
                             publisher.records().forOutcome(job, outcome, slot.model(), record, trace);
                     var oversized = sizes.firstOversized(out);
+                    if (oversized.isPresent() && claimCheck.canTakeMore(outcome)) {
+                        outcome = claimCheck.everyImage(outcome);
+                        out = publisher.records().forOutcome(job, outcome, slot.model(), record, trace);
+                        oversized = sizes.firstOversized(out);
+                    }
                     if (oversized.isPresent()) {
                         LOG.warnf(
                                 "job %s: its %s record would take %d bytes, over max-record-bytes %d; dead-lettering it",
@@ -300,7 +317,14 @@ public class JobConsumer {
                                     slot.model(),
                                     record,
                                     trace);
-                    return new Lane.Part(record, out, deadLetter);
+                    // should the broker refuse them as too large for the topic, every image by claim check (Lane)
+                    Outcome published = outcome;
+                    Supplier<List<ProducerRecord<String, byte[]>>> byClaimCheck = claimCheck.canTakeMore(published)
+                            ? () -> publisher
+                                    .records()
+                                    .forOutcome(job, claimCheck.everyImage(published), slot.model(), record, trace)
+                            : null;
+                    return new Lane.Part(record, out, deadLetter, byClaimCheck);
                 });
     }
 

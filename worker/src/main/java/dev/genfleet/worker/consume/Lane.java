@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -41,7 +42,9 @@ import org.jboss.logging.Logger;
  * poll is split in halves, each committed with the offsets of its own records, until the record that fails is
  * alone; its job is then dead-lettered with the reason ({@code RESULT_TOO_LARGE} when the broker said so,
  * else {@code WORKER_ERROR} with the broker's message), committed with its offset, and the rest of the poll
- * commits as usual. Any other failure (the broker away, fenced, a rebalance) is not the records' fault: it
+ * commits as usual. A job refused as too large whose result has inline images, on a worker with a blob store,
+ * is first committed again with every image by claim check (worker README, "Claim check"); only if that is refused
+ * too is it dead-lettered. Any other failure (the broker away, fenced, a rebalance) is not the records' fault: it
  * fails the whole poll, which the consumer rewinds and reads again.
  *
  * <p>Halves commit in record order, which within a partition is offset order, so committed offsets only move
@@ -56,11 +59,24 @@ final class Lane {
 
     private static final Logger LOG = Logger.getLogger(Lane.class);
 
-    /** A polled record and the records its outcome writes; {@code deadLetter} is null for a dead letter already. */
+    /**
+     * A polled record and the records its outcome writes; {@code deadLetter} is null for a dead letter already.
+     * {@code byClaimCheck}, when not null, writes the same outcome with every image by claim check (its blobs
+     * stored when it is called): what the job commits instead when the broker refuses its records as too large.
+     */
     record Part(
             ConsumerRecord<String, byte[]> source,
             List<ProducerRecord<String, byte[]>> records,
-            Function<Reason, List<ProducerRecord<String, byte[]>>> deadLetter) {}
+            Function<Reason, List<ProducerRecord<String, byte[]>>> deadLetter,
+            Supplier<List<ProducerRecord<String, byte[]>>> byClaimCheck) {
+
+        Part(
+                ConsumerRecord<String, byte[]> source,
+                List<ProducerRecord<String, byte[]>> records,
+                Function<Reason, List<ProducerRecord<String, byte[]>>> deadLetter) {
+            this(source, records, deadLetter, null);
+        }
+    }
 
     private final KafkaTransactions<byte[]> tx;
     private final Runnable inTransaction;
@@ -111,6 +127,17 @@ final class Lane {
             return Uni.createFrom().failure(cause);
         }
         Optional<Throwable> tooLarge = find(cause, RecordTooLargeException.class, RecordBatchTooLargeException.class);
+        ConsumerRecord<String, byte[]> refused = part.source();
+        if (tooLarge.isPresent() && part.byClaimCheck() != null) {
+            LOG.warnf(
+                    "%s-%d@%d: the broker refuses its outcome's records as too large (%s); committing them with every"
+                            + " image by claim check",
+                    refused.topic(), refused.partition(), refused.offset(), rootMessage(cause));
+            // the blobs are stored before the transaction begins; refused again, the job is dead-lettered
+            return Uni.createFrom()
+                    .item(part.byClaimCheck())
+                    .chain(records -> commit(poll, List.of(new Part(refused, records, part.deadLetter()))));
+        }
         Reason reason = tooLarge.isPresent()
                 ? ReasonCode.RESULT_TOO_LARGE.reason("the broker refused a record of this job's outcome as too large ("
                         + tooLarge.get().getMessage()

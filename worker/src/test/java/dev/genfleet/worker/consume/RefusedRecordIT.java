@@ -2,18 +2,26 @@ package dev.genfleet.worker.consume;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.genfleet.schemas.BlobRef;
 import dev.genfleet.schemas.DeadLetter;
 import dev.genfleet.schemas.Decoded;
 import dev.genfleet.schemas.EventCodec;
+import dev.genfleet.schemas.Hashes;
+import dev.genfleet.schemas.ImageArtifact;
 import dev.genfleet.schemas.ImageInput;
+import dev.genfleet.schemas.ImageOutput;
 import dev.genfleet.schemas.JobRequest;
 import dev.genfleet.schemas.JobResult;
 import dev.genfleet.schemas.Priority;
 import dev.genfleet.schemas.Topics;
 import dev.genfleet.schemas.TraceContext;
 import dev.genfleet.testkit.KafkaBrokers;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,12 +37,14 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Limits misaligned between the worker and a topic: the results topic takes records of at most 16 KiB while the
  * worker's {@code max-record-bytes} is 8 MiB, so its own size check passes a result that the broker then refuses
  * and every transaction holding it fails. The worker splits the poll until that job is alone, dead-letters it
- * with {@code RESULT_TOO_LARGE} and commits the rest: no endless rerun, no job lost, one outcome each.
+ * with {@code RESULT_TOO_LARGE} and commits the rest: no endless rerun, no job lost, one outcome each. With a blob
+ * store configured, the job isolated so is committed instead with every image by claim check, and succeeds.
  */
 class RefusedRecordIT {
 
@@ -46,6 +56,16 @@ class RefusedRecordIT {
 
     @Test
     void shouldDeadLetterTheJobWhoseResultTheBrokerRefusesAndCommitTheRest() throws Exception {
+        runSixteenBannersAmongSmallJobs(null);
+    }
+
+    @Test
+    void shouldCommitTheRefusedJobByClaimCheckWhenABlobStoreIsConfigured(@TempDir Path blobs) throws Exception {
+        runSixteenBannersAmongSmallJobs(blobs);
+    }
+
+    /** Seven one-banner jobs and one sixteen-banner job whose result the topic refuses; {@code blobs}: the store. */
+    private void runSixteenBannersAmongSmallJobs(Path blobs) throws Exception {
         String pool = "refused" + UUID.randomUUID().toString().substring(0, 6);
         String results = "genfleet.results." + pool;
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
@@ -74,11 +94,12 @@ class RefusedRecordIT {
                 send(producer, pool, small.get(i));
             }
         }
-        try (WorkerProcess worker = WorkerProcess.start(
-                bootstrap,
-                pool + "-w",
-                pool,
-                Map.of("genfleet.worker.models", "banner-gan", "genfleet.worker.topics.results", results))) {
+        Map<String, String> settings = new HashMap<>(
+                Map.of("genfleet.worker.models", "banner-gan", "genfleet.worker.topics.results", results));
+        if (blobs != null) {
+            settings.put("genfleet.worker.blobs.dir", blobs.toString());
+        }
+        try (WorkerProcess worker = WorkerProcess.start(bootstrap, pool + "-w", pool, settings)) {
             await().atMost(WAIT).until(() -> results(results).size() == SMALL + 1);
             String log = worker.output();
             Map<String, List<JobResult>> byJob = results(results);
@@ -87,8 +108,30 @@ class RefusedRecordIT {
                 assertEquals(1, r.size(), job.jobId() + ": " + r + "\n" + log);
                 assertEquals("SUCCEEDED", r.get(0).status().name(), log);
             }
+            for (JobRequest job : small) {
+                // one banner fits the topic: inline, with or without a store
+                ImageArtifact image = ((ImageOutput)
+                                byJob.get(job.jobId()).get(0).output())
+                        .images()
+                        .get(0);
+                assertNotNull(image.data(), job.jobId());
+            }
             List<JobResult> refused = byJob.get(large.jobId());
             assertEquals(1, refused.size(), String.valueOf(refused));
+            assertTrue(log.contains("splitting the poll"), log);
+            if (blobs != null) {
+                assertEquals("SUCCEEDED", refused.get(0).status().name(), log);
+                List<ImageArtifact> images = ((ImageOutput) refused.get(0).output()).images();
+                assertEquals(16, images.size());
+                for (ImageArtifact image : images) {
+                    assertNull(image.data());
+                    Path blob = blobs.resolve(
+                            BlobRef.parse(image.ref()).orElseThrow().relativePath());
+                    assertEquals(image.sha256(), Hashes.sha256Hex(Files.readAllBytes(blob)), image.ref());
+                }
+                assertTrue(log.contains("committing them with every image by claim check"), log);
+                return;
+            }
             assertEquals("DEAD_LETTERED", refused.get(0).status().name(), log);
             assertEquals("RESULT_TOO_LARGE", refused.get(0).error().code(), String.valueOf(refused.get(0)));
             assertTrue(
@@ -96,7 +139,6 @@ class RefusedRecordIT {
                     refused.get(0).error().message());
             DeadLetter letter = deadLetter(large.jobId());
             assertEquals("RESULT_TOO_LARGE", letter.reason().code(), String.valueOf(letter));
-            assertTrue(log.contains("splitting the poll"), log);
             log.lines()
                     .filter(l -> l.contains("splitting the poll") || l.contains("dead-lettering the job"))
                     .forEach(System.out::println);
