@@ -34,6 +34,9 @@ public interface GatewayConfig {
     /** The status view's identity and local state (see {@code status/DESIGN.md}). */
     View view();
 
+    /** Where claim-checked images are read (gateway README, "Claim-checked images"). */
+    Blobs blobs();
+
     /** Per-tenant overrides of the limits (quotas, private webhook hosts), by tenant id. */
     Map<String, TenantOverrides> tenants();
 
@@ -55,6 +58,15 @@ public interface GatewayConfig {
     @WithName("webhooks-allow-private")
     @WithDefault("false")
     boolean webhooksAllowPrivate();
+
+    interface Blobs {
+        /**
+         * The blob store's directory, shared with the image workers ({@code genfleet.worker.blobs.dir}; the local
+         * fleet: {@code .genfleet/data/blobs}; the chart: a ReadWriteMany volume). Unset: a claim-checked image whose
+         * ref is a {@code blob:} ref cannot be served (502 {@code output-unavailable}).
+         */
+        Optional<String> dir();
+    }
 
     interface View {
         /**

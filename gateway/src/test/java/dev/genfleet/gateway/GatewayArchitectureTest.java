@@ -22,6 +22,7 @@ class GatewayArchitectureTest {
             .importPackages("dev.genfleet.gateway");
 
     private static final String[] DOMAIN = {
+        "dev.genfleet.gateway.blob..",
         "dev.genfleet.gateway.campaign..",
         "dev.genfleet.gateway.submit..",
         "dev.genfleet.gateway.status..",

@@ -3,6 +3,8 @@ package dev.genfleet.gateway.api;
 import dev.genfleet.gateway.GatewayConfig;
 import dev.genfleet.gateway.api.contract.Job;
 import dev.genfleet.gateway.api.contract.JobSubmission;
+import dev.genfleet.gateway.blob.StoredBlob;
+import dev.genfleet.gateway.blob.StoredOutputs;
 import dev.genfleet.gateway.refusal.Refusal;
 import dev.genfleet.gateway.refusal.Refused;
 import dev.genfleet.gateway.status.JobView;
@@ -34,8 +36,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.io.InputStream;
@@ -94,6 +98,9 @@ public class JobsResource {
     @Inject
     Sse sse;
 
+    @Inject
+    StoredOutputs storedOutputs;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
@@ -149,7 +156,9 @@ public class JobsResource {
     @Operation(
             summary = "The output itself: text/plain, or image/png (?index= for several images)",
             description = "A checked text job's answer carries the header Quality-Passed: true or false"
-                    + " (the job's output.quality has the details).")
+                    + " (the job's output.quality has the details). A claim-checked image is served from the"
+                    + " blob store like an inline one (502 output-unavailable when its bytes are missing or"
+                    + " do not match its sha256), or answered with 303 to its ref when that is an http(s) URL.")
     public Response output(@PathParam("id") String id, @QueryParam("index") String index) {
         JobView v = owned(id);
         if (v.output() == null) {
@@ -177,11 +186,20 @@ public class JobsResource {
             throw Refused.notFound("job " + id + " has " + images.images().size() + " images; no index " + i);
         }
         ImageArtifact a = images.images().get(i);
-        if (a.data() == null) {
-            return Response.seeOther(URI.create(a.ref())).build();
+        Response.ResponseBuilder r;
+        if (a.data() != null) {
+            r = Response.ok(a.data(), a.mediaType());
+        } else {
+            // claim-checked: the blob store's bytes (checked against the sha256), or a URL the client fetches itself
+            StoredOutputs.Location where = storedOutputs.locate(a.ref(), a.sha256());
+            if (where instanceof StoredOutputs.Elsewhere elsewhere) {
+                return Response.seeOther(elsewhere.url()).build();
+            }
+            StoredBlob blob = ((StoredOutputs.Stored) where).blob();
+            r = Response.ok((StreamingOutput) blob::copyTo, a.mediaType())
+                    .header(HttpHeaders.CONTENT_LENGTH, blob.size());
         }
-        return Response.ok(a.data(), a.mediaType())
-                .header("Digest", "sha-256=" + a.sha256())
+        return r.header("Digest", "sha-256=" + a.sha256())
                 .header("ETag", "\"" + a.sha256() + "\"")
                 .build();
     }

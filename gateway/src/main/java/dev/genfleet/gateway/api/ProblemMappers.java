@@ -103,6 +103,9 @@ public class ProblemMappers {
         if (refusal instanceof Refusal.Unavailable u) {
             return new Answer(ProblemType.UNAVAILABLE, retryAfter(u.retryAfter()));
         }
+        if (refusal instanceof Refusal.OutputUnavailable) {
+            return new Answer(ProblemType.OUTPUT_UNAVAILABLE);
+        }
         if (refusal instanceof Refusal.OfCampaign c) {
             Answer cause = answer(c.cause());
             Map<String, Object> members = new LinkedHashMap<>(cause.members());

@@ -26,6 +26,7 @@ public enum ProblemType {
     QUOTA_EXCEEDED("quota-exceeded", 429, "Too Many Requests"),
     HEADER_FIELDS_TOO_LARGE("header-fields-too-large", 431, "Request Header Fields Too Large"),
     INTERNAL_ERROR("internal-error", 500, "Internal Server Error"),
+    OUTPUT_UNAVAILABLE("output-unavailable", 502, "Output Unavailable"),
     UNAVAILABLE("unavailable", 503, "Service Unavailable");
 
     /** Where every kind's URI starts. */

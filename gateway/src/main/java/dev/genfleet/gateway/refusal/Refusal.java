@@ -110,6 +110,13 @@ public sealed interface Refusal {
     }
 
     /**
+     * A job's output exists but its bytes cannot be served: the claim-checked blob is missing from the blob store or
+     * does not match its sha256, no blob store is configured, or its ref names a store the gateway cannot read. The
+     * fault is the fleet's (a volume not mounted or not shared, a blob removed), never the client's.
+     */
+    record OutputUnavailable(String detail) implements Refusal {}
+
+    /**
      * A refusal that concerns a campaign upload already begun: the client learns which campaign and how many of its
      * recipients were accepted, so a retry with the same Idempotency-Key can complete it.
      *

@@ -33,6 +33,7 @@ class ProblemMappersTest {
         EVERY_KIND.put(new Refusal.PolicyRefused("denied", "DENY_TERM", FIELD), ProblemType.POLICY_REFUSED);
         EVERY_KIND.put(new Refusal.QuotaExceeded("quota", Duration.ofSeconds(3)), ProblemType.QUOTA_EXCEEDED);
         EVERY_KIND.put(new Refusal.Unavailable("Kafka did not acknowledge"), ProblemType.UNAVAILABLE);
+        EVERY_KIND.put(new Refusal.OutputUnavailable("blob missing"), ProblemType.OUTPUT_UNAVAILABLE);
         EVERY_KIND.put(
                 Refusal.OfCampaign.of("c-1", new Refusal.Conflict("uploading elsewhere", Duration.ofSeconds(5))),
                 ProblemType.CONFLICT);
