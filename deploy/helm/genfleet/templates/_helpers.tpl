@@ -435,3 +435,32 @@ NetworkPolicy egress rule to the OpenTelemetry collector (telemetry.otlpEndpoint
   {{- end }}
 {{- end }}
 {{- end -}}
+
+{{/* Blob store (claim check) ------------------------------------------------------------------- */}}
+{{/* the claim holding the blob store: the operator's, or the one the chart makes */}}
+{{- define "genfleet.blobs.claimName" -}}
+{{- .Values.blobs.persistentVolumeClaim.existingClaim | default (printf "%s-blobs" (include "genfleet.fullname" .)) -}}
+{{- end -}}
+
+{{/* where the gateway and the pools mount it */}}
+{{- define "genfleet.blobs.mountPath" -}}
+/var/lib/genfleet/blobs
+{{- end -}}
+
+{{/* "true" when the pool writes to the blob store: (dict "root" $ "pool" $pool) */}}
+{{- define "genfleet.blobs.inPool" -}}
+{{- if and .root.Values.blobs.enabled (has .pool.name .root.Values.blobs.pools) -}}true{{- end -}}
+{{- end -}}
+
+{{/* refuses blobs.pools naming no pool */}}
+{{- define "genfleet.blobs.validate" -}}
+{{- if .Values.blobs.enabled -}}
+{{- $names := list -}}
+{{- range .Values.workers.pools }}{{ $names = append $names .name }}{{ end -}}
+{{- range .Values.blobs.pools -}}
+{{- if not (has . $names) -}}
+{{- fail (printf "blobs.pools names %q, which is not a workers.pools name (%s)" . (join ", " $names)) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}

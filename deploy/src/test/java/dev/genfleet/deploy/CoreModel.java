@@ -2,6 +2,7 @@ package dev.genfleet.deploy;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -28,7 +29,8 @@ final class CoreModel {
             "ServiceAccount", Map.entry("v1", ServiceAccount.class),
             "PodDisruptionBudget", Map.entry("policy/v1", PodDisruptionBudget.class),
             "HorizontalPodAutoscaler", Map.entry("autoscaling/v2", HorizontalPodAutoscaler.class),
-            "NetworkPolicy", Map.entry("networking.k8s.io/v1", NetworkPolicy.class));
+            "NetworkPolicy", Map.entry("networking.k8s.io/v1", NetworkPolicy.class),
+            "PersistentVolumeClaim", Map.entry("v1", PersistentVolumeClaim.class));
 
     static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 

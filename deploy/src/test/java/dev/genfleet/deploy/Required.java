@@ -38,6 +38,7 @@ final class Required {
                     "HorizontalPodAutoscaler",
                     List.of("spec.scaleTargetRef.kind", "spec.scaleTargetRef.name", "spec.maxReplicas")),
             Map.entry("NetworkPolicy", List.of("spec.podSelector")),
+            Map.entry("PersistentVolumeClaim", List.of("spec.accessModes", "spec.resources.requests.storage")),
             Map.entry(
                     "Kafka",
                     List.of(
