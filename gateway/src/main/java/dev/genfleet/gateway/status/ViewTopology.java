@@ -75,7 +75,7 @@ public class ViewTopology {
                         Consumed.with(Serdes.String(), Serdes.ByteArray()))
                 .merge(builder.stream(jobsTopics(topics), Consumed.with(Serdes.String(), Serdes.ByteArray())))
                 .process(
-                        () -> new JobProcessor(topics, progress, leases),
+                        () -> new JobViewFolder(topics, progress, leases),
                         JOBS,
                         CAMPAIGN_JOBS,
                         CAMPAIGN_COUNTS,
@@ -114,7 +114,11 @@ public class ViewTopology {
         }
     }
 
-    static final class JobProcessor implements Processor<String, byte[], Void, Void> {
+    /**
+     * Folds job, result and audit records into the job, campaign and tenant view stores (the Kafka
+     * Streams processor of the status view; the worker's {@code JobProcessor} runs jobs on a model).
+     */
+    static final class JobViewFolder implements Processor<String, byte[], Void, Void> {
         private final Topics topics;
         private final ViewProgress progress;
         private final CampaignLeases leases;
@@ -125,7 +129,7 @@ public class ViewTopology {
         private KeyValueStore<String, byte[]> counts;
         private KeyValueStore<String, byte[]> open;
 
-        JobProcessor(Topics topics, ViewProgress progress, CampaignLeases leases) {
+        JobViewFolder(Topics topics, ViewProgress progress, CampaignLeases leases) {
             this.topics = topics;
             this.progress = progress;
             this.leases = leases;

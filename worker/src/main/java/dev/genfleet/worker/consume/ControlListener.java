@@ -48,7 +48,7 @@ public class ControlListener {
     private static final Duration GAP_QUIET = Duration.ofSeconds(2);
 
     @Inject
-    ModelHost host;
+    HostedModels hosted;
 
     @Inject
     KafkaClientService clients;
@@ -79,7 +79,7 @@ public class ControlListener {
         try {
             Decoded<ControlCommand> decoded = codec.decode(record, ControlCommand.class);
             if (decoded instanceof Decoded.Ok<ControlCommand> ok) {
-                host.cancellations().apply(ok.payload());
+                hosted.cancellations().apply(ok.payload());
             } else if (decoded instanceof Decoded.Failed<ControlCommand> failed) {
                 LOG.warnf(
                         "ignoring unreadable control record %s-%d@%d: %s",

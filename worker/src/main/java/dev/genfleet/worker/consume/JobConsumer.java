@@ -67,7 +67,7 @@ public class JobConsumer {
     static final List<String> JOB_CHANNELS = List.of(INTERACTIVE, BULK, BULK_2);
 
     @Inject
-    ModelHost host;
+    HostedModels hosted;
 
     @Inject
     Publisher publisher;
@@ -162,7 +162,7 @@ public class JobConsumer {
         Context context = Vertx.currentContext();
         Executor back = context == null ? Runnable::run : task -> context.runOnContext(v -> task.run());
         return Uni.createFrom()
-                .completionStage(host.ready())
+                .completionStage(hosted.ready())
                 .onItem()
                 .transformToUni(ready -> Uni.createFrom().completionStage(process(records, interactive, spans)))
                 .emitOn(back)
@@ -246,7 +246,7 @@ public class JobConsumer {
                     job.jobId(), record.topic(), record.partition(), record.offset(), earlier.getAsLong());
             return CompletableFuture.completedFuture(new Lane.Part(record, List.of(), null));
         }
-        ModelHost.Slot slot = host.slot(job.model());
+        HostedModels.Slot slot = hosted.slot(job.model());
         if (slot == null) {
             count(job.model(), "dead_lettered");
             JobTraces.outcome(span, "dead_lettered", ReasonCode.UNKNOWN_MODEL.name());
@@ -401,7 +401,7 @@ public class JobConsumer {
             }
         }
         LOG.infof("drained: %d batch(es) still in flight", inFlight.get());
-        publisher.announce(host.models(), false);
+        publisher.announce(hosted.models(), false);
     }
 
     /** Batches being processed or committed now. */

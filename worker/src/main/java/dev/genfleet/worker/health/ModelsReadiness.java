@@ -1,6 +1,6 @@
 package dev.genfleet.worker.health;
 
-import dev.genfleet.worker.consume.ModelHost;
+import dev.genfleet.worker.consume.HostedModels;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -14,17 +14,17 @@ import org.eclipse.microprofile.health.Readiness;
 public class ModelsReadiness implements HealthCheck {
 
     @Inject
-    ModelHost host;
+    HostedModels hosted;
 
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response =
-                HealthCheckResponse.named("models").status(host.isReady());
-        host.models()
+                HealthCheckResponse.named("models").status(hosted.isReady());
+        hosted.models()
                 .forEach(m -> response.withData(
                         m.info().id(), m.info().version() + " on " + m.info().device()));
-        if (host.ready().isCompletedExceptionally()) {
-            host.ready().exceptionally(e -> {
+        if (hosted.ready().isCompletedExceptionally()) {
+            hosted.ready().exceptionally(e -> {
                 response.withData("error", String.valueOf(e.getMessage()));
                 return null;
             });

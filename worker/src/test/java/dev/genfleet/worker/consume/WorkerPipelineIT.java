@@ -88,7 +88,7 @@ class WorkerPipelineIT {
     String bootstrap;
 
     @Inject
-    ModelHost host;
+    HostedModels hosted;
 
     private final EventCodec codec = EventCodec.forComponent("test-gateway");
     private KafkaProducer<String, byte[]> producer;
@@ -328,7 +328,7 @@ class WorkerPipelineIT {
                 .get();
         await().atMost(WAIT)
                 .until(() ->
-                        host.cancellations() != null && host.cancellations().isCancelled(job));
+                        hosted.cancellations() != null && hosted.cancellations().isCancelled(job));
         submit(job, Priority.BULK);
 
         assertEquals(JobStatus.CANCELLED, awaitResult(job.jobId()).status());

@@ -23,7 +23,7 @@ import dev.genfleet.schemas.TextOutput;
 import dev.genfleet.schemas.Topics;
 import dev.genfleet.schemas.TraceContext;
 import dev.genfleet.testkit.KafkaBrokers;
-import dev.genfleet.worker.consume.ModelHost;
+import dev.genfleet.worker.consume.HostedModels;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -98,7 +98,7 @@ class SecuredWorkerIT {
     String protocol;
 
     @Inject
-    ModelHost host;
+    HostedModels hosted;
 
     private final EventCodec codec = EventCodec.forComponent("test-gateway");
 
@@ -152,8 +152,8 @@ class SecuredWorkerIT {
             send(gateway, codec.encode(TOPICS.control(), cancel, TraceContext.NONE));
             // the worker's control consumer must have read the cancel before the job arrives, or the job runs
             await().atMost(WAIT)
-                    .until(() ->
-                            host.cancellations() != null && host.cancellations().isCancelled(job));
+                    .until(() -> hosted.cancellations() != null
+                            && hosted.cancellations().isCancelled(job));
             send(gateway, codec.encode(TOPICS.jobs("text", Priority.BULK), job, TraceContext.NONE));
         }
         assertEquals(

@@ -38,9 +38,9 @@ import org.jboss.logging.Logger;
  * {@link #ready()} completes when every model has generated once.
  */
 @ApplicationScoped
-public class ModelHost {
+public class HostedModels {
 
-    private static final Logger LOG = Logger.getLogger(ModelHost.class);
+    private static final Logger LOG = Logger.getLogger(HostedModels.class);
 
     /** A hosted model with the batcher that feeds it. */
     public record Slot(HostedModel model, Batcher<PipelineRow, Outcome> batcher) {}
