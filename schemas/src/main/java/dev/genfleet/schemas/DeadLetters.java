@@ -434,25 +434,7 @@ public final class DeadLetters {
         details.put("dead_lettered_attempt", Integer.toString(p.deadAttempt()));
         details.put("source", d.sourceTopic() + "-" + d.sourcePartition() + "@" + d.sourceOffset());
         details.put("topic", d.sourceTopic());
-        return new AuditEvent(
-                UUID.randomUUID().toString(),
-                AuditType.REDRIVEN,
-                job.jobId(),
-                job.campaignId(),
-                job.customId(),
-                job.tenant(),
-                actor,
-                now,
-                job.model(),
-                null,
-                job.input().seed(),
-                Hashes.inputSha256(job.input()),
-                null,
-                p.nextAttempt(),
-                null,
-                null,
-                null,
-                details);
+        return AuditEvent.redriven(UUID.randomUUID().toString(), job, actor, now, p.nextAttempt(), details);
     }
 
     // ---- reading --------------------------------------------------------------------------------

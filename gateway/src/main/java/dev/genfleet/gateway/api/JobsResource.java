@@ -19,7 +19,6 @@ import dev.genfleet.gateway.submit.Traces;
 import dev.genfleet.gateway.tenant.ApiKeys;
 import dev.genfleet.gateway.tenant.CurrentTenant;
 import dev.genfleet.schemas.AuditEvent;
-import dev.genfleet.schemas.AuditType;
 import dev.genfleet.schemas.ControlAction;
 import dev.genfleet.schemas.ControlCommand;
 import dev.genfleet.schemas.ImageArtifact;
@@ -48,7 +47,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -234,25 +232,13 @@ public class JobsResource {
                 who,
                 now,
                 "cancelled by client");
-        AuditEvent cancelled = new AuditEvent(
+        AuditEvent cancelled = AuditEvent.cancelled(
                 UUID.randomUUID().toString(),
-                AuditType.CANCELLED,
-                id,
-                v.campaignId(),
-                v.customId(),
-                tenant.id(),
+                new AuditEvent.Subject(id, v.campaignId(), v.customId(), tenant.id(), v.model(), v.seed()),
                 who,
                 now,
-                v.model(),
-                null,
-                v.seed(),
-                null,
-                null,
                 v.attempts(),
-                ReasonCode.CANCELLED_BY_CLIENT.reason("cancelled by client"),
-                null,
-                null,
-                Map.of());
+                ReasonCode.CANCELLED_BY_CLIENT.reason("cancelled by client"));
         var trace = Traces.current();
         RecordMetadata audit = publisher
                 .sendAllAndWait(List.of(

@@ -869,25 +869,7 @@ public class CampaignService {
             String campaignId,
             String model,
             Map<String, String> details) {
-        return new AuditEvent(
-                eventId,
-                type,
-                campaignId,
-                campaignId,
-                null,
-                tenant,
-                "gateway",
-                Instant.now(),
-                model,
-                null,
-                null,
-                null,
-                null,
-                0,
-                null,
-                null,
-                null,
-                details);
+        return AuditEvent.campaign(eventId, type, tenant, campaignId, model, "gateway", Instant.now(), details);
     }
 
     /** What this replica accepted lately (for GET before the view caught up), if the tenant's. */
@@ -921,25 +903,14 @@ public class CampaignService {
                     cancelled.incrementAndGet();
                     sends.add(publisher.send(
                             publisher.topics().audit(),
-                            new AuditEvent(
+                            AuditEvent.cancelled(
                                     UUID.randomUUID().toString(),
-                                    AuditType.CANCELLED,
-                                    v.jobId(),
-                                    campaignId,
-                                    v.customId(),
-                                    tenant,
+                                    new AuditEvent.Subject(
+                                            v.jobId(), campaignId, v.customId(), tenant, v.model(), v.seed()),
                                     who,
                                     now,
-                                    v.model(),
-                                    null,
-                                    v.seed(),
-                                    null,
-                                    null,
                                     v.attempts(),
-                                    ReasonCode.CANCELLED_BY_CLIENT.reason("campaign cancelled"),
-                                    null,
-                                    null,
-                                    Map.of()),
+                                    ReasonCode.CANCELLED_BY_CLIENT.reason("campaign cancelled")),
                             trace));
                 }));
         publisher.await(java.util.concurrent.CompletableFuture.allOf(

@@ -218,24 +218,13 @@ public final class ViewReducer {
         if (job.webhookUrl() != null) {
             details.put("webhook_url", job.webhookUrl());
         }
-        AuditEvent submitted = new AuditEvent(
+        AuditEvent submitted = AuditEvent.submitted(
                 SUBMITTED_FROM_JOB + job.jobId(),
-                AuditType.SUBMITTED,
-                job.jobId(),
-                job.campaignId(),
-                job.customId(),
-                job.tenant(),
+                AuditEvent.Subject.of(job),
                 GATEWAY,
                 job.submittedAt(),
-                job.model(),
-                null,
-                job.input().seed(),
                 Hashes.inputSha256(job.input()),
-                null,
                 job.attempt(),
-                null,
-                null,
-                null,
                 details);
         return apply(prev, submitted);
     }

@@ -141,8 +141,7 @@ public class JobSubmitter {
             if (requestSha256 != null) {
                 details.put("request_sha256", requestSha256);
             }
-            AuditEvent rejected =
-                    audit(AuditType.REJECTED, tenant, jobId, draft, now, violation.get(), details, inputSha(draft));
+            AuditEvent rejected = rejected(tenant, jobId, draft, now, violation.get(), details, inputSha(draft));
             return new Pending(
                     jobId,
                     violation.get(),
@@ -165,7 +164,7 @@ public class JobSubmitter {
         if (draft.webhookUrl() != null) {
             details.put("webhook_url", draft.webhookUrl());
         }
-        AuditEvent rejected = audit(AuditType.REJECTED, tenant, jobId, draft, clock.instant(), reason, details, null);
+        AuditEvent rejected = rejected(tenant, jobId, draft, clock.instant(), reason, details, null);
         return new Pending(
                 jobId,
                 reason,
@@ -284,8 +283,7 @@ public class JobSubmitter {
                 new Refusal.FieldError(field == null ? INPUT + "prompt" : field, reason.message())));
     }
 
-    private AuditEvent audit(
-            AuditType type,
+    private AuditEvent rejected(
             String tenant,
             String jobId,
             JobDraft draft,
@@ -294,25 +292,15 @@ public class JobSubmitter {
             Map<String, String> details,
             String inputSha) {
         // one rejection per job id: a retried campaign or job rejects under the same event id, which readers skip
-        return new AuditEvent(
-                JobIds.event(jobId, type.name()),
-                type,
+        String eventId = JobIds.event(jobId, AuditType.REJECTED.name());
+        AuditEvent.Subject job = new AuditEvent.Subject(
                 jobId,
                 draft.campaignId(),
                 draft.customId(),
                 tenant,
-                "gateway",
-                now,
                 draft.model(),
-                null,
-                draft.input() == null ? null : draft.input().seed(),
-                inputSha,
-                null,
-                type == AuditType.REJECTED ? 0 : 1,
-                reason,
-                null,
-                null,
-                details);
+                draft.input() == null ? null : draft.input().seed());
+        return AuditEvent.rejected(eventId, job, "gateway", now, inputSha, reason, details);
     }
 
     static String inputSha(JobDraft draft) {

@@ -837,23 +837,14 @@ public class WebhookDispatcher {
                 : Reason.of(
                         ReasonCode.WEBHOOK_DELIVERY_FAILED.name(),
                         error.length() > 500 ? error.substring(0, 500) : error);
-        AuditEvent event = new AuditEvent(
+        AuditEvent event = AuditEvent.webhook(
                 UUID.randomUUID().toString(),
-                ok ? AuditType.WEBHOOK_DELIVERED : AuditType.WEBHOOK_FAILED,
-                v.jobId(),
-                v.campaignId(),
-                v.customId(),
-                v.tenant(),
+                new AuditEvent.Subject(v.jobId(), v.campaignId(), v.customId(), v.tenant(), v.model(), v.seed()),
                 "gateway",
                 Instant.now(),
-                v.model(),
                 v.modelVersion(),
-                v.seed(),
-                null,
-                null,
                 Math.min(v.attempts(), 1000),
                 reason,
-                null,
                 durationMs,
                 details);
         try {

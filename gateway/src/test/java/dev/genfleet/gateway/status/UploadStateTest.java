@@ -17,25 +17,7 @@ import org.junit.jupiter.api.Test;
 class UploadStateTest {
 
     static AuditEvent event(AuditType type, String id, Map<String, String> details) {
-        return new AuditEvent(
-                id,
-                type,
-                "camp",
-                "camp",
-                null,
-                "t",
-                "gateway",
-                Instant.EPOCH,
-                "copy-gpt",
-                null,
-                null,
-                null,
-                null,
-                0,
-                null,
-                null,
-                null,
-                details);
+        return AuditEvent.campaign(id, type, "t", "camp", "copy-gpt", "gateway", Instant.EPOCH, details);
     }
 
     static CampaignCounts.Upload fold(AuditEvent... events) {

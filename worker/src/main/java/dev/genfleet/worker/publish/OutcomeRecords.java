@@ -2,7 +2,6 @@ package dev.genfleet.worker.publish;
 
 import dev.genfleet.inference.ModelInfo;
 import dev.genfleet.schemas.AuditEvent;
-import dev.genfleet.schemas.AuditType;
 import dev.genfleet.schemas.DeadLetter;
 import dev.genfleet.schemas.EventCodec;
 import dev.genfleet.schemas.Hashes;
@@ -48,10 +47,7 @@ public final class OutcomeRecords {
 
     /** STARTED, sent when the job's batch reaches the model (outside the result transaction). */
     public ProducerRecord<String, byte[]> started(JobRequest job, ModelInfo model, Instant at, TraceContext trace) {
-        return codec.encode(
-                topics.audit(),
-                audit(job, AuditType.STARTED, model, at, job.attempt(), null, null, null, Map.of()),
-                trace);
+        return codec.encode(topics.audit(), AuditEvent.started(eventId(), job, workerId, version(model), at), trace);
     }
 
     /** Result, audit and DLQ records for a job's outcome, in the order they should be written. */
@@ -69,12 +65,12 @@ public final class OutcomeRecords {
         for (Reason failure : outcome.failedAttempts()) {
             records.add(codec.encode(
                     topics.audit(),
-                    audit(job, AuditType.FAILED, model, now, attempt, failure, null, null, Map.of()),
+                    AuditEvent.failed(eventId(), job, workerId, version(model), now, attempt, failure, null, null),
                     trace));
             attempt++;
             records.add(codec.encode(
                     topics.audit(),
-                    audit(job, AuditType.RETRIED, model, now, attempt, failure, null, null, Map.of()),
+                    AuditEvent.retried(eventId(), job, workerId, version(model), now, attempt, failure),
                     trace));
         }
         if (outcome instanceof Outcome.Succeeded ok) {
@@ -98,13 +94,13 @@ public final class OutcomeRecords {
                     trace));
             records.add(codec.encode(
                     topics.audit(),
-                    audit(
+                    AuditEvent.succeeded(
+                            eventId(),
                             job,
-                            AuditType.SUCCEEDED,
-                            model,
+                            workerId,
+                            version(model),
                             now,
                             ok.attempt(),
-                            null,
                             Hashes.outputSha256(ok.output()),
                             ok.inferenceMillis(),
                             withBatchSize(ok.details(), ok.batchSize())),
@@ -130,14 +126,14 @@ public final class OutcomeRecords {
                     trace));
             records.add(codec.encode(
                     topics.audit(),
-                    audit(
+                    AuditEvent.failed(
+                            eventId(),
                             job,
-                            AuditType.FAILED,
-                            model,
+                            workerId,
+                            version(model),
                             now,
                             failed.attempt(),
                             failed.reason(),
-                            null,
                             failed.inferenceMillis(),
                             withBatchSize(failed.details(), failed.batchSize())),
                     trace));
@@ -151,7 +147,7 @@ public final class OutcomeRecords {
                     trace));
             records.add(codec.encode(
                     topics.audit(),
-                    audit(job, AuditType.EXPIRED, model, now, attempt, reason, null, null, Map.of()),
+                    AuditEvent.expired(eventId(), job, workerId, version(model), now, attempt, reason),
                     trace));
         } else if (outcome instanceof Outcome.Cancelled cancelled) {
             Reason reason = ReasonCode.CANCELLED_BY_CLIENT.reason(cancelled.reason());
@@ -161,12 +157,13 @@ public final class OutcomeRecords {
                     trace));
             records.add(codec.encode(
                     topics.audit(),
-                    audit(job, AuditType.CANCELLED, model, now, attempt, reason, null, null, Map.of()),
+                    AuditEvent.cancelled(eventId(), job, workerId, version(model), now, attempt, reason),
                     trace));
         } else if (outcome instanceof Outcome.DeadLettered dead) {
             records.add(codec.encode(
                     topics.audit(),
-                    audit(job, AuditType.FAILED, model, now, dead.attempts(), dead.reason(), null, null, Map.of()),
+                    AuditEvent.failed(
+                            eventId(), job, workerId, version(model), now, dead.attempts(), dead.reason(), null, null),
                     trace));
             records.add(deadLetter(source, job, dead.reason(), dead.attempts(), trace));
             records.add(codec.encode(
@@ -175,16 +172,8 @@ public final class OutcomeRecords {
                     trace));
             records.add(codec.encode(
                     topics.audit(),
-                    audit(
-                            job,
-                            AuditType.DEAD_LETTERED,
-                            model,
-                            now,
-                            dead.attempts(),
-                            dead.reason(),
-                            null,
-                            null,
-                            Map.of()),
+                    AuditEvent.deadLettered(
+                            eventId(), job, workerId, version(model), now, dead.attempts(), dead.reason()),
                     trace));
         }
         return records;
@@ -247,34 +236,11 @@ public final class OutcomeRecords {
                 runtime);
     }
 
-    private AuditEvent audit(
-            JobRequest job,
-            AuditType type,
-            ModelInfo model,
-            Instant at,
-            int attempt,
-            Reason reason,
-            String outputSha256,
-            Long durationMs,
-            Map<String, String> details) {
-        return new AuditEvent(
-                UUID.randomUUID().toString(),
-                type,
-                job.jobId(),
-                job.campaignId(),
-                job.customId(),
-                job.tenant(),
-                workerId,
-                at,
-                job.model(),
-                model == null ? null : model.version(),
-                job.input().seed(),
-                Hashes.inputSha256(job.input()),
-                outputSha256,
-                attempt,
-                reason,
-                workerId,
-                durationMs,
-                details);
+    private static String eventId() {
+        return UUID.randomUUID().toString();
+    }
+
+    private static String version(ModelInfo model) {
+        return model == null ? null : model.version();
     }
 }
