@@ -7,6 +7,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import dev.genfleet.schemas.Reason;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,6 +68,18 @@ class GatewayArchitectureTest {
                 .onlyDependOnClassesThat()
                 .resideInAnyPackage("dev.genfleet.gateway.refusal..", "java..")
                 .because("a refusal says why, in the domain's words; how to answer it is the edge's business");
+        rule.check(CLASSES);
+    }
+
+    @Test
+    void reasonCodesComeFromTheCatalogue() {
+        ArchRule rule = noClasses()
+                .should()
+                .callMethod(Reason.class, "of", String.class, String.class)
+                .orShould()
+                .callConstructor(Reason.class, String.class, String.class)
+                .because("every code the gateway writes is one of ReasonCode's: ReasonCode.X.reason(message), or an"
+                        + " existing reason's code with withMessage");
         rule.check(CLASSES);
     }
 }

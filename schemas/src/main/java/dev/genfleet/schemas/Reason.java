@@ -13,7 +13,16 @@ public record Reason(String code, String message) {
         Objects.requireNonNull(message, "message");
     }
 
+    /**
+     * A reason with a free code: for codecs and readers that copy a code they were given. A component's own
+     * reasons come from {@link ReasonCode#reason(String)}.
+     */
     public static Reason of(String code, String message) {
         return new Reason(code, message);
+    }
+
+    /** The same code with another message (a retry summary, a truncated text). */
+    public Reason withMessage(String otherMessage) {
+        return new Reason(code, otherMessage);
     }
 }

@@ -4,6 +4,10 @@ package dev.genfleet.schemas;
  * The catalogue of {@link Reason#code()} values: one code per cause, whoever writes it, so that a
  * client, a dashboard or an operator can switch on it. New causes are added here first. Readers stay
  * lenient: a record from an older or newer component may carry a code missing here.
+ *
+ * <p>Aliases: records already in the log keep the code they were written with. Workers before this
+ * catalogue wrote {@code CANCELLED} for a tenant's cancel; {@link #find(String)} reads it as {@link
+ * #CANCELLED_BY_CLIENT}. No component writes an alias.
  */
 public enum ReasonCode {
     // the job's lifecycle
@@ -64,5 +68,25 @@ public enum ReasonCode {
     /** A reason with this code. */
     public Reason reason(String message) {
         return Reason.of(name(), message);
+    }
+
+    /** Codes older records carry for a cause that has a catalogued code now: alias → code. */
+    public static final java.util.Map<String, ReasonCode> ALIASES = java.util.Map.of("CANCELLED", CANCELLED_BY_CLIENT);
+
+    /** The catalogued code a record's code stands for, through {@link #ALIASES}; empty when unknown. */
+    public static java.util.Optional<ReasonCode> find(String code) {
+        if (code == null) {
+            return java.util.Optional.empty();
+        }
+        ReasonCode alias = ALIASES.get(code);
+        if (alias != null) {
+            return java.util.Optional.of(alias);
+        }
+        for (ReasonCode c : values()) {
+            if (c.name().equals(code)) {
+                return java.util.Optional.of(c);
+            }
+        }
+        return java.util.Optional.empty();
     }
 }

@@ -6,6 +6,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import dev.genfleet.schemas.Reason;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,6 +67,18 @@ class WorkerArchitectureTest {
                         "dev.genfleet.worker.publish..",
                         "dev.genfleet.worker.health..")
                 .because("the job-to-model adapters are called by the pipeline, never the other way round");
+        rule.check(CLASSES);
+    }
+
+    @Test
+    void reasonCodesComeFromTheCatalogue() {
+        ArchRule rule = noClasses()
+                .should()
+                .callMethod(Reason.class, "of", String.class, String.class)
+                .orShould()
+                .callConstructor(Reason.class, String.class, String.class)
+                .because("every code a worker writes is one of ReasonCode's: ReasonCode.X.reason(message), or an"
+                        + " existing reason's code with withMessage");
         rule.check(CLASSES);
     }
 }

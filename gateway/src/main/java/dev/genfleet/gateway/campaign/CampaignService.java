@@ -613,8 +613,7 @@ public class CampaignService {
                 if (variant.reason() == null && queued.get() >= ticket.budget()) {
                     variant = new Variant(
                             variant.draft(),
-                            Reason.of(
-                                    QueuedQuota.QUOTA_CODE,
+                            ReasonCode.QUEUED_QUOTA_EXCEEDED.reason(
                                     "the tenant's queued-jobs quota was full when this recipient arrived"));
                 }
                 acquire(permits);

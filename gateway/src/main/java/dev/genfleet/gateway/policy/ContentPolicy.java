@@ -69,26 +69,27 @@ public final class ContentPolicy {
      */
     public Optional<Reason> check(String text, String subject) {
         if (text.codePointCount(0, text.length()) > maxChars) {
-            return Optional.of(Reason.of(RULE_LENGTH, subject + " longer than " + maxChars + " characters"));
+            return Optional.of(ReasonCode.POLICY_LENGTH.reason(subject + " longer than " + maxChars + " characters"));
         }
         for (Pattern p : denyTerms) {
             if (p.matcher(text).find()) {
-                return Optional.of(Reason.of(RULE_DENY_TERM, subject + " contains a denied term"));
+                return Optional.of(ReasonCode.POLICY_DENY_TERM.reason(subject + " contains a denied term"));
             }
         }
         for (int i = 0; i < denyPatterns.size(); i++) {
             if (denyPatterns.get(i).matcher(text).find()) {
-                return Optional.of(Reason.of(RULE_DENY_PATTERN, subject + " matches denied pattern #" + (i + 1)));
+                return Optional.of(
+                        ReasonCode.POLICY_DENY_PATTERN.reason(subject + " matches denied pattern #" + (i + 1)));
             }
         }
         if (email && EMAIL.matcher(text).find()) {
-            return Optional.of(Reason.of(RULE_EMAIL, subject + " contains an e-mail address"));
+            return Optional.of(ReasonCode.POLICY_PII_EMAIL.reason(subject + " contains an e-mail address"));
         }
         if (card) {
             Matcher m = CARD.matcher(text);
             while (m.find()) {
                 if (luhn(m.group().replaceAll("[ -]", ""))) {
-                    return Optional.of(Reason.of(RULE_CARD, subject + " contains a payment card number"));
+                    return Optional.of(ReasonCode.POLICY_PII_CARD.reason(subject + " contains a payment card number"));
                 }
             }
         }
@@ -97,7 +98,7 @@ public final class ContentPolicy {
             while (m.find()) {
                 long digits = m.group().chars().filter(Character::isDigit).count();
                 if (digits >= 8 && digits <= 15 && !ISO_DATE.matcher(m.group()).matches()) {
-                    return Optional.of(Reason.of(RULE_PHONE, subject + " contains a phone number"));
+                    return Optional.of(ReasonCode.POLICY_PII_PHONE.reason(subject + " contains a phone number"));
                 }
             }
         }

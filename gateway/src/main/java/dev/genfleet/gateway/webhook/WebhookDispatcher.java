@@ -834,9 +834,7 @@ public class WebhookDispatcher {
         }
         Reason reason = ok
                 ? null
-                : Reason.of(
-                        ReasonCode.WEBHOOK_DELIVERY_FAILED.name(),
-                        error.length() > 500 ? error.substring(0, 500) : error);
+                : ReasonCode.WEBHOOK_DELIVERY_FAILED.reason(error.length() > 500 ? error.substring(0, 500) : error);
         AuditEvent event = AuditEvent.webhook(
                 UUID.randomUUID().toString(),
                 new AuditEvent.Subject(v.jobId(), v.campaignId(), v.customId(), v.tenant(), v.model(), v.seed()),

@@ -270,7 +270,8 @@ public class JobConsumer {
                                 : error;
                         LOG.errorf(cause, "job %s has no outcome from its batch; dead-lettering it", job.jobId());
                         outcome = new Outcome.DeadLettered(
-                                Reason.of(WORKER_ERROR, cause.getClass().getSimpleName() + ": " + cause.getMessage()),
+                                ReasonCode.WORKER_ERROR.reason(
+                                        cause.getClass().getSimpleName() + ": " + cause.getMessage()),
                                 job.attempt(),
                                 List.of());
                     }
@@ -292,8 +293,7 @@ public class JobConsumer {
                                 oversized.get().bytes(),
                                 sizes.limit());
                         outcome = new Outcome.DeadLettered(
-                                Reason.of(
-                                        RESULT_TOO_LARGE,
+                                ReasonCode.RESULT_TOO_LARGE.reason(
                                         "the " + oversized.get().topic()
                                                 + " record of this job would take "
                                                 + oversized.get().bytes()

@@ -138,8 +138,7 @@ public final class OutcomeRecords {
                             withBatchSize(failed.details(), failed.batchSize())),
                     trace));
         } else if (outcome instanceof Outcome.Expired expired) {
-            Reason reason = Reason.of(
-                    ReasonCode.DEADLINE_PASSED.name(),
+            Reason reason = ReasonCode.DEADLINE_PASSED.reason(
                     "deadline " + expired.deadline() + " passed before a worker started the job");
             records.add(codec.encode(
                     topics.results(),

@@ -73,7 +73,7 @@ public final class JobProcessor {
                     live.add(i);
                 } catch (IllegalArgumentException e) {
                     outcomes[i] = new Outcome.DeadLettered(
-                            Reason.of(INVALID_INPUT, e.getMessage()), job.attempt(), List.of());
+                            ReasonCode.INVALID_INPUT.reason(e.getMessage()), job.attempt(), List.of());
                 }
             }
         }
@@ -149,7 +149,7 @@ public final class JobProcessor {
         }
         Reason last = failures.get(failures.size() - 1);
         return new Outcome.DeadLettered(
-                Reason.of(last.code(), "failed " + failures.size() + " attempt(s): " + last.message()),
+                last.withMessage("failed " + failures.size() + " attempt(s): " + last.message()),
                 attempt,
                 List.copyOf(failures.subList(0, failures.size() - 1)));
     }
@@ -159,7 +159,7 @@ public final class JobProcessor {
                 ? e.getClass().getSimpleName()
                 : e.getClass().getSimpleName() + ": " + e.getMessage();
         // a NaN or infinite output is its own reason: an operator tells an engine fault from a model bug
-        String code = e instanceof NonFiniteOutputException ? NonFiniteOutputException.CODE : MODEL_ERROR;
-        return Reason.of(code, message.length() > 500 ? message.substring(0, 500) : message);
+        ReasonCode code = e instanceof NonFiniteOutputException ? ReasonCode.NON_FINITE_OUTPUT : ReasonCode.MODEL_ERROR;
+        return code.reason(message.length() > 500 ? message.substring(0, 500) : message);
     }
 }
