@@ -72,6 +72,31 @@ class GatewayArchitectureTest {
     }
 
     @Test
+    void webhookDeliveryKeepsItsPartsApart() {
+        // webhook/DESIGN.md: ownership and offsets, resolution, signed delivery, audit; one class each
+        ArchRule onlyTheSenderSpeaksHttp = noClasses()
+                .that()
+                .resideInAPackage("dev.genfleet.gateway.webhook..")
+                .and()
+                .haveNameNotMatching("dev\\.genfleet\\.gateway\\.webhook\\.SignedDelivery(\\$.*)?")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("java.net.http..")
+                .because("only SignedDelivery sends a webhook; resolution and audit know nothing of HTTP");
+        ArchRule onlyTheConsumerPolls = noClasses()
+                .that()
+                .resideInAPackage("dev.genfleet.gateway.webhook..")
+                .and()
+                .haveNameNotMatching("dev\\.genfleet\\.gateway\\.webhook\\.FactConsumer(\\$.*)?")
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("org.apache.kafka.clients.consumer.KafkaConsumer")
+                .because("partition ownership and offset commits are FactConsumer's alone");
+        onlyTheSenderSpeaksHttp.check(CLASSES);
+        onlyTheConsumerPolls.check(CLASSES);
+    }
+
+    @Test
     void reasonCodesComeFromTheCatalogue() {
         ArchRule rule = noClasses()
                 .should()

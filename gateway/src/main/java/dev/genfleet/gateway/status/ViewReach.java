@@ -22,7 +22,7 @@ import org.apache.kafka.streams.ThreadMetadata;
 /**
  * Whether this replica's status view holds the record at an offset: the question a reader asks before it trusts
  * the view's answer about that record (a campaign upload, {@code campaign/ViewHorizon}; a webhook delivery,
- * {@code webhook/WebhookDispatcher}). Two kinds of evidence count:
+ * {@code webhook/FactResolver}). Two kinds of evidence count:
  * <ol>
  * <li>the view has folded the record, or a later one of its partition, since this replica started
  * ({@link ViewProgress}, moved after the stores are written);</li>

@@ -13,7 +13,7 @@ class LanesTest {
 
     @Test
     void shouldBoundEachLaneAndNeverLetOneLaneWaitForAnother() {
-        WebhookDispatcher.Lanes lanes = new WebhookDispatcher.Lanes(2);
+        Lanes lanes = new Lanes(2);
         List<CompletableFuture<Void>> slow = new ArrayList<>();
         List<String> started = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -54,10 +54,8 @@ class LanesTest {
 
     @Test
     void shouldKeyLanesByTenantAndOrigin() {
-        assertEquals("t https://hooks.example.com:-1", WebhookDispatcher.laneKey("t", "https://hooks.example.com/a"));
-        assertEquals(
-                WebhookDispatcher.laneKey("t", "http://h:8080/a"),
-                WebhookDispatcher.laneKey("t", "http://h:8080/b?x=1"));
-        assertTrue(!WebhookDispatcher.laneKey("t", "http://h/a").equals(WebhookDispatcher.laneKey("u", "http://h/a")));
+        assertEquals("t https://hooks.example.com:-1", Lanes.key("t", "https://hooks.example.com/a"));
+        assertEquals(Lanes.key("t", "http://h:8080/a"), Lanes.key("t", "http://h:8080/b?x=1"));
+        assertTrue(!Lanes.key("t", "http://h/a").equals(Lanes.key("u", "http://h/a")));
     }
 }

@@ -53,10 +53,10 @@ class StandardWebhooksTest {
 
     @Test
     void shouldNeverCommitPastARecordWhoseDeliveryIsPending() {
-        WebhookDispatcher.Offsets offsets = new WebhookDispatcher.Offsets();
+        HeldOffsets offsets = new HeldOffsets();
         TopicPartition tp = new TopicPartition("genfleet.audit", 0);
         offsets.seen(tp, 10);
-        WebhookDispatcher.Hold held = offsets.hold(tp, 11);
+        HeldOffsets.Hold held = offsets.hold(tp, 11);
         offsets.seen(tp, 11);
         offsets.seen(tp, 12);
         assertEquals(Map.of(tp, new OffsetAndMetadata(11)), offsets.committable(List.of(tp)));
