@@ -1,5 +1,6 @@
 package dev.genfleet.gateway;
 
+import dev.genfleet.schemas.Topics;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -11,7 +12,7 @@ import java.util.Optional;
 @ConfigMapping(prefix = "genfleet.gateway")
 public interface GatewayConfig {
 
-    /** Topic names (defaults = the AsyncAPI document's). */
+    /** Topic names; defaults are {@link Topics}' (the AsyncAPI document's), declared nowhere else. */
     TopicsConfig topics();
 
     /**
@@ -105,22 +106,22 @@ public interface GatewayConfig {
     }
 
     interface TopicsConfig {
-        @WithDefault("genfleet.jobs.")
+        @WithDefault(Topics.DEFAULT_JOBS_PREFIX)
         String jobsPrefix();
 
-        @WithDefault("genfleet.results")
+        @WithDefault(Topics.DEFAULT_RESULTS)
         String results();
 
-        @WithDefault("genfleet.audit")
+        @WithDefault(Topics.DEFAULT_AUDIT)
         String audit();
 
-        @WithDefault("genfleet.jobs.dlq")
+        @WithDefault(Topics.DEFAULT_DEAD_LETTERS)
         String deadLetters();
 
-        @WithDefault("genfleet.control")
+        @WithDefault(Topics.DEFAULT_CONTROL)
         String control();
 
-        @WithDefault("genfleet.models")
+        @WithDefault(Topics.DEFAULT_MODELS)
         String models();
     }
 

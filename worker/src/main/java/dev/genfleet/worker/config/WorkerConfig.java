@@ -1,5 +1,6 @@
 package dev.genfleet.worker.config;
 
+import dev.genfleet.schemas.Topics;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -33,6 +34,7 @@ public interface WorkerConfig {
 
     Retry retry();
 
+    /** Topic names; defaults are {@link Topics}' (the AsyncAPI document's), declared nowhere else. */
     TopicNames topics();
 
     /** The claim-check store for large images (worker README, "Claim check"); unset = every image inline. */
@@ -135,22 +137,22 @@ public interface WorkerConfig {
     }
 
     interface TopicNames {
-        @WithDefault("genfleet.jobs.")
+        @WithDefault(Topics.DEFAULT_JOBS_PREFIX)
         String jobsPrefix();
 
-        @WithDefault("genfleet.results")
+        @WithDefault(Topics.DEFAULT_RESULTS)
         String results();
 
-        @WithDefault("genfleet.audit")
+        @WithDefault(Topics.DEFAULT_AUDIT)
         String audit();
 
-        @WithDefault("genfleet.jobs.dlq")
+        @WithDefault(Topics.DEFAULT_DEAD_LETTERS)
         String deadLetters();
 
-        @WithDefault("genfleet.control")
+        @WithDefault(Topics.DEFAULT_CONTROL)
         String control();
 
-        @WithDefault("genfleet.models")
+        @WithDefault(Topics.DEFAULT_MODELS)
         String models();
     }
 }
