@@ -63,65 +63,6 @@ public record JobView(
         events = events == null ? List.of() : List.copyOf(events);
     }
 
-    /** A view of a job never redriven (as written before redrives existed). */
-    public JobView(
-            String jobId,
-            String tenant,
-            String campaignId,
-            String customId,
-            String model,
-            String modelVersion,
-            String pool,
-            String priority,
-            String status,
-            boolean terminal,
-            Instant statusTime,
-            Instant submittedAt,
-            Instant startedAt,
-            Instant finishedAt,
-            int attempts,
-            Long seed,
-            String inputSha256,
-            String outputSha256,
-            String requestSha256,
-            Reason error,
-            JobOutput output,
-            String workerId,
-            List<Event> events,
-            String decidedBy,
-            boolean workerSeen,
-            boolean resultSeen) {
-        this(
-                jobId,
-                tenant,
-                campaignId,
-                customId,
-                model,
-                modelVersion,
-                pool,
-                priority,
-                status,
-                terminal,
-                statusTime,
-                submittedAt,
-                startedAt,
-                finishedAt,
-                attempts,
-                seed,
-                inputSha256,
-                outputSha256,
-                requestSha256,
-                error,
-                output,
-                workerId,
-                events,
-                decidedBy,
-                workerSeen,
-                resultSeen,
-                null,
-                null);
-    }
-
     /** The attempt below which worker facts are stale: {@link #reopenedAt}, 0 for a job never redriven. */
     @JsonIgnore
     public int floorAttempt() {

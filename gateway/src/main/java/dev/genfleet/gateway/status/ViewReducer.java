@@ -383,7 +383,7 @@ public final class ViewReducer {
     private static JobView empty(String jobId, String tenant) {
         return new JobView(
                 jobId, tenant, null, null, null, null, null, null, null, false, null, null, null, null, 0, null, null,
-                null, null, null, null, null, List.of(), null, false, false);
+                null, null, null, null, null, List.of(), null, false, false, null, null);
     }
 
     private static String first(String current, String candidate) {

@@ -241,7 +241,9 @@ public class JobSubmitter {
                         List.of(),
                         "gateway",
                         false,
-                        false));
+                        false,
+                        null,
+                        null));
             }
             throw policyProblem(jobId, pending.rejection(), pending.field());
         }
@@ -271,7 +273,9 @@ public class JobSubmitter {
                 List.of(),
                 null,
                 false,
-                false);
+                false,
+                null,
+                null);
         recent.put(v);
         return v;
     }

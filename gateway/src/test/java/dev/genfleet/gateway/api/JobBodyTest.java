@@ -77,7 +77,9 @@ class JobBodyTest {
                         List.of(),
                         "worker",
                         true,
-                        true);
+                        true,
+                        null,
+                        null);
             case "image" ->
                 new JobView(
                         "job-2",
@@ -107,7 +109,9 @@ class JobBodyTest {
                         List.of(),
                         null,
                         false,
-                        true);
+                        true,
+                        null,
+                        null);
             case "rejected" ->
                 new JobView(
                         "job-3",
@@ -135,7 +139,9 @@ class JobBodyTest {
                         List.of(),
                         "gateway",
                         false,
-                        false);
+                        false,
+                        null,
+                        null);
             case "fresh" ->
                 new JobView(
                         "job-4",
@@ -163,7 +169,9 @@ class JobBodyTest {
                         List.of(),
                         null,
                         false,
-                        false);
+                        false,
+                        null,
+                        null);
             default -> throw new IllegalArgumentException(name);
         };
     }
