@@ -1,11 +1,13 @@
 package dev.genfleet.schemas;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.genfleet.testkit.KafkaBrokers;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -60,11 +62,9 @@ class TopicProvisionerIT {
             List<String> jobTopics =
                     List.of("genfleet.jobs." + pool + ".interactive", "genfleet.jobs." + pool + ".bulk");
             // created topics reach the broker's metadata cache a moment after the controller answered
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (!admin.listTopics().names().get().containsAll(jobTopics) && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertTrue(admin.listTopics().names().get().containsAll(jobTopics), "created by main: " + jobTopics);
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertTrue(
+                            admin.listTopics().names().get().containsAll(jobTopics), "created by main: " + jobTopics));
             List<FleetLag.Lag> lags = FleetLag.measure(admin, Topics.defaults(), List.of(pool));
             assertEquals(2, lags.size(), "one line per priority: " + lags);
             assertTrue(lags.stream().allMatch(l -> l.end() == 0 && l.lag() == 0), lags.toString());
