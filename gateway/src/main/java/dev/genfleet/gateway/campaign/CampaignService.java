@@ -438,7 +438,9 @@ public class CampaignService {
         }
         if (prior != null
                 && CampaignCounts.UPLOADING.equals(prior.state())
-                && leases.expired().stream().noneMatch(o -> o.campaignId().equals(campaignId))) {
+                && leases.expired().stream()
+                        .noneMatch(o ->
+                                o.campaignId().equals(campaignId) && o.tenant().equals(u.tenant()))) {
             long leaseSeconds = Math.max(1, config.limits().campaignLeaseMs() / 1000);
             throw new Refused(Refusal.OfCampaign.of(
                     campaignId,

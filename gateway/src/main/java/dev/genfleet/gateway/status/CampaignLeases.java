@@ -20,7 +20,10 @@ public class CampaignLeases {
     /** An open upload as last read: its opening event and when (local nanos) it was read. */
     public record Open(String campaignId, String tenant, String openedEventId, long leaseMs, long readAtNanos) {}
 
-    private final Map<String, Open> open = new ConcurrentHashMap<>();
+    /** A campaign is its id and its tenant: another tenant's events naming the same id never touch its lease. */
+    private record Key(String campaignId, String tenant) {}
+
+    private final Map<Key, Open> open = new ConcurrentHashMap<>();
     private final LongSupplier nanoClock;
 
     public CampaignLeases() {
@@ -35,9 +38,11 @@ public class CampaignLeases {
     void observed(String campaignId, String tenant, CampaignCounts.Upload upload) {
         if (upload != null && CampaignCounts.UPLOADING.equals(upload.state())) {
             long lease = upload.leaseMs() == null ? 30_000 : upload.leaseMs();
-            open.put(campaignId, new Open(campaignId, tenant, upload.openedEventId(), lease, nanoClock.getAsLong()));
+            open.put(
+                    new Key(campaignId, tenant),
+                    new Open(campaignId, tenant, upload.openedEventId(), lease, nanoClock.getAsLong()));
         } else {
-            open.remove(campaignId);
+            open.remove(new Key(campaignId, tenant));
         }
     }
 
@@ -55,6 +60,6 @@ public class CampaignLeases {
 
     /** Forgets an upload this replica has just marked INCOMPLETE (the view will read the mark). */
     public void forget(Open o) {
-        open.remove(o.campaignId(), o);
+        open.remove(new Key(o.campaignId(), o.tenant()), o);
     }
 }

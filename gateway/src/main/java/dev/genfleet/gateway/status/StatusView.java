@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
@@ -27,6 +28,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 @ApplicationScoped
 public class StatusView {
+
+    private static final Pattern PARTITION = Pattern.compile("[0-9]{1,10}");
 
     private final KafkaStreams streams;
     private final RecentSubmissions recent;
@@ -51,21 +54,32 @@ public class StatusView {
         return job(jobId).filter(v -> v.tenant().equals(tenant));
     }
 
-    /** Counts of a campaign summed over partitions, if any of its jobs is known and it is the tenant's. */
+    /** The tenant's counts of a campaign summed over partitions, if any of its jobs or upload events is known. */
     public Optional<CampaignCounts> campaign(String campaignId, String tenant) {
-        return read(ViewTopology.CAMPAIGN_COUNTS, store -> {
-            CampaignCounts sum = null;
-            try (KeyValueIterator<String, byte[]> it = store.prefixScan(campaignId + "|", new StringSerializer())) {
-                while (it.hasNext()) {
-                    CampaignCounts c = ViewTopology.read(it.next().value, CampaignCounts.class);
-                    if (!c.tenant().equals(tenant)) {
-                        return Optional.<CampaignCounts>empty();
-                    }
+        return read(ViewTopology.CAMPAIGN_COUNTS, store -> campaign(store, campaignId, tenant));
+    }
+
+    /** {@link #campaign(String, String)} on one store (the topology's own tests read their driver's store). */
+    static Optional<CampaignCounts> campaign(
+            ReadOnlyKeyValueStore<String, byte[]> store, String campaignId, String tenant) {
+        CampaignCounts sum = null;
+        String prefix = ViewTopology.countsPrefix(campaignId, tenant);
+        try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, new StringSerializer())) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                if (!PARTITION
+                        .matcher(kv.key)
+                        .region(prefix.length(), kv.key.length())
+                        .matches()) {
+                    continue; // another campaign whose id or tenant contains '|'
+                }
+                CampaignCounts c = ViewTopology.read(kv.value, CampaignCounts.class);
+                if (c.tenant().equals(tenant)) {
                     sum = sum == null ? c : sum.merge(c);
                 }
             }
-            return Optional.ofNullable(sum);
-        });
+        }
+        return Optional.ofNullable(sum);
     }
 
     /** Whether the view itself (not {@link RecentSubmissions}) has read the job. */

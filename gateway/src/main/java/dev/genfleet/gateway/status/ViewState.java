@@ -49,7 +49,8 @@ import org.jboss.logging.Logger;
  * <li>state directories of the view that no running instance owns are removed and named in the log (ownership is
  * Kafka Streams' own lock on {@code <state.dir>/<application.id>/.lock});</li>
  * <li>this replica's directory is reused only if the last run closed Kafka Streams cleanly (a marker written after
- * the close, deleted at start): then stores and committed offsets agree and the view resumes where it stopped.
+ * the close, deleted at start) and wrote its stores in today's layout ({@link ViewTopology#STATE_LAYOUT}, the
+ * marker's first line): then stores and committed offsets agree and the view resumes where it stopped.
  * Otherwise (first start, lost volume, a crash: non-logged RocksDB stores are not flushed at each commit, so after
  * a crash they may lag the committed offsets) the directory is wiped and the consumer group deleted, so the view
  * replays from the beginning into empty stores.</li>
@@ -65,6 +66,9 @@ public class ViewState {
 
     /** File in the application's state directory that says Kafka Streams was closed cleanly. */
     public static final String CLEAN_STOP_MARKER = "genfleet-clean-stop";
+
+    /** First line of the marker: the store layout the state was written in ({@link ViewTopology#STATE_LAYOUT}). */
+    static final String LAYOUT_LINE = "layout " + ViewTopology.STATE_LAYOUT;
 
     static final Pattern REPLICA_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -132,18 +136,24 @@ public class ViewState {
             removed = removeUnowned();
             Path own = root.resolve(applicationId);
             Path marker = own.resolve(CLEAN_STOP_MARKER);
+            String why = "was not closed cleanly";
             if (!ephemeral && Files.exists(marker)) {
+                String layout = layoutOf(marker);
                 Files.delete(marker); // from now on, a crash reads as "not stopped cleanly"
-                start = Start.OWN_STATE;
-                LOG.infof("status view %s: restarting from its own state in %s", applicationId, own);
-                return start;
+                if (LAYOUT_LINE.equals(layout)) {
+                    start = Start.OWN_STATE;
+                    LOG.infof("status view %s: restarting from its own state in %s", applicationId, own);
+                    return start;
+                }
+                why = "was written in another store layout (" + (layout == null ? "none named" : layout) + ", now "
+                        + LAYOUT_LINE + ")";
             }
             if (Files.exists(own)) {
                 long bytes = size(own);
                 delete(own);
                 LOG.warnf(
-                        "status view %s: removed its state in %s (%s), which was not closed cleanly; replaying",
-                        applicationId, own, megabytes(bytes));
+                        "status view %s: removed its state in %s (%s), which %s; replaying",
+                        applicationId, own, megabytes(bytes), why);
             }
             if (!ephemeral) {
                 resetGroup();
@@ -178,7 +188,7 @@ public class ViewState {
             } else if (closed && state == KafkaStreams.State.NOT_RUNNING && Files.isDirectory(own)) {
                 Files.writeString(
                         own.resolve(CLEAN_STOP_MARKER),
-                        Instant.now() + "\n",
+                        LAYOUT_LINE + "\n" + Instant.now() + "\n",
                         StandardCharsets.UTF_8,
                         StandardOpenOption.CREATE,
                         StandardOpenOption.TRUNCATE_EXISTING);
@@ -192,6 +202,18 @@ public class ViewState {
             }
         } catch (IOException e) {
             LOG.warnf("status view %s: could not mark its state: %s", applicationId, e.toString());
+        }
+    }
+
+    /** The marker's first line, or null if it is empty or unreadable (a marker of an older gateway). */
+    private static String layoutOf(Path marker) {
+        try (var lines = Files.lines(marker, StandardCharsets.UTF_8)) {
+            return lines.findFirst()
+                    .map(String::strip)
+                    .filter(l -> l.startsWith("layout "))
+                    .orElse(null);
+        } catch (IOException | UncheckedIOException e) {
+            return null;
         }
     }
 

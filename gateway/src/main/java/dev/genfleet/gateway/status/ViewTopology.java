@@ -29,7 +29,8 @@ import org.jboss.logging.Logger;
  * The status view's Kafka Streams topology (see DESIGN.md in this package). Three RocksDB stores fed
  * from {@code genfleet.audit} + {@code genfleet.results}: {@value #JOBS} (job id → {@link JobView}),
  * {@value #CAMPAIGN_JOBS} ({@code campaignId|jobId} → custom id), {@value #CAMPAIGN_COUNTS}
- * ({@code campaignId|partition} → {@link CampaignCounts}), {@value #TENANT_OPEN} ({@code tenant|partition} →
+ * ({@link #countsKey campaignId|tenant|partition} → {@link CampaignCounts}), {@value #TENANT_OPEN}
+ * ({@code tenant|partition} →
  * unfinished jobs, for the queued-jobs quota); and {@value #MODELS} from
  * {@code genfleet.models}. A record that cannot be decoded is skipped, never fatal.
  */
@@ -39,6 +40,14 @@ public class ViewTopology {
     public static final String JOBS = "jobs";
     public static final String CAMPAIGN_JOBS = "campaign-jobs";
     public static final String CAMPAIGN_COUNTS = "campaign-counts";
+
+    /**
+     * The layout of the stores' keys and values. A replica resumes from its own state only if that state was written
+     * in this layout ({@link ViewState}); raise it whenever a key or value changes shape, so an upgraded gateway
+     * replays once instead of misreading its old stores. 2: campaign counts keyed by tenant too.
+     */
+    public static final int STATE_LAYOUT = 2;
+
     public static final String MODELS = "models";
     public static final String TENANT_OPEN = "tenant-open";
 
@@ -221,7 +230,9 @@ public class ViewTopology {
                 open.put(openKey, Long.toString(n).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
             if (next.campaignId() != null) {
-                String countsKey = next.campaignId() + "|" + partition;
+                // keyed by the job's tenant too: a record of another tenant naming this campaign id (only a forged
+                // or buggy producer writes one; ids are UUIDs or tenant-scoped hashes) counts in its own entry
+                String countsKey = countsKey(next.campaignId(), next.tenant(), partition);
                 boolean known = prev != null && prev.campaignId() != null;
                 if (!known) {
                     campaignJobs.put(
@@ -254,12 +265,10 @@ public class ViewTopology {
         private void upload(AuditEvent e) {
             String campaignId = e.campaignId() != null ? e.campaignId() : e.jobId();
             int partition = context.recordMetadata().map(m -> m.partition()).orElse(0);
-            String countsKey = campaignId + "|" + partition;
+            String countsKey = countsKey(campaignId, e.tenant(), partition);
             CampaignCounts c = read(counts.get(countsKey), CampaignCounts.class);
             if (c == null) {
                 c = new CampaignCounts(e.tenant(), null);
-            } else if (!c.tenant().equals(e.tenant())) {
-                return;
             }
             CampaignCounts.Upload next = foldUpload(c.upload(), e);
             if (Objects.equals(next, c.upload())) {
@@ -295,6 +304,19 @@ public class ViewTopology {
                     "status view skips a record of %s (key %s): %s %s",
                     topic, record.key(), failed.reason().code(), failed.reason().message());
         }
+    }
+
+    /**
+     * Key of one partition's counts of a tenant's campaign. {@link StatusView#campaign} reads them by the prefix
+     * {@code campaignId|tenant|} and takes only entries whose rest is a partition number and whose value names the
+     * tenant, so ids that contain {@code |} cannot read as another campaign's.
+     */
+    static String countsKey(String campaignId, String tenant, int partition) {
+        return countsPrefix(campaignId, tenant) + partition;
+    }
+
+    static String countsPrefix(String campaignId, String tenant) {
+        return campaignId + "|" + tenant + "|";
     }
 
     static boolean isCampaignEvent(AuditType type) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * (15 s), having read only what was written while it was down, with exactly one state directory left (its own; a
  * stale one from an older run is removed at the first start), and answering for jobs written before the restarts.
  * A SIGKILL leaves state that was not closed cleanly: the next start wipes it and replays, again leaving one
- * directory.
+ * directory; so does state an older gateway closed cleanly in another store layout.
  */
 class ViewRestartIT {
 
@@ -113,6 +113,21 @@ class ViewRestartIT {
             assertEquals("REPLAY", v.start(), "state not closed cleanly is not trusted");
             assertAnswers(gateway, "history", 1);
             assertAnswers(gateway, "down-3", 0);
+            assertEquals(List.of(OWN), RestartedGateway.stateDirs(state));
+        }
+
+        // an upgrade that changed the stores' shape: state closed cleanly by an older gateway (its marker names no
+        // layout, only the time) is replayed once, not misread
+        Path marker = state.resolve(OWN).resolve(ViewState.CLEAN_STOP_MARKER);
+        assertTrue(Files.readString(marker).startsWith("layout "), "the marker names the store layout");
+        Files.writeString(marker, "2026-11-29T10:00:00Z\n");
+        log = GatewayProcess.TARGET.resolve("view-restart-older-layout.log");
+        try (GatewayProcess gateway = RestartedGateway.start(bootstrap, state, REPLICA, log)) {
+            RestartedGateway.awaitReady(gateway, System.nanoTime(), 300, log);
+            RestartedGateway.View v = RestartedGateway.view(gateway);
+            assertEquals("REPLAY", v.start(), "state of another store layout is not trusted");
+            assertTrue(Files.readString(log).contains("another store layout"), "the reason is logged");
+            assertAnswers(gateway, "history", 2);
             assertEquals(List.of(OWN), RestartedGateway.stateDirs(state));
         }
     }

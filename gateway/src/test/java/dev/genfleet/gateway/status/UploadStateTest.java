@@ -104,6 +104,8 @@ class UploadStateTest {
         now.addAndGet(2_000_000_000L);
         assertEquals(1, leases.expired().size());
         assertEquals("o2", leases.expired().get(0).openedEventId());
+        leases.observed("camp", "other", fold(OPEN_1, SEAL)); // another tenant's campaign with the same id
+        assertEquals(1, leases.expired().size(), "another tenant's seal leaves this tenant's lease alone");
         leases.observed("camp", "t", fold(OPEN_1, SEAL));
         assertEquals(List.of(), leases.expired());
     }

@@ -406,9 +406,15 @@ class ViewTopologyTest {
                 TOPICS.audit(),
                 campaignEvent(
                         "seal-x", AuditType.CAMPAIGN_SEALED, OTHER, Map.of("recipients", "99", "accepted", "99")));
-        assertEquals(before, snapshot(), "no store changed");
+        Map<String, Map<String, String>> after = snapshot();
+        String theirs = ViewTopology.countsKey("c1", OTHER, 0);
+        assertEquals(
+                CampaignCounts.SEALED,
+                campaign("c1", OTHER).orElseThrow().upload().state(),
+                "the other tenant's seal is its own campaign's, under its own key " + theirs);
+        after.get(ViewTopology.CAMPAIGN_COUNTS).remove(theirs);
+        assertEquals(before, after, "nothing else changed: not the job, not the owner's campaign");
         assertEquals(0, openJobs(OTHER));
-        assertTrue(campaign("c1", OTHER).isEmpty(), "another tenant's campaign reads as unknown");
 
         // the forged result did not use up the job's one result: the real one still decides
         TextOutput output = new TextOutput("yours", "stop", 1, 1);
@@ -425,6 +431,46 @@ class ViewTopologyTest {
         assertEquals(
                 CampaignCounts.UPLOADING,
                 campaign("c1", TENANT).orElseThrow().upload().state());
+    }
+
+    @Test
+    void shouldCountAnotherTenantsJobNamingTheSameCampaignIdInItsOwnCampaign() {
+        // campaign ids are UUIDs or tenant-scoped hashes, so only a forged or buggy producer writes this; the
+        // owner's counts must not change, whichever arrives first
+        JobRequest mine = job("j1", TENANT, "c1", "r-1");
+        JobRequest theirsFirst = job("j0", OTHER, "c1", "x-0");
+        send(TEXT_INTERACTIVE, theirsFirst);
+        send(TOPICS.audit(), campaignEvent("open-1", AuditType.CAMPAIGN_OPENED, TENANT, Map.of()));
+        send(TEXT_INTERACTIVE, mine);
+        send(TOPICS.results(), succeeded(theirsFirst, "w9", new TextOutput("theirs", "stop", 1, 1), 2));
+        JobRequest theirsAfter = job("j2", OTHER, "c1", "x-2");
+        send(TEXT_INTERACTIVE, theirsAfter);
+        send(
+                TOPICS.audit(),
+                campaignEvent("seal-x", AuditType.CAMPAIGN_SEALED, OTHER, Map.of("recipients", "2", "accepted", "2")));
+
+        CampaignCounts owners = campaign("c1", TENANT).orElseThrow();
+        assertEquals(TENANT, owners.tenant());
+        assertEquals(counts(1, 0, 0, 0, 0, 0, 0), owners.withTotal(), "only the owner's job is counted");
+        assertEquals(CampaignCounts.UPLOADING, owners.upload().state(), "another tenant's seal does not seal it");
+        CampaignCounts others = campaign("c1", OTHER).orElseThrow();
+        assertEquals(counts(1, 0, 1, 0, 0, 0, 0), others.withTotal(), "the other tenant's records count apart");
+        assertEquals(1, openJobs(TENANT), "the owner has one open job");
+        assertEquals(1, openJobs(OTHER));
+    }
+
+    @Test
+    void shouldNotReadACampaignWhoseIdContainsTheKeySeparatorAsAnother() {
+        send(TEXT_INTERACTIVE, job("j1", TENANT, "c1", "r-1"));
+        send(TEXT_INTERACTIVE, job("j2", TENANT, "c1|" + TENANT, "r-2"));
+        send(TEXT_INTERACTIVE, job("j3", TENANT, "c1|" + TENANT, "r-3"));
+        send(TEXT_INTERACTIVE, job("j4", TENANT + "|0", "c1", "r-4")); // key c1|acme|0|<partition>
+        assertEquals(
+                counts(1, 0, 0, 0, 0, 0, 0),
+                campaign("c1", TENANT).orElseThrow().withTotal());
+        assertEquals(
+                counts(2, 0, 0, 0, 0, 0, 0),
+                campaign("c1|" + TENANT, TENANT).orElseThrow().withTotal());
     }
 
     @Test
@@ -827,20 +873,9 @@ class ViewTopologyTest {
         return v;
     }
 
-    /** {@link StatusView#campaign}: partitions summed; empty if unknown or another tenant's. */
+    /** {@link StatusView#campaign}: the tenant's partitions summed; empty if the tenant has none. */
     Optional<CampaignCounts> campaign(String campaignId, String tenant) {
-        CampaignCounts sum = null;
-        KeyValueStore<String, byte[]> store = driver.getKeyValueStore(ViewTopology.CAMPAIGN_COUNTS);
-        try (KeyValueIterator<String, byte[]> it = store.prefixScan(campaignId + "|", new StringSerializer())) {
-            while (it.hasNext()) {
-                CampaignCounts c = ViewTopology.read(it.next().value, CampaignCounts.class);
-                if (!c.tenant().equals(tenant)) {
-                    return Optional.empty();
-                }
-                sum = sum == null ? c : sum.merge(c);
-            }
-        }
-        return Optional.ofNullable(sum);
+        return StatusView.campaign(driver.getKeyValueStore(ViewTopology.CAMPAIGN_COUNTS), campaignId, tenant);
     }
 
     /** {@link StatusView#campaignJobs}: job id → custom id. */
