@@ -90,7 +90,7 @@ public class ViewTopology {
                         CAMPAIGN_COUNTS,
                         TENANT_OPEN);
         builder.stream(topics.models(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                .process(ModelProcessor::new, MODELS);
+                .process(AnnouncementFolder::new, MODELS);
         return builder.build();
     }
 
@@ -410,7 +410,8 @@ public class ViewTopology {
         return text != null && text.matches("[0-9]{1,15}") ? Long.valueOf(text) : null;
     }
 
-    static final class ModelProcessor implements Processor<String, byte[], Void, Void> {
+    /** Folds workers' model announcements into {@value #MODELS} (worker/model → latest; a tombstone removes it). */
+    static final class AnnouncementFolder implements Processor<String, byte[], Void, Void> {
         private final EventCodec codec = EventCodec.forComponent("gateway");
         private KeyValueStore<String, byte[]> models;
 
